@@ -1,0 +1,6 @@
+/** The core: types, market events, clock, errors. Imports nothing else in the project. */
+export * from "./clock.ts";
+export * from "./errors.ts";
+export * from "./events.ts";
+export * from "./intervals.ts";
+export * from "./market.ts";
