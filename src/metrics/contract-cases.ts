@@ -1,10 +1,13 @@
 import type { Market, MarketEvent } from "../core/index.ts";
+import { BookImbalance } from "./book-imbalance.ts";
 import type { StreamingMetric } from "./contract.ts";
 
 /**
  * One metric registered in the shared contract test (`contract.test.ts`).
- * `stream` optionally supplies a seeded event stream that exercises the metric; without it the
- * contract test uses its own generic random stream of every event kind.
+ * `stream` optionally supplies a seeded, time-ordered event stream that exercises the metric,
+ * with events for `perp("BTC")` (and its spot pair `spot("UBTC/USDC", "BTC")` where relevant);
+ * the contract test builds the metric for `perp("BTC")`. Without it the contract test uses its
+ * own generic random stream of every event kind (`randomEventStream` in `test-events.ts`).
  */
 export interface ContractCase {
   name: string;
@@ -14,4 +17,5 @@ export interface ContractCase {
 
 /** Registry of every metric: append one line per metric (append only). */
 export const CONTRACT_CASES: ContractCase[] = [
+  { name: "bookImbalance", make: (market) => new BookImbalance({ market }) },
 ];
