@@ -1,0 +1,283 @@
+/**
+ * The typed configuration: every setting, its unit, its default and what values are allowed.
+ *
+ * One valibot schema is the single source of truth. Each leaf carries a description that is
+ * also the "what is allowed" half of its error message, so a wrong value always reads
+ * `config live.pingIntervalMs = -5 is invalid: an integer number of ms between 1000 and 55000`.
+ * Cross-field rules (custom network needs URLs, base ≤ max backoff, …) live in `load.ts`.
+ *
+ * Later sections will be added here, each as its own strict object with defaults:
+ * `metrics` (window lengths, warm-up), `strategies` (enabled set, thresholds: fixed or
+ * percentile), `risk` (sizing, exposure limits), `fees` (Hyperliquid fee tier table, since
+ * tiers change), `journal` (SQLite path, checkpoint interval).
+ */
+import * as v from "valibot";
+import { CANDLE_INTERVALS } from "../core/index.ts";
+import type { CandleInterval } from "../core/index.ts";
+
+/** Log levels, least to most severe. */
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `auto` = pretty on a TTY, JSON otherwise. */
+export const LOG_FORMATS = ["auto", "json", "pretty"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export const NETWORKS = ["mainnet", "testnet", "custom"] as const;
+export type Network = (typeof NETWORKS)[number];
+
+/** REST base URL and WebSocket URL of each public Hyperliquid network. */
+export const NETWORK_URLS = {
+  mainnet: { restUrl: "https://api.hyperliquid.xyz", wsUrl: "wss://api.hyperliquid.xyz/ws" },
+  testnet: { restUrl: "https://api.hyperliquid-testnet.xyz", wsUrl: "wss://api.hyperliquid-testnet.xyz/ws" },
+} as const satisfies Record<Exclude<Network, "custom">, { restUrl: string; wsUrl: string }>;
+
+const MIB = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Leaf builders: every leaf states what is allowed once, used as message for every failed check.
+
+function integerIn(min: number, max: number, unit: string, note = "") {
+  return integerWhere(min, max, `an integer number of ${unit} between ${min} and ${max}${note}`);
+}
+
+function integerWhere(min: number, max: number, allowed: string) {
+  return v.pipe(v.number(allowed), v.integer(allowed), v.minValue(min, allowed), v.maxValue(max, allowed), v.description(allowed));
+}
+
+function nonEmptyString(what: string) {
+  const allowed = `a non-empty string (${what})`;
+  return v.pipe(v.string(allowed), v.minLength(1, allowed), v.description(allowed));
+}
+
+function urlWithProtocols(protocols: readonly string[], allowed: string) {
+  const ok = (text: string): boolean => {
+    const url = URL.parse(text);
+    return url !== null && protocols.includes(url.protocol) && url.hostname !== "";
+  };
+  return v.pipe(v.string(allowed), v.check(ok, allowed), v.description(allowed));
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(options: T) {
+  const allowed = `one of ${options.map((o) => JSON.stringify(o)).join(", ")}`;
+  return v.pipe(v.picklist(options, allowed), v.description(allowed));
+}
+
+function bool() {
+  const allowed = "true or false";
+  return v.pipe(v.boolean(allowed), v.description(allowed));
+}
+
+function uniqueList<T extends string>(item: v.GenericSchema<unknown, T>, allowed: string, maxItems: number) {
+  const unique = (list: T[]): boolean => new Set(list).size === list.length;
+  return v.pipe(
+    v.array(item, allowed),
+    v.minLength(1, allowed),
+    v.maxLength(maxItems, allowed),
+    v.check(unique, `${allowed}, without duplicates`),
+    v.description(allowed),
+  );
+}
+
+// Hyperliquid names perps `BTC`, `kPEPE`, builder-deployed ones `xyz:TSLA`.
+const COIN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,31}$/;
+const COINS_ALLOWED = "a non-empty list of Hyperliquid perp coin names such as [\"BTC\",\"ETH\"] (letters, digits, ':', '.', '_', '-'; at most 100)";
+const coinName = v.pipe(v.string(COINS_ALLOWED), v.regex(COIN_PATTERN, COINS_ALLOWED));
+
+const INTERVALS_ALLOWED = `a non-empty list of Hyperliquid candle intervals, each one of ${CANDLE_INTERVALS.join(" ")}`;
+const candleInterval = v.picklist(CANDLE_INTERVALS as readonly [CandleInterval, ...CandleInterval[]], INTERVALS_ALLOWED);
+
+const ALIASES_ALLOWED = "an object mapping a spot token name to a perp coin name, such as {\"UBTC\":\"BTC\"}";
+const aliasName = v.pipe(v.string(ALIASES_ALLOWED), v.regex(COIN_PATTERN, ALIASES_ALLOWED));
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The schema of the merged raw configuration (before `restUrl`/`wsUrl` are resolved from the
+ * network). Strict objects: an unknown key is an error, never silently ignored.
+ */
+export const rawConfigSchema = v.strictObject({
+  network: oneOf(NETWORKS),
+  restUrl: v.optional(urlWithProtocols(["http:", "https:"], "an http or https URL such as https://api.hyperliquid.xyz")),
+  wsUrl: v.optional(urlWithProtocols(["ws:", "wss:"], "a ws or wss URL such as wss://api.hyperliquid.xyz/ws")),
+  coins: uniqueList(coinName, COINS_ALLOWED, 100),
+  spot: v.strictObject({
+    enabled: bool(),
+    baseAliases: v.pipe(v.record(aliasName, aliasName, ALIASES_ALLOWED), v.description(ALIASES_ALLOWED)),
+  }),
+  candleIntervals: uniqueList(candleInterval, INTERVALS_ALLOWED, CANDLE_INTERVALS.length),
+  live: v.strictObject({
+    // The server drops a connection it has not heard from in 60 s: ping well inside that.
+    pingIntervalMs: integerIn(1_000, 55_000, "ms"),
+    pongTimeoutMs: integerIn(1_000, 60_000, "ms"),
+    silenceTimeoutMs: integerIn(2_000, 600_000, "ms"),
+    reconnectBaseMs: integerIn(10, 60_000, "ms"),
+    reconnectMaxMs: integerIn(100, 600_000, "ms"),
+    // Hyperliquid allows 1000 subscriptions per IP.
+    maxSubscriptions: integerIn(1, 1_000, "subscriptions"),
+  }),
+  rest: v.strictObject({
+    timeoutMs: integerIn(100, 120_000, "ms"),
+    maxRetries: integerIn(0, 20, "retries"),
+    baseBackoffMs: integerIn(10, 60_000, "ms"),
+    maxBackoffMs: integerIn(100, 600_000, "ms"),
+    // Hyperliquid allows request weight 1200 per minute per IP.
+    weightPerMinute: integerIn(1, 1_200, "weight units per minute"),
+  }),
+  record: v.strictObject({
+    dir: nonEmptyString("a directory path"),
+    rotateBytes: integerIn(MIB, 16 * 1024 * MIB, "bytes", " (1 MiB to 16 GiB)"),
+    // The recorder promises that data is flushed at least every second.
+    flushIntervalMs: integerIn(10, 1_000, "ms"),
+  }),
+  log: v.strictObject({
+    level: oneOf(LOG_LEVELS),
+    format: oneOf(LOG_FORMATS),
+  }),
+  server: v.strictObject({
+    host: nonEmptyString("an interface address or host name"),
+    port: integerWhere(0, 65_535, "a TCP port number between 0 and 65535 (0 picks a free port)"),
+  }),
+  data: v.strictObject({
+    sharedDir: nonEmptyString("a directory path"),
+  }),
+});
+
+/** `network`-independent part of the schema output; see {@link Config} for the documented type. */
+export type RawConfig = v.InferOutput<typeof rawConfigSchema>;
+
+/** Spot markets beside the perps (for basis). */
+export interface SpotConfig {
+  /** Subscribe to the spot pairs of the watched coins. Default `true`. */
+  readonly enabled: boolean;
+  /**
+   * Wrapped spot token name → perp coin whose basis it measures. Default
+   * `{ UBTC: "BTC", UETH: "ETH", USOL: "SOL", HYPE: "HYPE" }`. A value given in a file, env or
+   * flag replaces the whole table (so an alias can be removed).
+   */
+  readonly baseAliases: Readonly<Record<string, string>>;
+}
+
+/** The live WebSocket source. */
+export interface LiveConfig {
+  /** Interval between `{"method":"ping"}` frames, ms. Default 30000 (server idles out at 60 s). */
+  readonly pingIntervalMs: number;
+  /** How long to wait for a pong before the socket is declared dead, ms. Default 10000; below `pingIntervalMs`. */
+  readonly pongTimeoutMs: number;
+  /** An open socket with no frame for this long is dead, ms. Default 60000; above `pingIntervalMs`. */
+  readonly silenceTimeoutMs: number;
+  /** First reconnect delay (doubles per failure, with jitter), ms. Default 500. */
+  readonly reconnectBaseMs: number;
+  /** Largest reconnect delay, ms. Default 30000; at least `reconnectBaseMs`. */
+  readonly reconnectMaxMs: number;
+  /** Most subscriptions on one connection. Default 1000 (Hyperliquid's per-IP limit). */
+  readonly maxSubscriptions: number;
+}
+
+/** The REST client. */
+export interface RestConfig {
+  /** Per-request timeout, ms. Default 10000. */
+  readonly timeoutMs: number;
+  /** Retries after the first attempt for retryable failures (timeouts, 429, 5xx). Default 5. */
+  readonly maxRetries: number;
+  /** First retry delay (doubles per retry, with jitter), ms. Default 500. */
+  readonly baseBackoffMs: number;
+  /** Largest retry delay, ms. Default 30000; at least `baseBackoffMs`. */
+  readonly maxBackoffMs: number;
+  /** Request weight budget per minute. Default 1200 (Hyperliquid's per-IP limit). */
+  readonly weightPerMinute: number;
+}
+
+/** The capture recorder. */
+export interface RecordConfig {
+  /** Directory for capture files, relative to the working directory. Default `captures`. */
+  readonly dir: string;
+  /** Start a new capture file after this many bytes (also daily), bytes. Default 268435456 (256 MiB). */
+  readonly rotateBytes: number;
+  /** Flush buffered frames at least this often, ms. Default 1000, at most 1000. */
+  readonly flushIntervalMs: number;
+}
+
+/** Logging. */
+export interface LogConfig {
+  /** Least severe level written. Default `info`. */
+  readonly level: LogLevel;
+  /** `auto` (pretty on a TTY, JSON otherwise), `json` or `pretty`. Default `auto`. */
+  readonly format: LogFormat;
+}
+
+/** The local dashboard and JSON API. */
+export interface ServerConfig {
+  /** Interface to bind. Default `127.0.0.1`; anything wider must be set explicitly. */
+  readonly host: string;
+  /** TCP port; 0 picks a free port. Default 8787. */
+  readonly port: number;
+}
+
+/** Where shared data lives. */
+export interface DataConfig {
+  /** Directory of recorded Hyperliquid data, relative to the working directory. Default `../shared/data/hyperliquid`. */
+  readonly sharedDir: string;
+}
+
+/** The effective, validated, frozen configuration. */
+export interface Config {
+  /** Which Hyperliquid network. Default `mainnet`. */
+  readonly network: Network;
+  /** REST base URL: fixed for mainnet/testnet, required for `custom`. */
+  readonly restUrl: string;
+  /** WebSocket URL: fixed for mainnet/testnet, required for `custom`. */
+  readonly wsUrl: string;
+  /** Perp coins to watch. Default `["BTC","ETH","SOL"]`. */
+  readonly coins: readonly string[];
+  readonly spot: SpotConfig;
+  /** Candle intervals to subscribe to. Default `["1m","1h"]`. */
+  readonly candleIntervals: readonly CandleInterval[];
+  readonly live: LiveConfig;
+  readonly rest: RestConfig;
+  readonly record: RecordConfig;
+  readonly log: LogConfig;
+  readonly server: ServerConfig;
+  readonly data: DataConfig;
+}
+
+// The schema and the documented interface must agree (compile-time check).
+const _schemaMatchesConfig = (raw: RawConfig): Omit<Config, "restUrl" | "wsUrl"> => raw;
+void _schemaMatchesConfig;
+
+/**
+ * Built-in defaults. `spot.baseAliases` must agree with `DEFAULT_SPOT_BASE_ALIASES` in
+ * src/venues/hyperliquid/spot.ts; config may not import venues, so the table is repeated here.
+ */
+export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
+  network: "mainnet",
+  coins: ["BTC", "ETH", "SOL"],
+  spot: {
+    enabled: true,
+    baseAliases: { UBTC: "BTC", UETH: "ETH", USOL: "SOL", HYPE: "HYPE" },
+  },
+  candleIntervals: ["1m", "1h"],
+  live: {
+    pingIntervalMs: 30_000,
+    pongTimeoutMs: 10_000,
+    silenceTimeoutMs: 60_000,
+    reconnectBaseMs: 500,
+    reconnectMaxMs: 30_000,
+    maxSubscriptions: 1_000,
+  },
+  rest: {
+    timeoutMs: 10_000,
+    maxRetries: 5,
+    baseBackoffMs: 500,
+    maxBackoffMs: 30_000,
+    weightPerMinute: 1_200,
+  },
+  record: {
+    dir: "captures",
+    rotateBytes: 256 * MIB,
+    flushIntervalMs: 1_000,
+  },
+  log: { level: "info", format: "auto" },
+  server: { host: "127.0.0.1", port: 8787 },
+  data: { sharedDir: "../shared/data/hyperliquid" },
+};
