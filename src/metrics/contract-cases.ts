@@ -1,5 +1,6 @@
 import type { Market, MarketEvent } from "../core/index.ts";
 import { BookImbalance } from "./book-imbalance.ts";
+import { BookConcentration, LiquidityVelocity, QuoteStuffing } from "./book-quality.ts";
 import type { StreamingMetric } from "./contract.ts";
 
 /**
@@ -18,4 +19,7 @@ export interface ContractCase {
 /** Registry of every metric: append one line per metric (append only). */
 export const CONTRACT_CASES: ContractCase[] = [
   { name: "bookImbalance", make: (market) => new BookImbalance({ market }) },
+  { name: "bookHerfindahl", make: (market) => new BookConcentration({ market }) },
+  { name: "liquidityVelocityPerSecond", make: (market) => new LiquidityVelocity({ market }) },
+  { name: "quoteStuffing", make: (market) => new QuoteStuffing({ market, window: 5 }) },
 ];
