@@ -67,24 +67,19 @@ export const REDACTED = "[redacted]";
 const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [0, 1, 2, 3].map((depth) => [...Array<string>(depth).fill("*"), key].join(".")));
 
 /**
- * Creates the process logger. Pretty output uses pino-pretty synchronously in-process (no
- * worker thread), so a crash cannot lose the last lines.
+ * Creates the process logger. Pretty lines are formatted in-process with pino-pretty's
+ * formatter and written straight to the destination (no worker thread, no stream plumbing),
+ * so any `write`-able destination works and a crash cannot lose the last lines.
  */
 export function createLogger(options: CreateLoggerOptions): Logger {
   const destination = options.destination ?? process.stderr;
   const isPretty = options.format === "pretty" || (options.format === "auto" && destination.isTTY === true);
   const settings = { level: options.level, redact: { paths: REDACT_PATHS, censor: REDACTED } };
   if (isPretty) {
-    const stream = pretty({
-      destination: destination as NodeJS.WritableStream,
-      sync: true,
-      colorize: destination.isTTY === true,
-      ignore: "pid,hostname",
-      translateTime: "SYS:HH:MM:ss.l",
-    });
-    return pino(settings, stream);
+    const format = pretty.prettyFactory({ colorize: destination.isTTY === true, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" });
+    return pino(settings, { write: (line: string) => void destination.write(format(line)) });
   }
-  return pino(settings, destination as pino.DestinationStream);
+  return pino(settings, { write: (line: string) => void destination.write(line) });
 }
 
 const noop: LogFn = () => undefined;
