@@ -1,6 +1,8 @@
 import type { Market, MarketEvent } from "../core/index.ts";
 import { BookImbalance } from "./book-imbalance.ts";
 import { BookConcentration, LiquidityVelocity, QuoteStuffing } from "./book-quality.ts";
+import { CandleFlowProxy } from "./candle-flow-proxy.ts";
+import { TradeFlow } from "./trade-flow.ts";
 import type { StreamingMetric } from "./contract.ts";
 
 /**
@@ -22,4 +24,6 @@ export const CONTRACT_CASES: ContractCase[] = [
   { name: "bookHerfindahl", make: (market) => new BookConcentration({ market }) },
   { name: "liquidityVelocityPerSecond", make: (market) => new LiquidityVelocity({ market }) },
   { name: "quoteStuffing", make: (market) => new QuoteStuffing({ market, window: 5 }) },
+  { name: "tradeFlow", make: (market) => new TradeFlow({ market }) },
+  { name: "candleFlowProxy", make: (market) => new CandleFlowProxy({ market, bars: 3 }) },
 ];

@@ -1,0 +1,88 @@
+import type { CandleInterval, Market, MarketEvent, MarketEventKind } from "../core/index.ts";
+import { CANDLE_INTERVAL_MS } from "../core/index.ts";
+import type { StreamingMetric } from "./contract.ts";
+import { CandleSeries } from "./state/candle-series.ts";
+
+/** Options of {@link CandleFlowProxy}. */
+export interface CandleFlowProxyOptions {
+  market: Market;
+  /** Bar interval. Default "1m" (the original monitor's). */
+  interval?: CandleInterval;
+  /** Closed bars in the window. Default 10. */
+  bars?: number;
+  /** Undefined once the newest closed bar closed longer ago than this, ms. Default 2 intervals. */
+  staleAfterMs?: number;
+}
+
+/**
+ * A PROXY for trade flow when only candles exist (history replay has no trades): the original
+ * monitor's "trade flow", Σ candle return × volume weight over the last 10 one-minute bars,
+ * normalised to [-1, 1] so it reads like {@link TradeFlow}:
+ *
+ *   proxy = Σ rᵢ·vᵢ / Σ |rᵢ|·vᵢ,  rᵢ = (closeᵢ − openᵢ) / openᵢ,  vᵢ = volume (base units)
+ *
+ * +1 when every traded bar rose, −1 when every one fell; the original's unnormalised
+ * Σ rᵢ·(vᵢ/Σv) is a volume-weighted mean return (≈1e-3), which its ±0.5 thresholds never met.
+ * It does NOT observe aggressor sides: a strategy using it must say it uses a proxy.
+ * `undefined` until `bars` consecutive closed bars (no missing bar between them), when every bar
+ * is flat or has zero volume, or when stale. Memory: `bars` closed bars.
+ */
+export class CandleFlowProxy implements StreamingMetric<number> {
+  readonly name = "candleFlowProxy";
+  readonly unit = "fraction in [-1, 1], return-signed volume share (proxy, not aggressor flow)";
+  readonly needs: readonly MarketEventKind[] = ["candle"];
+  readonly warmUp: string;
+  readonly market: Market;
+  readonly interval: CandleInterval;
+  readonly bars: number;
+  readonly staleAfterMs: number;
+  private readonly series: CandleSeries;
+  private latest: number | undefined;
+
+  constructor(options: CandleFlowProxyOptions) {
+    this.market = options.market;
+    this.interval = options.interval ?? "1m";
+    this.bars = options.bars ?? 10;
+    this.staleAfterMs = options.staleAfterMs ?? 2 * CANDLE_INTERVAL_MS[this.interval];
+    this.series = new CandleSeries(this.interval, this.bars);
+    this.warmUp = `${this.bars} consecutive closed ${this.interval} bars`;
+  }
+
+  update(event: MarketEvent): void {
+    if (event.kind !== "candle" || event.market.key !== this.market.key || event.interval !== this.interval || !event.closed) return;
+    if (!this.series.update(event)) return;
+    this.latest = candleFlowProxyOf(this.series.recentClosed(this.bars), this.bars, CANDLE_INTERVAL_MS[this.interval]);
+  }
+
+  value(nowMs: number): number | undefined {
+    const last = this.series.lastClosed;
+    if (last === undefined || nowMs - last.closeTime > this.staleAfterMs) return undefined;
+    return this.latest;
+  }
+
+  isStable(nowMs: number): boolean {
+    return this.value(nowMs) !== undefined;
+  }
+}
+
+/** The proxy over exactly `bars` consecutive bars (`undefined` otherwise, or with no signed volume). */
+export function candleFlowProxyOf(
+  candles: readonly { openTime: number; open: number; close: number; volume: number }[],
+  bars: number,
+  intervalMs: number,
+): number | undefined {
+  const first = candles[0];
+  const last = candles[candles.length - 1];
+  if (candles.length !== bars || first === undefined || last === undefined) return undefined;
+  if (last.openTime - first.openTime !== (bars - 1) * intervalMs) return undefined;
+  let signed = 0;
+  let gross = 0;
+  for (const c of candles) {
+    if (!(c.open > 0)) return undefined;
+    const r = (c.close - c.open) / c.open;
+    signed += r * c.volume;
+    gross += Math.abs(r) * c.volume;
+  }
+  if (!(gross > 0) || !Number.isFinite(gross)) return undefined;
+  return Math.min(1, Math.max(-1, signed / gross));
+}
