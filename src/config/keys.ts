@@ -80,6 +80,13 @@ export const SETTING_BY_KEY: ReadonlyMap<string, Setting> = new Map(SETTINGS.map
 /** Leaf settings by environment variable name. */
 export const SETTING_BY_ENV: ReadonlyMap<string, Setting> = new Map(SETTINGS.map((s) => [s.envName, s]));
 
+/**
+ * Older or shorter environment variable names accepted for a key. `SM_SHARED_DATA` is the
+ * name README.md and CONTRIBUTING.md give for the real-data directory. When both an alias
+ * and the canonical variable are set, the canonical one wins.
+ */
+export const ENV_ALIASES: ReadonlyMap<string, string> = new Map([["SM_SHARED_DATA", "data.sharedDir"]]);
+
 /** Dotted paths of the objects (sections) that contain settings, e.g. `live`. */
 export const SECTIONS: ReadonlySet<string> = new Set(
   SETTINGS.flatMap((s) => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/index.ts";
 import { configSources, formatConfigSources, loadConfig, loadConfigWithSources } from "./load.ts";
@@ -307,6 +310,22 @@ describe("env parsing", () => {
     expect(config.spot.enabled).toBe(false);
     expect(config.spot.baseAliases).toEqual({ UBTC: "BTC", UETH: "ETH" });
     expect(config.server.host).toBe("0.0.0.0");
+  });
+
+  it("accepts SM_SHARED_DATA as another name for SM_DATA__SHARED_DIR, the canonical name winning", () => {
+    expect(loadConfig(options({ env: { SM_SHARED_DATA: "/data/hl" } })).data.sharedDir).toBe("/data/hl");
+    expect(loadConfig(options({ env: { SM_SHARED_DATA: "/data/hl", SM_DATA__SHARED_DIR: "/data/canonical" } })).data.sharedDir).toBe("/data/canonical");
+  });
+
+  it("reads a real file from disk, and treats a missing default file as absent", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sm-config-"));
+    try {
+      expect(loadConfig({ env: {}, overrides: {}, cwd: dir }).coins).toEqual(["BTC", "ETH", "SOL"]);
+      writeFileSync(join(dir, "strategy-monitor.json"), '{"coins":["HYPE"]}');
+      expect(loadConfig({ env: {}, overrides: {}, cwd: dir }).coins).toEqual(["HYPE"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a number that is not a number names the variable and the text", () => {

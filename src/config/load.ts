@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import * as v from "valibot";
 import { ConfigError } from "../core/index.ts";
 import { parseSettingText } from "./coerce.ts";
-import { ENV_PREFIX, SECTIONS, SETTINGS, SETTING_BY_ENV, SETTING_BY_KEY, nearest } from "./keys.ts";
+import { ENV_ALIASES, ENV_PREFIX, SECTIONS, SETTINGS, SETTING_BY_ENV, SETTING_BY_KEY, nearest } from "./keys.ts";
 import type { Setting } from "./keys.ts";
 import { DEFAULT_CONFIG, NETWORK_URLS, rawConfigSchema } from "./schema.ts";
 import type { Config, RawConfig } from "./schema.ts";
@@ -160,13 +160,16 @@ function collectFileEntries(data: Record<string, unknown>, prefix: string, p: Pr
 }
 
 function collectEnvEntries(env: LoadConfigOptions["env"], out: Map<string, Entry>): void {
-  // Sorted so that, of several bad variables, the same one is always reported.
-  for (const name of Object.keys(env).sort()) {
+  // Sorted so that, of several bad variables, the same one is always reported; aliases
+  // first, so that a canonical variable set beside its alias wins.
+  const names = Object.keys(env).sort((a, b) => Number(!ENV_ALIASES.has(a)) - Number(!ENV_ALIASES.has(b)) || a.localeCompare(b));
+  for (const name of names) {
     const text = env[name];
     // An empty variable (`SM_COINS=`) counts as unset, as shells make it easy to blank one.
     if (!name.startsWith(ENV_PREFIX) || text === undefined || text === "") continue;
     const p: Provenance = { source: "env", origin: name };
-    const setting = SETTING_BY_ENV.get(name);
+    const alias = ENV_ALIASES.get(name);
+    const setting = SETTING_BY_ENV.get(name) ?? (alias === undefined ? undefined : SETTING_BY_KEY.get(alias));
     if (setting === undefined) {
       const near = nearest(name, SETTING_BY_ENV.keys());
       const hint = near.length > 0 ? `; did you mean ${near.join(", ")}?` : "; see docs/CONFIGURATION.md for the variables";
