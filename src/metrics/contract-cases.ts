@@ -2,7 +2,9 @@ import type { Market, MarketEvent } from "../core/index.ts";
 import { BookImbalance } from "./book-imbalance.ts";
 import { BookConcentration, LiquidityVelocity, QuoteStuffing } from "./book-quality.ts";
 import { CandleFlowProxy } from "./candle-flow-proxy.ts";
+import { SessionVwap } from "./session-vwap.ts";
 import { TradeFlow } from "./trade-flow.ts";
+import { VolumeRatio } from "./volume-ratio.ts";
 import type { StreamingMetric } from "./contract.ts";
 
 /**
@@ -26,4 +28,6 @@ export const CONTRACT_CASES: ContractCase[] = [
   { name: "quoteStuffing", make: (market) => new QuoteStuffing({ market, window: 5 }) },
   { name: "tradeFlow", make: (market) => new TradeFlow({ market }) },
   { name: "candleFlowProxy", make: (market) => new CandleFlowProxy({ market, bars: 3 }) },
+  { name: "sessionVwap", make: (market) => new SessionVwap({ market }) },
+  { name: "volumeRatio", make: (market) => new VolumeRatio({ market, bars: 3 }) },
 ];
