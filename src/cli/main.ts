@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * The `strategy-monitor` command line: the composition root. Each command lives in its own
+ * file and is loaded only when run, so `--help` works even without a network.
+ */
+import { Command, Option } from "commander";
+import { StrategyMonitorError } from "../core/index.ts";
+
+const program = new Command();
+
+program
+  .name("strategy-monitor")
+  .description(
+    "Watches Hyperliquid perpetuals, turns market microstructure into signals, paper-trades them\n" +
+      "and reports which signals have earned capital. Never needs a private key.",
+  )
+  .version("0.1.0")
+  .showHelpAfterError("(run with --help for usage)");
+
+/** Options every command that talks to the venue or reads config accepts. */
+function withCommonOptions(command: Command): Command {
+  return command
+    .option("-c, --config <file>", "JSON config file (default: ./strategy-monitor.json if present)")
+    .addOption(new Option("--network <name>", "venue network").choices(["mainnet", "testnet", "custom"]))
+    .option("--rest-url <url>", "custom REST base URL (with --network custom)")
+    .option("--ws-url <url>", "custom WebSocket URL (with --network custom)")
+    .addOption(new Option("--log-level <level>", "log level").choices(["trace", "debug", "info", "warn", "error", "fatal"]))
+    .addOption(new Option("--log-format <format>", "log format (auto: pretty on a TTY, JSON otherwise)").choices(["auto", "json", "pretty"]));
+}
+
+withCommonOptions(
+  program
+    .command("record")
+    .description(
+      "Record live Hyperliquid market data (raw WebSocket frames with their receive time) to gzip\n" +
+        "capture files, rotating daily or by size. Replay them later with `replay`.",
+    )
+    .option("--coins <list>", "perp coins, comma-separated (default from config: BTC,ETH,SOL)")
+    .option("--intervals <list>", "candle intervals, comma-separated (default from config: 1m,1h)")
+    .option("--out <dir>", "capture directory (default from config: captures)")
+    .option("--no-spot", "do not subscribe to the spot pairs of the coins")
+    .option("--duration <seconds>", "stop after this many seconds (default: run until Ctrl-C)"),
+).action(async (options: Record<string, unknown>) => {
+  const { runRecord } = await import("./record.ts");
+  await runRecord(options);
+});
+
+withCommonOptions(
+  program
+    .command("backfill")
+    .description(
+      "Download candles and funding history over REST into files in Hyperliquid's own layouts\n" +
+        "(replayable with `replay`), plus the spot pairs that exist. Rerun to resume without duplicates.",
+    )
+    .option("--coins <list>", "perp coins, comma-separated (default from config)")
+    .option("--intervals <list>", "candle intervals, comma-separated (default from config)")
+    .option("--days <n>", "how many days back from now", "3")
+    .option("--out <dir>", "output directory", "data/backfill")
+    .option("--no-spot", "skip the spot pairs"),
+).action(async (options: Record<string, unknown>) => {
+  const { runBackfill } = await import("./backfill.ts");
+  await runBackfill(options);
+});
+
+withCommonOptions(
+  program
+    .command("replay")
+    .description(
+      "Replay capture files and history files (candles, funding, l2/trades recordings; CSV or JSON,\n" +
+        "optionally gzip; directories are read recursively) through the same parser as live.",
+    )
+    .argument("<paths...>", "files or directories")
+    .option("--dry", "only count events by kind and market, time ranges, gaps and rejects")
+    .option("--json", "print the dry-run report as JSON"),
+).action(async (paths: string[], options: Record<string, unknown>) => {
+  const { runReplay } = await import("./replay.ts");
+  await runReplay(paths, options);
+});
+
+withCommonOptions(program.command("config").description("Print the effective configuration and where each value came from.")).action(
+  async (options: Record<string, unknown>) => {
+    const { runConfig } = await import("./config.ts");
+    await runConfig(options);
+  },
+);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof StrategyMonitorError) {
+    // Expected failures (bad config, missing file, venue down): one clear line, no stack.
+    process.stderr.write(`strategy-monitor: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}
