@@ -6,6 +6,7 @@ import { SessionVwap } from "./session-vwap.ts";
 import { TradeFlow } from "./trade-flow.ts";
 import { VolumeRatio } from "./volume-ratio.ts";
 import type { StreamingMetric } from "./contract.ts";
+import { OpenInterestTracker } from "./open-interest.ts";
 
 /**
  * One metric registered in the shared contract test (`contract.test.ts`).
@@ -30,4 +31,5 @@ export const CONTRACT_CASES: ContractCase[] = [
   { name: "candleFlowProxy", make: (market) => new CandleFlowProxy({ market, bars: 3 }) },
   { name: "sessionVwap", make: (market) => new SessionVwap({ market }) },
   { name: "volumeRatio", make: (market) => new VolumeRatio({ market, bars: 3 }) },
+  { name: "openInterestChange", make: (market) => new OpenInterestTracker({ market }) },
 ];
