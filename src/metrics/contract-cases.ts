@@ -2,7 +2,9 @@ import type { Market, MarketEvent } from "../core/index.ts";
 import { BookImbalance } from "./book-imbalance.ts";
 import { BookConcentration, LiquidityVelocity, QuoteStuffing } from "./book-quality.ts";
 import { CandleFlowProxy } from "./candle-flow-proxy.ts";
+import { FundingRate, FundingVelocity } from "./funding.ts";
 import { SessionVwap } from "./session-vwap.ts";
+import { hourlyFundingStream } from "./test-events.ts";
 import { TradeFlow } from "./trade-flow.ts";
 import { VolumeRatio } from "./volume-ratio.ts";
 import type { StreamingMetric } from "./contract.ts";
@@ -31,5 +33,8 @@ export const CONTRACT_CASES: ContractCase[] = [
   { name: "candleFlowProxy", make: (market) => new CandleFlowProxy({ market, bars: 3 }) },
   { name: "sessionVwap", make: (market) => new SessionVwap({ market }) },
   { name: "volumeRatio", make: (market) => new VolumeRatio({ market, bars: 3 }) },
+  { name: "fundingRate", make: (market) => new FundingRate({ market }), stream: hourlyFundingStream },
+  { name: "fundingRatePredicted", make: (market) => new FundingRate({ market, source: "predicted" }), stream: hourlyFundingStream },
+  { name: "fundingVelocity", make: (market) => new FundingVelocity({ market }), stream: hourlyFundingStream },
   { name: "openInterestChange", make: (market) => new OpenInterestTracker({ market }) },
 ];

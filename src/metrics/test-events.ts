@@ -205,3 +205,22 @@ export function allFinite(value: unknown): boolean {
   if (value === null || typeof value !== "object") return true;
   return Object.values(value).every(allFinite);
 }
+
+/**
+ * A seeded stream of about two days of hourly funding settlements and predicted-rate contexts
+ * for `perp("BTC")`, with some hours missing and a few 8-hourly settlements, interleaved with
+ * `perp("ETH")` settlements. Rates stay within ±1e-3 per hour.
+ */
+export function hourlyFundingStream(seed: number): MarketEvent[] {
+  const rnd = prng(seed);
+  const events: MarketEvent[] = [];
+  let rate = 1.25e-5;
+  for (let h = 0; h < 48; h += 1) {
+    const ts = STREAM_START_MS + h * HOUR_MS;
+    rate = Math.max(-1e-3, Math.min(1e-3, rate + (rnd() - 0.5) * 2e-5));
+    if (rnd() < 0.85) events.push(rnd() < 0.05 ? funding(BTC, ts, rate * 8, 8 * HOUR_MS) : funding(BTC, ts, rate));
+    events.push(funding(ETH, ts, -rate));
+    events.push(assetCtx(BTC, ts + 60_000, { fundingRatePerHour: rate * (1 + rnd()) }));
+  }
+  return events;
+}
