@@ -84,3 +84,62 @@ export function hourlyFundingRows(coin: string, firstHour: number, count: number
   }
   return rows;
 }
+
+/**
+ * A small `spotMetaAndAssetCtxs` answer in the venue's shape: UBTC/USDC is `@142` and
+ * HYPE/USDC `@107` (their real mainnet indices), PURR/USDC keeps its name; no ETH pair.
+ */
+export const SPOT_META_AND_ASSET_CTXS: unknown = [
+  {
+    tokens: [
+      { name: "USDC", szDecimals: 8, weiDecimals: 8, index: 0 },
+      { name: "PURR", szDecimals: 0, weiDecimals: 5, index: 1 },
+      { name: "HYPE", szDecimals: 2, weiDecimals: 8, index: 150 },
+      { name: "UBTC", szDecimals: 5, weiDecimals: 10, index: 197 },
+    ],
+    universe: [
+      { tokens: [1, 0], name: "PURR/USDC", index: 0, isCanonical: true },
+      { tokens: [150, 0], name: "@107", index: 107, isCanonical: false },
+      { tokens: [197, 0], name: "@142", index: 142, isCanonical: false },
+    ],
+  },
+  [
+    { coin: "PURR/USDC", markPx: "0.2", midPx: "0.2", prevDayPx: "0.19", dayNtlVlm: "1000.0", circulatingSupply: "1", totalSupply: "1", dayBaseVlm: "1" },
+    { coin: "@107", markPx: "41.5", midPx: "41.51", prevDayPx: "40.0", dayNtlVlm: "5000000.0", circulatingSupply: "1", totalSupply: "1", dayBaseVlm: "1" },
+    { coin: "@142", markPx: "117900.0", midPx: "117905.5", prevDayPx: "117000.0", dayNtlVlm: "20000000.0", circulatingSupply: "1", totalSupply: "1", dayBaseVlm: "1" },
+  ],
+];
+
+/** A small `metaAndAssetCtxs` answer in the venue's shape: BTC and ETH. */
+export const META_AND_ASSET_CTXS: unknown = [
+  {
+    universe: [
+      { name: "BTC", szDecimals: 5, maxLeverage: 40 },
+      { name: "ETH", szDecimals: 4, maxLeverage: 25 },
+    ],
+  },
+  [
+    {
+      funding: "0.0000125",
+      openInterest: "30000.5",
+      prevDayPx: "117000.0",
+      dayNtlVlm: "3000000000.0",
+      premium: "0.0001",
+      oraclePx: "118000.0",
+      markPx: "118010.0",
+      midPx: "118005.5",
+      impactPxs: ["118004.0", "118007.0"],
+    },
+    {
+      funding: "-0.00001",
+      openInterest: "600000.0",
+      prevDayPx: "3700.0",
+      dayNtlVlm: "1000000000.0",
+      premium: "-0.0002",
+      oraclePx: "3750.0",
+      markPx: "3749.5",
+      midPx: "3749.45",
+      impactPxs: ["3749.3", "3749.6"],
+    },
+  ],
+];
