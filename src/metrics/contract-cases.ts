@@ -9,6 +9,7 @@ import { TradeFlow } from "./trade-flow.ts";
 import { VolumeRatio } from "./volume-ratio.ts";
 import type { StreamingMetric } from "./contract.ts";
 import { OpenInterestTracker } from "./open-interest.ts";
+import { FlowToxicity } from "./flow-toxicity.ts";
 
 /**
  * One metric registered in the shared contract test (`contract.test.ts`).
@@ -37,4 +38,5 @@ export const CONTRACT_CASES: ContractCase[] = [
   { name: "fundingRatePredicted", make: (market) => new FundingRate({ market, source: "predicted" }), stream: hourlyFundingStream },
   { name: "fundingVelocity", make: (market) => new FundingVelocity({ market }), stream: hourlyFundingStream },
   { name: "openInterestChange", make: (market) => new OpenInterestTracker({ market }) },
+  { name: "flowToxicity", make: (market) => new FlowToxicity({ market }) },
 ];

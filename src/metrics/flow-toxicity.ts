@@ -1,0 +1,139 @@
+import { CANDLE_INTERVAL_MS } from "../core/index.ts";
+import type { CandleInterval, Market, MarketEvent, MarketEventKind } from "../core/index.ts";
+import type { StreamingMetric } from "./contract.ts";
+import { CandleSeries } from "./state/candle-series.ts";
+
+/** Options of {@link FlowToxicity}. */
+export interface FlowToxicityOptions {
+  market: Market;
+  /** Bar interval. Default "1m". */
+  interval?: CandleInterval;
+  /** Bars in the window whose consecutive pairs give the impacts. Default 10 (the memo's). */
+  window?: number;
+  /** Bars before the window whose mean volume normalises it. Default 20 (the memo's). */
+  volumeBars?: number;
+  /** Undefined once the newest closed bar closed longer ago than this, ms. Default 2 intervals. */
+  staleAfterMs?: number;
+}
+
+/** Close and volume of one bar: all the toxicity needs. */
+export interface ToxicityBar {
+  readonly close: number;
+  /** Volume in base-asset units. */
+  readonly volume: number;
+}
+
+/** A volume ratio at or below this is too thin for an impact (the memo's 0.1). */
+const MIN_VOLUME_RATIO = 0.1;
+/** At least this many impacts, or there is no toxicity (the memo's 3). */
+const MIN_IMPACTS = 3;
+
+/**
+ * The memo's flow toxicity ("Change 4") over the last `window + volumeBars` bars, oldest first:
+ * avgVol = mean volume of the `volumeBars` bars before the window; for each consecutive pair in
+ * the window, change = |close / prevClose − 1| and ratio = volume / avgVol; an impact
+ * change / ratio is kept only when ratio > 0.1 (a pair whose previous close is 0 is skipped);
+ * toxicity = mean(impacts) / std(impacts) with the population std (numpy's default, ddof = 0).
+ *
+ * Where the memo returned 0 ("no signal" and "no data" looked alike) this returns `undefined`:
+ * fewer than `window + volumeBars` bars, avgVol 0, fewer than 3 impacts, or a std that is 0 up
+ * to rounding (≤ 1e-12 of the mean; float rounding would otherwise turn equal impacts into a
+ * huge ratio). The memo's rounding to 2 decimals is left to display.
+ */
+export function flowToxicityOf(bars: readonly ToxicityBar[], window = 10, volumeBars = 20): number | undefined {
+  if (bars.length < window + volumeBars) return undefined;
+  const recent = bars.slice(bars.length - window);
+  const before = bars.slice(bars.length - window - volumeBars, bars.length - window);
+  let volumeSum = 0;
+  for (const bar of before) volumeSum += bar.volume;
+  const avgVolume = volumeSum / volumeBars;
+  if (!(avgVolume > 0) || !Number.isFinite(avgVolume)) return undefined;
+  const impacts: number[] = [];
+  for (let i = 1; i < recent.length; i += 1) {
+    const prev = recent[i - 1];
+    const curr = recent[i];
+    if (prev === undefined || curr === undefined || prev.close === 0) continue;
+    const change = Math.abs((curr.close - prev.close) / prev.close);
+    const ratio = curr.volume / avgVolume;
+    if (ratio > MIN_VOLUME_RATIO) impacts.push(change / ratio);
+  }
+  if (impacts.length < MIN_IMPACTS) return undefined;
+  let sum = 0;
+  for (const x of impacts) sum += x;
+  const mean = sum / impacts.length;
+  let squares = 0;
+  for (const x of impacts) squares += (x - mean) * (x - mean);
+  const std = Math.sqrt(squares / impacts.length);
+  if (!(std > 1e-12 * mean)) return undefined;
+  const toxicity = mean / std;
+  return Number.isFinite(toxicity) ? toxicity : undefined;
+}
+
+/**
+ * Order-flow toxicity from closed bars (the memo's "Change 4", see {@link flowToxicityOf}):
+ * high when prices move consistently far on ordinary volume (informed flow). A dimensionless
+ * ratio ≥ 0; the memo calls > 2 significant. Also gives the price direction over the window,
+ * sign(last close − first close), for a strategy to trade with.
+ *
+ * Bars are used as they arrive: a missing bar is not filled, so a pair across a gap spans two
+ * intervals (as in the memo). Memory: the last `window + volumeBars` closed bars (30).
+ */
+export class FlowToxicity implements StreamingMetric<number> {
+  readonly name = "flowToxicity";
+  readonly unit = "ratio ≥ 0 (mean / population std of price impact per normalised volume); > 2 significant per the memo";
+  readonly needs: readonly MarketEventKind[] = ["candle"];
+  readonly warmUp: string;
+  readonly market: Market;
+  readonly interval: CandleInterval;
+  readonly window: number;
+  readonly volumeBars: number;
+  readonly staleAfterMs: number;
+  private readonly series: CandleSeries;
+  private toxicity: number | undefined;
+  private windowDirection: -1 | 0 | 1 | undefined;
+  private lastCloseTime = -Infinity;
+
+  constructor(options: FlowToxicityOptions) {
+    this.market = options.market;
+    this.interval = options.interval ?? "1m";
+    this.window = options.window ?? 10;
+    this.volumeBars = options.volumeBars ?? 20;
+    this.staleAfterMs = options.staleAfterMs ?? 2 * CANDLE_INTERVAL_MS[this.interval];
+    this.series = new CandleSeries(this.interval, this.window + this.volumeBars);
+    this.warmUp = `${this.window + this.volumeBars} closed ${this.interval} bars (${this.volumeBars} for the volume mean + a window of ${this.window}), and at least ${MIN_IMPACTS} impacts`;
+  }
+
+  update(event: MarketEvent): void {
+    if (event.kind !== "candle" || event.market.key !== this.market.key || event.interval !== this.interval || !event.closed) return;
+    if (!this.series.update(event)) return;
+    const bars = this.series.recentClosed(this.window + this.volumeBars);
+    this.toxicity = flowToxicityOf(bars, this.window, this.volumeBars);
+    const first = bars[bars.length - this.window];
+    const last = bars.at(-1);
+    this.windowDirection = bars.length < this.window + this.volumeBars || first === undefined || last === undefined ? undefined : (Math.sign(last.close - first.close) as -1 | 0 | 1);
+    this.lastCloseTime = event.closeTime;
+  }
+
+  value(nowMs: number): number | undefined {
+    return this.fresh(nowMs) ? this.toxicity : undefined;
+  }
+
+  isStable(nowMs: number): boolean {
+    return this.value(nowMs) !== undefined;
+  }
+
+  /**
+   * Price direction over the window: +1 when the last close is above the window's first close,
+   * −1 below, 0 equal. Undefined until warm (window + volume bars) or when stale; defined even
+   * when the toxicity itself is not (a strategy needs both).
+   */
+  direction(nowMs: number): -1 | 0 | 1 | undefined {
+    if (!this.fresh(nowMs) || this.windowDirection === undefined) return undefined;
+    // Normalise −0 so callers can compare with ===.
+    return this.windowDirection === 0 ? 0 : this.windowDirection;
+  }
+
+  private fresh(nowMs: number): boolean {
+    return nowMs - this.lastCloseTime <= this.staleAfterMs;
+  }
+}
