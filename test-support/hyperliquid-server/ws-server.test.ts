@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startWsServer } from "./ws-server.ts";
+import { HYPERLIQUID_GREETING, startWsServer } from "./ws-server.ts";
 import type { HyperliquidWsServer } from "./ws-server.ts";
 
 /** A bare `ws` client that keeps every text frame it receives. */
@@ -63,6 +63,11 @@ describe("local Hyperliquid WebSocket server", () => {
   it("listens on 127.0.0.1 on an ephemeral port", () => {
     expect(server.port).toBeGreaterThan(0);
     expect(server.url).toBe(`ws://127.0.0.1:${server.port}/ws`);
+  });
+
+  it("greets a new connection with Hyperliquid's plain-text line", async () => {
+    const c = await client();
+    expect(await c.next(() => true)).toBe("Websocket connection established.");
   });
 
   it("acknowledges a subscription by echoing it on subscriptionResponse", async () => {
@@ -140,12 +145,13 @@ describe("local Hyperliquid WebSocket server", () => {
 
   it("goes silent: no pongs, no acknowledgements, no data", async () => {
     const c = await client();
+    await c.next((f) => f === HYPERLIQUID_GREETING);
     server.faults.goSilent(true);
     c.socket.send('{"method":"ping"}');
     c.socket.send(subscribe({ type: "trades", coin: "BTC" }));
     server.sendRaw('{"channel":"allMids","data":{"mids":{}}}');
     await sleep(50);
-    expect(c.frames).toEqual([]);
+    expect(c.frames).toEqual([HYPERLIQUID_GREETING]);
     server.faults.goSilent(false);
     c.socket.send('{"method":"ping"}');
     await c.next((f) => f.includes("pong"));
@@ -163,7 +169,7 @@ describe("local Hyperliquid WebSocket server", () => {
   it("sends a malformed frame, by default a trade whose px is not a number", async () => {
     const c = await client();
     server.faults.sendMalformed();
-    expect(await c.next(() => true)).toContain('"px":"not-a-number"');
+    expect(await c.next((f) => f !== HYPERLIQUID_GREETING)).toContain('"px":"not-a-number"');
     server.faults.sendMalformed("{oops");
     expect(await c.next((f) => f === "{oops")).toBe("{oops");
   });

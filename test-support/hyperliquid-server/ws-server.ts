@@ -24,6 +24,11 @@ export interface WsServerOptions {
    * (`{"type":"info","payload":{…}}`). Without it every post is answered with an error response.
    */
   readonly onPost?: (request: unknown) => unknown;
+  /**
+   * Plain-text frame sent on every new connection, as Hyperliquid does; `false` for none.
+   * Default `"Websocket connection established."`.
+   */
+  readonly greeting?: string | false;
 }
 
 export interface WsServerFaults {
@@ -72,6 +77,9 @@ export interface HyperliquidWsServer {
   /** Terminates every connection and stops listening. */
   close(): Promise<void>;
 }
+
+/** What Hyperliquid sends, as plain text, on every new connection. */
+export const HYPERLIQUID_GREETING = "Websocket connection established.";
 
 const DEFAULT_MALFORMED =
   '{"channel":"trades","data":[{"coin":"BTC","side":"B","px":"not-a-number","sz":"0.1","time":1700000000000,"hash":"0x00","tid":1,"users":["0x01","0x02"]}]}';
@@ -224,6 +232,10 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Hype
     });
     socket.on("close", () => clients.delete(client));
     socket.on("error", () => clients.delete(client));
+    const greeting = options.greeting ?? HYPERLIQUID_GREETING;
+    if (greeting !== false) {
+      deliver(client, greeting);
+    }
   });
 
   const server: HyperliquidWsServer = {
