@@ -165,7 +165,7 @@ function sleepUnlessAborted(sleep: (ms: number) => Promise<void>, ms: number, si
         signal.removeEventListener("abort", onAbort);
         resolve();
       },
-      (error: unknown) => {
+      (error: Error) => {
         signal.removeEventListener("abort", onAbort);
         reject(error);
       },
