@@ -89,8 +89,8 @@ const SpotMetaSchema = v.object({
   ),
 });
 
-/** `spotMeta.universe[3].tokens[0]` from a valibot issue path. */
-function issueField(root: string, issue: v.BaseIssue<unknown>): string {
+/** Field path of a valibot issue under `root`: `spotMeta.universe[3].tokens[0]`. */
+export function fieldOfIssue(root: string, issue: v.BaseIssue<unknown>): string {
   let field = root;
   for (const item of issue.path ?? []) {
     const key: unknown = item.key;
@@ -154,7 +154,7 @@ export class SpotResolver {
     const result = v.safeParse(SpotMetaSchema, spotMeta);
     if (!result.success) {
       const issue = result.issues[0];
-      throw new ParseError(issueField("spotMeta", issue), issue.input, issue.message);
+      throw new ParseError(fieldOfIssue("spotMeta", issue), issue.input, issue.message);
     }
     const tokenNames = new Map<number, string>();
     for (const token of result.output.tokens) {

@@ -1,0 +1,542 @@
+import * as v from "valibot";
+import { HOUR_MS, ParseError, isCandleInterval, perp } from "../../core/index.ts";
+import type {
+  AssetContextEvent,
+  BookLevel,
+  BookSnapshotEvent,
+  CandleEvent,
+  FundingSettlementEvent,
+  Market,
+  MarketEvent,
+  TradeEvent,
+} from "../../core/index.ts";
+import {
+  optionalCount,
+  optionalFinite,
+  optionalNonNegative,
+  isAbsent,
+  requiredFinite,
+  requiredNonNegative,
+  requiredPositive,
+  requiredTimeMs,
+} from "./numbers.ts";
+import { fieldOfIssue, SpotResolver } from "./spot.ts";
+
+/**
+ * The one Hyperliquid parser: raw WebSocket frames (live and capture replay) and REST / history
+ * rows (backfill, history replay) → `MarketEvent`s.
+ *
+ * Pure: no I/O, no clock; receive time comes in as `tsInit`. Decimal strings are parsed once,
+ * here, with the checked helpers of `numbers.ts`; anything malformed becomes a `ParseError`
+ * naming the field path and the raw value. `parseFrame` never throws: rejects are values.
+ * The hot path is `JSON.parse` plus hand-written field checks (valibot only for one-off metas).
+ */
+
+/** Result of one WebSocket frame. */
+export interface ParseOutcome {
+  readonly events: MarketEvent[];
+  /** One per rejected item; the frame's good items still come out. */
+  readonly rejects: ParseError[];
+  /** The frame's `channel` (`"l2Book"`, `"trades"`, `"pong"`, ...); `undefined` if not a JSON object with a string channel. */
+  readonly channel: string | undefined;
+}
+
+export interface HyperliquidParserOptions {
+  /** Resolves spot wire names (`@142`); `SpotResolver.empty()` until spotMeta is fetched. */
+  readonly spot: SpotResolver;
+}
+
+/** Hyperliquid candle row (`candleSnapshot`, WS `candle`, history files): numbers as strings or numbers. */
+export interface RawCandleRow {
+  t: number | string;
+  T: number | string;
+  s: string;
+  i: string;
+  o: number | string;
+  c: number | string;
+  h: number | string;
+  l: number | string;
+  v: number | string;
+  n?: number | string | undefined;
+}
+
+/** Hyperliquid `fundingHistory` row (also the history-file layout). */
+export interface RawFundingRow {
+  coin: string;
+  fundingRate: number | string;
+  premium?: number | string | null | undefined;
+  time: number | string;
+}
+
+/** One perp of `metaAndAssetCtxs` / `meta`. */
+export interface PerpMeta {
+  readonly name: string;
+  readonly szDecimals: number;
+  readonly maxLeverage: number;
+  /** Position in the perp universe (the venue's asset id). */
+  readonly index: number;
+}
+
+/**
+ * First hourly settlement, ms: 2023-06-08T01:00:00Z (1 686 186 000 000). Funding was 8-hourly
+ * before 2023-06-08T00:00:00Z; the settlement stamped 00:00:00.254 that day still paid an
+ * 8-hour rate (BTC 0.0001 = 8 × 1.25e-5; ETH rate − premium = −0.0003, the 8-hour formula),
+ * and the first 1-hour rate (BTC 1.25e-5) is stamped 01:00:00.054 — see the recorded
+ * fundingHistory in the shared data (PROVENANCE.md). Rows before this instant cover 8 h.
+ */
+export const HOURLY_FUNDING_SINCE_MS: number = Date.UTC(2023, 5, 8, 1);
+
+const EIGHT_HOURS_MS = 8 * HOUR_MS;
+
+/** Hyperliquid's greeting on connect, sent as plain text (the official python SDK skips it too). */
+const CONNECTION_GREETING = "Websocket connection established.";
+
+type Fields = Record<string, unknown>;
+
+function isFields(value: unknown): value is Fields {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function requiredFields(value: unknown, field: string): Fields {
+  if (!isFields(value)) {
+    throw new ParseError(field, value, "must be an object");
+  }
+  return value;
+}
+
+function requiredArray(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value)) {
+    throw new ParseError(field, value, "must be an array");
+  }
+  return value;
+}
+
+function requiredString(value: unknown, field: string): string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new ParseError(field, value, "must be a non-empty string");
+  }
+  return value;
+}
+
+/** Spot wire names start with `@`, except the legacy `PURR/USDC` (any `/` name is a spot pair). */
+function isSpotCoin(coin: string): boolean {
+  return coin.charCodeAt(0) === 64 || coin.includes("/");
+}
+
+/** The market a venue `coin` names: spot via the resolver, else a perp. Throws `ParseError`. */
+function marketOfCoin(value: unknown, field: string, spot: SpotResolver): Market {
+  const coin = requiredString(value, field);
+  if (isSpotCoin(coin)) {
+    const pair = spot.byWireName(coin);
+    if (pair === undefined) {
+      throw new ParseError(field, coin, "unknown spot pair");
+    }
+    return pair.market;
+  }
+  return perp(coin);
+}
+
+function backwards(field: string, time: number, last: number): ParseError {
+  return new ParseError(field, time, `venue time went backwards (last ${last})`);
+}
+
+function parseLevels(value: unknown, field: string): BookLevel[] {
+  const raw = requiredArray(value, field);
+  const levels: BookLevel[] = new Array<BookLevel>(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const levelField = `${field}[${i}]`;
+    const level = requiredFields(raw[i], levelField);
+    levels[i] = {
+      px: requiredPositive(level.px, `${levelField}.px`),
+      sz: requiredPositive(level.sz, `${levelField}.sz`),
+      orders: optionalCount(level.n, `${levelField}.n`),
+    };
+  }
+  return levels;
+}
+
+/** A whole book or nothing: a book missing a bad level would be invented data. */
+function parseBook(value: unknown, field: string, market: Market | undefined, spot: SpotResolver, tsInit: number): BookSnapshotEvent {
+  const body = requiredFields(value, field);
+  const bookMarket = market ?? marketOfCoin(body.coin, `${field}.coin`, spot);
+  const tsEvent = requiredTimeMs(body.time, `${field}.time`);
+  const sides = requiredArray(body.levels, `${field}.levels`);
+  if (sides.length !== 2) {
+    throw new ParseError(`${field}.levels`, sides, "must hold two sides [bids, asks]");
+  }
+  return {
+    kind: "book",
+    tsEvent,
+    tsInit,
+    market: bookMarket,
+    bids: parseLevels(sides[0], `${field}.levels[0]`),
+    asks: parseLevels(sides[1], `${field}.levels[1]`),
+  };
+}
+
+function parseTrade(value: unknown, field: string, spot: SpotResolver, tsInit: number): TradeEvent {
+  const trade = requiredFields(value, field);
+  const market = marketOfCoin(trade.coin, `${field}.coin`, spot);
+  const sideCode = trade.side;
+  if (sideCode !== "B" && sideCode !== "A") {
+    throw new ParseError(`${field}.side`, sideCode, 'must be "B" or "A"');
+  }
+  const px = requiredPositive(trade.px, `${field}.px`);
+  const sz = requiredPositive(trade.sz, `${field}.sz`);
+  const tsEvent = requiredTimeMs(trade.time, `${field}.time`);
+  const tid = trade.tid;
+  let tradeId: string;
+  if (typeof tid === "number" && Number.isSafeInteger(tid) && tid >= 0) {
+    tradeId = String(tid);
+  } else if (typeof tid === "string" && tid.length > 0) {
+    tradeId = tid;
+  } else {
+    // A tid above 2^53 would already have lost digits in JSON.parse; refuse rather than mislabel.
+    throw new ParseError(`${field}.tid`, tid, "must be a non-negative safe integer or a non-empty string");
+  }
+  return { kind: "trade", tsEvent, tsInit, market, px, sz, side: sideCode === "B" ? "buy" : "sell", tradeId };
+}
+
+function parseCandle(value: unknown, field: string, market: Market | undefined, spot: SpotResolver, closed: boolean, tsInit: number): CandleEvent {
+  const row = requiredFields(value, field);
+  const candleMarket = market ?? marketOfCoin(row.s, `${field}.s`, spot);
+  const interval = row.i;
+  if (typeof interval !== "string" || !isCandleInterval(interval)) {
+    throw new ParseError(`${field}.i`, interval, "must be a candle interval (1m … 1M)");
+  }
+  const openTime = requiredTimeMs(row.t, `${field}.t`);
+  const closeTime = requiredTimeMs(row.T, `${field}.T`);
+  if (closeTime < openTime) {
+    throw new ParseError(`${field}.T`, row.T, `must not be before the open time ${openTime}`);
+  }
+  return {
+    kind: "candle",
+    // A finished bar is knowable at its close; a forming bar carries no observation time of its
+    // own, so it is stamped with the time we received it.
+    tsEvent: closed ? closeTime : tsInit,
+    tsInit,
+    market: candleMarket,
+    interval,
+    openTime,
+    closeTime,
+    open: requiredPositive(row.o, `${field}.o`),
+    high: requiredPositive(row.h, `${field}.h`),
+    low: requiredPositive(row.l, `${field}.l`),
+    close: requiredPositive(row.c, `${field}.c`),
+    // Zero-volume bars are real (flat bars in quiet spot markets).
+    volume: requiredNonNegative(row.v, `${field}.v`),
+    trades: optionalCount(row.n, `${field}.n`),
+    closed,
+  };
+}
+
+/**
+ * Asset context fields are each optional: spot has no funding/OI/oracle, and the venue sends
+ * `null` for a mid or impact price on an empty book. Prices may be 0 (delisted pairs report
+ * `prevDayPx: "0.0"`), so they are checked as non-negative.
+ */
+function parseAssetCtx(value: unknown, field: string, market: Market, tsEvent: number, tsInit: number): AssetContextEvent {
+  const ctx = requiredFields(value, field);
+  let impactBidPx: number | undefined;
+  let impactAskPx: number | undefined;
+  if (!isAbsent(ctx.impactPxs)) {
+    const impact = requiredArray(ctx.impactPxs, `${field}.impactPxs`);
+    if (impact.length !== 2) {
+      throw new ParseError(`${field}.impactPxs`, impact, "must hold two prices [bid, ask]");
+    }
+    impactBidPx = optionalNonNegative(impact[0], `${field}.impactPxs[0]`);
+    impactAskPx = optionalNonNegative(impact[1], `${field}.impactPxs[1]`);
+  }
+  return {
+    kind: "assetCtx",
+    tsEvent,
+    tsInit,
+    market,
+    fundingRatePerHour: optionalFinite(ctx.funding, `${field}.funding`),
+    openInterest: optionalNonNegative(ctx.openInterest, `${field}.openInterest`),
+    markPx: optionalNonNegative(ctx.markPx, `${field}.markPx`),
+    oraclePx: optionalNonNegative(ctx.oraclePx, `${field}.oraclePx`),
+    midPx: optionalNonNegative(ctx.midPx, `${field}.midPx`),
+    premium: optionalFinite(ctx.premium, `${field}.premium`),
+    dayNotionalVolumeUsd: optionalNonNegative(ctx.dayNtlVlm, `${field}.dayNtlVlm`),
+    impactBidPx,
+    impactAskPx,
+    prevDayPx: optionalNonNegative(ctx.prevDayPx, `${field}.prevDayPx`),
+  };
+}
+
+function asParseError(error: unknown): ParseError {
+  if (error instanceof ParseError) {
+    return error;
+  }
+  // Anything else is a bug in this file; let it surface.
+  throw error;
+}
+
+/** For row parsers given their market: nothing to resolve. */
+const NO_SPOT = SpotResolver.empty();
+
+/**
+ * Turns raw Hyperliquid WebSocket frames into market events.
+ *
+ * Channels: `l2Book` → one book (rejected whole if any level is bad); `trades` → one event per
+ * good trade (`side` is the aggressor: `B` → buy, `A` → sell); `candle` → the forming bar
+ * (`closed: false`, `tsEvent = tsInit` because the frame carries no observation time);
+ * `activeAssetCtx` / `activeSpotAssetCtx` → one context (`tsEvent = tsInit`, no venue time in
+ * the frame). `pong`, `subscriptionResponse`, `error` and unknown channels give no events.
+ *
+ * State: only the last venue time per stream, to reject time going backwards (equal times
+ * pass): books per market by `time`, trades per market by trade `time`, candles per market
+ * and interval by open time. A rejected item does not move its stream's time.
+ */
+export class HyperliquidParser {
+  private spot: SpotResolver;
+  private readonly lastBookTime = new Map<Market, number>();
+  private readonly lastTradeTime = new Map<Market, number>();
+  private readonly lastCandleOpen = new Map<Market, Map<string, number>>();
+
+  constructor(options: HyperliquidParserOptions) {
+    this.spot = options.spot;
+  }
+
+  /** Replace the spot resolver (after spotMeta is fetched). Stream times are kept. */
+  setSpotResolver(spot: SpotResolver): void {
+    this.spot = spot;
+  }
+
+  /**
+   * Parses one raw frame received at `tsInit` (ms). Never throws on bad input: malformed JSON,
+   * values and stale times come back in `rejects`.
+   */
+  parseFrame(raw: string, tsInit: number): ParseOutcome {
+    let message: unknown;
+    try {
+      message = JSON.parse(raw);
+    } catch {
+      if (raw === CONNECTION_GREETING) {
+        return { events: [], rejects: [], channel: undefined };
+      }
+      return { events: [], rejects: [new ParseError("frame", raw, "invalid JSON")], channel: undefined };
+    }
+    if (!isFields(message) || typeof message.channel !== "string") {
+      return { events: [], rejects: [new ParseError("frame", raw, 'must be a JSON object with a string "channel"')], channel: undefined };
+    }
+    const channel = message.channel;
+    const events: MarketEvent[] = [];
+    const rejects: ParseError[] = [];
+    try {
+      switch (channel) {
+        case "l2Book":
+          this.onBook(message.data, tsInit, events);
+          break;
+        case "trades":
+          this.onTrades(message.data, tsInit, events, rejects);
+          break;
+        case "candle":
+          this.onCandle(message.data, tsInit, events);
+          break;
+        case "activeAssetCtx":
+        case "activeSpotAssetCtx":
+          this.onAssetCtx(channel, message.data, tsInit, events);
+          break;
+        default:
+          // pong, subscriptionResponse, error, post and channels we do not use: no events.
+          break;
+      }
+    } catch (error) {
+      rejects.push(asParseError(error));
+    }
+    return { events, rejects, channel };
+  }
+
+  private onBook(data: unknown, tsInit: number, events: MarketEvent[]): void {
+    const book = parseBook(data, "l2Book", undefined, this.spot, tsInit);
+    const last = this.lastBookTime.get(book.market);
+    if (last !== undefined && book.tsEvent < last) {
+      throw backwards("l2Book.time", book.tsEvent, last);
+    }
+    this.lastBookTime.set(book.market, book.tsEvent);
+    events.push(book);
+  }
+
+  private onTrades(data: unknown, tsInit: number, events: MarketEvent[], rejects: ParseError[]): void {
+    const trades = requiredArray(data, "trades");
+    for (let i = 0; i < trades.length; i++) {
+      const field = `trades[${i}]`;
+      let trade: TradeEvent;
+      try {
+        trade = parseTrade(trades[i], field, this.spot, tsInit);
+      } catch (error) {
+        rejects.push(asParseError(error));
+        continue;
+      }
+      const last = this.lastTradeTime.get(trade.market);
+      if (last !== undefined && trade.tsEvent < last) {
+        rejects.push(backwards(`${field}.time`, trade.tsEvent, last));
+        continue;
+      }
+      this.lastTradeTime.set(trade.market, trade.tsEvent);
+      events.push(trade);
+    }
+  }
+
+  private onCandle(data: unknown, tsInit: number, events: MarketEvent[]): void {
+    const candle = parseCandle(data, "candle", undefined, this.spot, false, tsInit);
+    let byInterval = this.lastCandleOpen.get(candle.market);
+    if (byInterval === undefined) {
+      byInterval = new Map<string, number>();
+      this.lastCandleOpen.set(candle.market, byInterval);
+    }
+    const last = byInterval.get(candle.interval);
+    if (last !== undefined && candle.openTime < last) {
+      throw backwards("candle.t", candle.openTime, last);
+    }
+    byInterval.set(candle.interval, candle.openTime);
+    events.push(candle);
+  }
+
+  private onAssetCtx(channel: string, data: unknown, tsInit: number, events: MarketEvent[]): void {
+    const body = requiredFields(data, channel);
+    const market = marketOfCoin(body.coin, `${channel}.coin`, this.spot);
+    events.push(parseAssetCtx(body.ctx, `${channel}.ctx`, market, tsInit, tsInit));
+  }
+}
+
+/**
+ * One candle row (REST `candleSnapshot` or a history file) → a candle event.
+ * `tsEvent` is the close time `T` for a closed bar, `tsInit` for a forming one.
+ * Prices must be > 0, volume ≥ 0; `n` → `trades` (`undefined` if absent or empty).
+ * The row's `s` is not checked against `market`: history files name spot pairs (`UBTC/USDC`)
+ * where the API says `@142`, so the caller decides the market.
+ * @throws ParseError naming the field (`candle.o`) and value.
+ */
+export function parseCandleRow(row: RawCandleRow, market: Market, options: { closed: boolean; tsInit: number }): CandleEvent {
+  return parseCandle(row, "candle", market, NO_SPOT, options.closed, options.tsInit);
+}
+
+/**
+ * One `fundingHistory` row → a funding settlement at the row's `time`.
+ * `periodMs` is 8 h before `HOURLY_FUNDING_SINCE_MS`, 1 h from then on; `premium` is
+ * `undefined` when missing, `null` or empty.
+ * @param tsInit receive time, ms; defaults to the settlement time (history files).
+ * @throws ParseError naming the field (`fundingHistory.fundingRate`) and value.
+ */
+export function parseFundingRow(row: RawFundingRow, market: Market, tsInit?: number): FundingSettlementEvent {
+  const field = "fundingHistory";
+  const fields = requiredFields(row, field);
+  const tsEvent = requiredTimeMs(fields.time, `${field}.time`);
+  return {
+    kind: "funding",
+    tsEvent,
+    tsInit: tsInit ?? tsEvent,
+    market,
+    rate: requiredFinite(fields.fundingRate, `${field}.fundingRate`),
+    periodMs: tsEvent < HOURLY_FUNDING_SINCE_MS ? EIGHT_HOURS_MS : HOUR_MS,
+    premium: optionalFinite(fields.premium, `${field}.premium`),
+  };
+}
+
+/**
+ * REST `l2Book` response `{coin, time, levels: [bids, asks]}` → a book snapshot for `market`.
+ * Level `n` is optional (→ `orders: undefined`).
+ * @throws ParseError naming the field (`l2Book.levels[0][3].sz`) and value; a bad level rejects the whole book.
+ */
+export function parseL2BookResponse(body: unknown, market: Market, tsInit: number): BookSnapshotEvent {
+  return parseBook(body, "l2Book", market, NO_SPOT, tsInit);
+}
+
+const PerpMetaSchema = v.object({
+  universe: v.array(
+    v.object({
+      name: v.pipe(v.string(), v.minLength(1)),
+      szDecimals: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      maxLeverage: v.pipe(v.number(), v.minValue(1)),
+    }),
+  ),
+});
+
+/** `[meta, ctxs]` or a `ParseError` naming `root`. */
+function metaAndContexts(body: unknown, root: string): [unknown, unknown[]] {
+  const pair = requiredArray(body, root);
+  if (pair.length !== 2) {
+    throw new ParseError(root, body, "must be [meta, assetCtxs]");
+  }
+  return [pair[0], requiredArray(pair[1], `${root}[1]`)];
+}
+
+/**
+ * REST `metaAndAssetCtxs` → the perp universe and one context per perp (stamped `tsInit`:
+ * the response has no venue time). Contexts are positional: `ctxs[i]` belongs to `universe[i]`.
+ * @returns bad contexts as `rejects`; the good ones still come out.
+ * @throws ParseError when the body or the universe is malformed (nothing can be attributed then).
+ */
+export function parseMetaAndAssetCtxs(
+  body: unknown,
+  tsInit: number,
+): { readonly universe: readonly PerpMeta[]; readonly contexts: readonly AssetContextEvent[]; readonly rejects: readonly ParseError[] } {
+  const root = "metaAndAssetCtxs";
+  const [meta, ctxs] = metaAndContexts(body, root);
+  const result = v.safeParse(PerpMetaSchema, meta);
+  if (!result.success) {
+    const issue = result.issues[0];
+    throw new ParseError(fieldOfIssue(`${root}[0]`, issue), issue.input, issue.message);
+  }
+  const universe: PerpMeta[] = result.output.universe.map((p, index) => ({
+    name: p.name,
+    szDecimals: p.szDecimals,
+    maxLeverage: p.maxLeverage,
+    index,
+  }));
+  const contexts: AssetContextEvent[] = [];
+  const rejects: ParseError[] = [];
+  for (let i = 0; i < ctxs.length; i++) {
+    const field = `${root}[1][${i}]`;
+    const perpMeta = universe[i];
+    if (perpMeta === undefined) {
+      rejects.push(new ParseError(field, ctxs[i], `no perp at this position (universe has ${universe.length})`));
+      continue;
+    }
+    try {
+      contexts.push(parseAssetCtx(ctxs[i], field, perp(perpMeta.name), tsInit, tsInit));
+    } catch (error) {
+      rejects.push(asParseError(error));
+    }
+  }
+  return { universe, contexts, rejects };
+}
+
+/**
+ * REST `spotMetaAndAssetCtxs` → a spot resolver and one context per listed pair (stamped
+ * `tsInit`). Contexts are matched by their `coin`. Contexts of pairs absent from the universe
+ * are skipped, not rejected: the venue keeps positional placeholders for delisted pairs (16 of
+ * 249 in the recorded 2025-11-09 response, with `markPx: "1.0"`, `midPx: null`), which are
+ * expected, not malformed.
+ * @param aliases token → base asset; defaults to `DEFAULT_SPOT_BASE_ALIASES`.
+ * @throws ParseError when the body or the spotMeta is malformed.
+ */
+export function parseSpotMetaAndAssetCtxs(
+  body: unknown,
+  tsInit: number,
+  aliases?: Readonly<Record<string, string>>,
+): { readonly resolver: SpotResolver; readonly contexts: readonly AssetContextEvent[]; readonly rejects: readonly ParseError[] } {
+  const root = "spotMetaAndAssetCtxs";
+  const [meta, ctxs] = metaAndContexts(body, root);
+  const resolver = aliases === undefined ? SpotResolver.fromSpotMeta(meta) : SpotResolver.fromSpotMeta(meta, aliases);
+  const contexts: AssetContextEvent[] = [];
+  const rejects: ParseError[] = [];
+  for (let i = 0; i < ctxs.length; i++) {
+    const field = `${root}[1][${i}]`;
+    try {
+      const ctx = requiredFields(ctxs[i], field);
+      const coin = requiredString(ctx.coin, `${field}.coin`);
+      const pair = resolver.byWireName(coin);
+      if (pair === undefined) {
+        continue;
+      }
+      contexts.push(parseAssetCtx(ctx, field, pair.market, tsInit, tsInit));
+    } catch (error) {
+      rejects.push(asParseError(error));
+    }
+  }
+  return { resolver, contexts, rejects };
+}
