@@ -29,6 +29,8 @@ export interface WsServerOptions {
    * Default `"Websocket connection established."`.
    */
   readonly greeting?: string | false;
+  /** Subscriptions to refuse with Hyperliquid's `Invalid subscription …` error frame. */
+  readonly refuse?: (subscription: object) => boolean;
 }
 
 export interface WsServerFaults {
@@ -189,7 +191,7 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Hype
     }
     if (method === "subscribe" || method === "unsubscribe") {
       const key = keyOf(subscription);
-      if (key === undefined) {
+      if (key === undefined || (method === "subscribe" && options.refuse?.(subscription as object) === true)) {
         deliver(client, JSON.stringify({ channel: "error", data: `Invalid subscription ${JSON.stringify(subscription)}` }));
         return;
       }

@@ -181,7 +181,7 @@ export class HyperliquidLiveSource {
    * needed. Call once.
    *
    * @throws {ConfigError} when the plan needs more subscriptions than the venue allows.
-   * @throws {VenueError} when the venue refuses a subscription, or `stop()` comes first.
+   * @throws {VenueError} when the venue refuses a subscription (the source then stops), or `stop()` comes first.
    */
   start(plan: LiveSubscriptionPlan): Promise<void> {
     if (this.phase !== "idle") {
@@ -426,8 +426,10 @@ export class HyperliquidLiveSource {
     const frame = safeJson(raw) as { data?: unknown } | undefined;
     const text = typeof frame?.data === "string" ? frame.data : raw;
     this.log.error({ venueError: text }, "hyperliquid ws error frame");
-    if (text.startsWith("Invalid subscription")) {
+    if (text.startsWith("Invalid subscription") && this.startWaiter !== undefined) {
+      // A plan the venue refuses will not get better by reconnecting: fail the start and close.
       this.settleStart(new VenueError(`Hyperliquid refused a subscription: ${text}`));
+      this.stop().catch((error: unknown) => this.handlerFailed("stop", error));
     }
   }
 
