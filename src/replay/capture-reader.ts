@@ -1,0 +1,187 @@
+import { basename } from "node:path";
+import { DataFileError, ParseError } from "../core/index.ts";
+import type { ConnectionState, ConnectionStatusEvent, MarketEvent } from "../core/index.ts";
+import { HyperliquidParser, parseSpotMetaAndAssetCtxs } from "../venues/hyperliquid/parse.ts";
+import { SpotResolver } from "../venues/hyperliquid/spot.ts";
+import { parseCaptureLine, parseHeaderLine, SOURCE_INFO_PREFIX, SOURCE_STATUS, SOURCE_WS } from "./capture-format.ts";
+import { ReplayDiagnostics } from "./diagnostics.ts";
+import { readTextLines } from "./text-lines.ts";
+import type { LinesEnd } from "./text-lines.ts";
+
+export interface CaptureReadOptions {
+  /** Where rejects and notes go; a fresh one if not given. */
+  readonly diagnostics?: ReplayDiagnostics;
+  /** Spot token → base asset aliases for `SpotResolver` (default: the parser's). */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /**
+   * Emit a `gap` status event when two consecutive frames are further apart than this, ms
+   * (default 60 000: the live source pings every 30 s and Hyperliquid drops a connection silent
+   * for 60 s, so a longer silence means the connection was down). 0 disables.
+   */
+  readonly silenceGapMs?: number;
+}
+
+const CONNECTION_STATES: ReadonlySet<string> = new Set<ConnectionState>(["connected", "disconnected", "resubscribed", "gap"]);
+const SPOT_META = `${SOURCE_INFO_PREFIX}spotMeta`;
+const SPOT_META_AND_CTXS = `${SOURCE_INFO_PREFIX}spotMetaAndAssetCtxs`;
+
+/**
+ * Replays capture files (`docs/CAPTURE.md`) through ONE `HyperliquidParser`, the same code
+ * the live source uses, in batches of events (one batch per decompressed chunk of lines).
+ *
+ * Several paths are one recording read in sequence (rotated files of a session, in the
+ * order given: sort them with `compareCaptureNames`): parser state (the spot resolver, the
+ * per-stream time checks) carries across files exactly as it did live.
+ *
+ * - `ws` lines go to `parser.parseFrame(raw, tsInit)`; its rejects are counted with file:line.
+ * - `info:spotMeta` rebuilds the spot resolver; `info:spotMetaAndAssetCtxs` rebuilds it and
+ *   emits the spot asset contexts it carries. Other `info:*` lines are noted and skipped.
+ * - `status` lines become `ConnectionStatusEvent`s (source = the file's name).
+ * - A silence longer than `silenceGapMs` between frames becomes a `gap` status event.
+ * - A truncated gzip tail and a torn last line are tolerated: every complete line before the
+ *   cut is replayed and the cut is noted.
+ *
+ * Events come in frame order (the live order), which is tsEvent order only up to the
+ * venue's own skew between channels; the merge reports any out-of-order events.
+ *
+ * Batches rather than single events: the consumer is synchronous, so one `await` per batch
+ * instead of per event keeps replay CPU-bound on parsing, not on promise machinery.
+ *
+ * @throws DataFileError when a file cannot be opened, is corrupt gzip, or has no valid header
+ */
+export async function* readCapture(paths: string | readonly string[], options: CaptureReadOptions = {}): AsyncGenerator<MarketEvent[]> {
+  const diagnostics = options.diagnostics ?? new ReplayDiagnostics();
+  const aliases = options.aliases;
+  const silenceGapMs = options.silenceGapMs ?? 60_000;
+  const parser = new HyperliquidParser({ spot: SpotResolver.empty() });
+  const list = typeof paths === "string" ? [paths] : paths;
+  let lastTsInit: number | undefined;
+
+  for (const path of list) {
+    const name = basename(path);
+    const end: LinesEnd = { tornTail: undefined, lines: 0 };
+    let headerSeen = false;
+    for await (const chunk of readTextLines(path, end)) {
+      const batch: MarketEvent[] = [];
+      for (let i = 0; i < chunk.lines.length; i += 1) {
+        const line = chunk.lines[i] ?? "";
+        const lineNo = chunk.firstLine + i;
+        if (!headerSeen) {
+          const header = parseHeaderLine(line);
+          if (!header.ok) {
+            throw new DataFileError(path, `not a capture file: ${header.reason}`);
+          }
+          headerSeen = true;
+          continue;
+        }
+        if (line.length === 0 || line.startsWith("#")) {
+          continue;
+        }
+        const frame = parseCaptureLine(line);
+        if (typeof frame === "string") {
+          diagnostics.reject(path, lineNo, frame);
+          continue;
+        }
+        const { tsInit, source, raw } = frame;
+        if (silenceGapMs > 0 && lastTsInit !== undefined && tsInit - lastTsInit > silenceGapMs) {
+          batch.push(statusEvent(name, "gap", tsInit, lastTsInit, tsInit, `no frames for ${tsInit - lastTsInit} ms in the capture`));
+        }
+        if (lastTsInit === undefined || tsInit > lastTsInit) {
+          lastTsInit = tsInit;
+        }
+        if (source === SOURCE_WS) {
+          const outcome = parser.parseFrame(raw, tsInit);
+          for (const event of outcome.events) {
+            batch.push(event);
+          }
+          for (const error of outcome.rejects) {
+            diagnostics.reject(path, lineNo, error.message);
+          }
+        } else if (source === SPOT_META) {
+          try {
+            parser.setSpotResolver(aliases === undefined ? SpotResolver.fromSpotMeta(JSON.parse(raw)) : SpotResolver.fromSpotMeta(JSON.parse(raw), aliases));
+          } catch (error) {
+            diagnostics.reject(path, lineNo, `info:spotMeta: ${messageOf(error)}`);
+          }
+        } else if (source === SPOT_META_AND_CTXS) {
+          let body: unknown;
+          try {
+            body = JSON.parse(raw);
+          } catch (error) {
+            diagnostics.reject(path, lineNo, `info:spotMetaAndAssetCtxs: ${messageOf(error)}`);
+            continue;
+          }
+          try {
+            const result = aliases === undefined ? parseSpotMetaAndAssetCtxs(body, tsInit) : parseSpotMetaAndAssetCtxs(body, tsInit, aliases);
+            parser.setSpotResolver(result.resolver);
+            for (const event of result.contexts) {
+              batch.push(event);
+            }
+            for (const error of result.rejects) {
+              diagnostics.reject(path, lineNo, error.message);
+            }
+          } catch (error) {
+            diagnostics.reject(path, lineNo, `info:spotMetaAndAssetCtxs: ${messageOf(error)}`);
+          }
+        } else if (source === SOURCE_STATUS) {
+          const status = parseStatus(raw, tsInit, name);
+          if (typeof status === "string") {
+            diagnostics.reject(path, lineNo, status);
+          } else {
+            batch.push(status);
+          }
+        } else {
+          diagnostics.note(path, `line ${lineNo}: source ${JSON.stringify(source)} is not replayed`);
+        }
+      }
+      if (batch.length > 0) {
+        yield batch;
+      }
+    }
+    if (!headerSeen) {
+      diagnostics.note(path, end.tornTail === undefined ? "empty capture file" : "capture file cut short inside its header line");
+    } else if (end.tornTail !== undefined) {
+      diagnostics.note(path, `last line (${end.lines + 1}) was cut short (${end.tornTail.length} chars) and skipped`);
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof ParseError || error instanceof SyntaxError) {
+    return error.message;
+  }
+  throw error;
+}
+
+function statusEvent(source: string, state: ConnectionState, ts: number, gapFrom: number | undefined, gapTo: number | undefined, detail: string): ConnectionStatusEvent {
+  return { kind: "status", source, state, tsEvent: ts, tsInit: ts, gapFrom, gapTo, detail };
+}
+
+function optionalMs(value: unknown): number | undefined | string {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : `must be a time in ms (got ${JSON.stringify(value)})`;
+}
+
+/** A `status` line: `{"state": ..., "gapFrom"?: ms, "gapTo"?: ms, "detail"?: string}`. */
+function parseStatus(raw: string, tsInit: number, source: string): ConnectionStatusEvent | string {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch (error) {
+    return `status: ${(error as Error).message}`;
+  }
+  if (typeof body !== "object" || body === null) {
+    return "status: not a JSON object";
+  }
+  const record = body as Record<string, unknown>;
+  const state = record["state"];
+  if (typeof state !== "string" || !CONNECTION_STATES.has(state)) {
+    return `status.state: must be one of ${[...CONNECTION_STATES].join(", ")} (got ${JSON.stringify(state)})`;
+  }
+  const gapFrom = optionalMs(record["gapFrom"]);
+  if (typeof gapFrom === "string") return `status.gapFrom: ${gapFrom}`;
+  const gapTo = optionalMs(record["gapTo"]);
+  if (typeof gapTo === "string") return `status.gapTo: ${gapTo}`;
+  const detail = typeof record["detail"] === "string" ? record["detail"] : "";
+  return statusEvent(source, state as ConnectionState, tsInit, gapFrom, gapTo, detail);
+}
