@@ -77,6 +77,8 @@ function parseOnly(sources: readonly FrameSource[]): number {
   return events;
 }
 
+// Parsing needs no I/O, but mergeSources takes async sources (files are read asynchronously).
+// eslint-disable-next-line @typescript-eslint/require-await
 async function* parsedBatches(source: FrameSource, batchSize: number): AsyncGenerator<MarketEvent[]> {
   const parser = new HyperliquidParser({ spot: SpotResolver.empty() });
   let batch: MarketEvent[] = [];
