@@ -10,6 +10,7 @@ import { VolumeRatio } from "./volume-ratio.ts";
 import type { StreamingMetric } from "./contract.ts";
 import { OpenInterestTracker } from "./open-interest.ts";
 import { FlowToxicity } from "./flow-toxicity.ts";
+import { Vpin } from "./vpin.ts";
 
 /**
  * One metric registered in the shared contract test (`contract.test.ts`).
@@ -39,4 +40,5 @@ export const CONTRACT_CASES: ContractCase[] = [
   { name: "fundingVelocity", make: (market) => new FundingVelocity({ market }), stream: hourlyFundingStream },
   { name: "openInterestChange", make: (market) => new OpenInterestTracker({ market }) },
   { name: "flowToxicity", make: (market) => new FlowToxicity({ market }) },
+  { name: "vpin", make: (market) => new Vpin({ market, fixedBucketSize: 5, buckets: 5 }) },
 ];
