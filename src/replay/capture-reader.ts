@@ -4,6 +4,7 @@ import type { ConnectionState, ConnectionStatusEvent, MarketEvent } from "../cor
 import { HyperliquidParser, parseSpotMetaAndAssetCtxs } from "../venues/hyperliquid/parse.ts";
 import { SpotResolver } from "../venues/hyperliquid/spot.ts";
 import { parseCaptureLine, parseHeaderLine, SOURCE_INFO_PREFIX, SOURCE_STATUS, SOURCE_WS } from "./capture-format.ts";
+import type { CaptureLine } from "./capture-format.ts";
 import { ReplayDiagnostics } from "./diagnostics.ts";
 import { readTextLines } from "./text-lines.ts";
 import type { LinesEnd } from "./text-lines.ts";
@@ -184,4 +185,50 @@ function parseStatus(raw: string, tsInit: number, source: string): ConnectionSta
   if (typeof gapTo === "string") return `status.gapTo: ${gapTo}`;
   const detail = typeof record["detail"] === "string" ? record["detail"] : "";
   return statusEvent(source, state as ConnectionState, tsInit, gapFrom, gapTo, detail);
+}
+
+/** A whole capture file's frames, unparsed. */
+export interface CaptureContents {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly frames: readonly CaptureLine[];
+  /** Malformed lines (1-based line numbers). */
+  readonly badLines: readonly number[];
+  /** The torn last line's text, if the file was cut mid-line. */
+  readonly tornTail: string | undefined;
+}
+
+/**
+ * Reads the raw frames of one capture file into memory, without parsing them: for
+ * inspection tools and tests (replay uses `readCapture`, which streams).
+ *
+ * @throws DataFileError when the file cannot be read or has no valid header
+ */
+export async function readCaptureFrames(path: string): Promise<CaptureContents> {
+  const end: LinesEnd = { tornTail: undefined, lines: 0 };
+  let header: Record<string, unknown> | undefined;
+  const frames: CaptureLine[] = [];
+  const badLines: number[] = [];
+  for await (const chunk of readTextLines(path, end)) {
+    chunk.lines.forEach((line, i) => {
+      if (header === undefined) {
+        const parsed = parseHeaderLine(line);
+        if (!parsed.ok) {
+          throw new DataFileError(path, `not a capture file: ${parsed.reason}`);
+        }
+        header = parsed.header;
+        return;
+      }
+      if (line.length === 0 || line.startsWith("#")) return;
+      const frame = parseCaptureLine(line);
+      if (typeof frame === "string") {
+        badLines.push(chunk.firstLine + i);
+      } else {
+        frames.push(frame);
+      }
+    });
+  }
+  if (header === undefined) {
+    throw new DataFileError(path, "not a capture file: no complete header line");
+  }
+  return { header, frames, badLines, tornTail: end.tornTail };
 }
