@@ -66,11 +66,14 @@ export function requiredFinite(value: unknown, field: string): number {
   return n;
 }
 
+/** The problem text of `requiredPositive`, for hot paths that check inline and build the field path only on failure. */
+export const MUST_BE_POSITIVE = "must be a positive finite number";
+
 /** A finite number > 0 (sizes, prices). Throws `ParseError` on anything else. */
 export function requiredPositive(value: unknown, field: string): number {
   const n = decimal(value);
   if (!(n > 0)) {
-    throw new ParseError(field, value, "must be a positive finite number");
+    throw new ParseError(field, value, MUST_BE_POSITIVE);
   }
   return n;
 }
