@@ -11,6 +11,8 @@ import type { StreamingMetric } from "./contract.ts";
 import { OpenInterestTracker } from "./open-interest.ts";
 import { FlowToxicity } from "./flow-toxicity.ts";
 import { Vpin } from "./vpin.ts";
+import { Basis } from "./basis.ts";
+import { spot } from "../core/index.ts";
 
 /**
  * One metric registered in the shared contract test (`contract.test.ts`).
@@ -41,4 +43,5 @@ export const CONTRACT_CASES: ContractCase[] = [
   { name: "openInterestChange", make: (market) => new OpenInterestTracker({ market }) },
   { name: "flowToxicity", make: (market) => new FlowToxicity({ market }) },
   { name: "vpin", make: (market) => new Vpin({ market, fixedBucketSize: 5, buckets: 5 }) },
+  { name: "basisBps", make: (market) => new Basis({ market, spot: spot(`U${market.base}/USDC`, market.base) }) },
 ];
