@@ -4,6 +4,7 @@
  */
 import { createLogger, loadConfigWithSources } from "../config/index.ts";
 import type { Config, ConfigSourceRow, Logger } from "../config/index.ts";
+import { CliUsageError } from "./errors.ts";
 
 /** Options that map onto configuration keys (see withCommonOptions in main.ts). */
 export interface CommonOptions {
@@ -67,4 +68,4 @@ export function positiveInteger(flag: string, value: unknown): number | undefine
   return parsed;
 }
 
-export { CliUsageError } from "./errors.ts";
+export { CliUsageError };

@@ -1,0 +1,174 @@
+/**
+ * `strategy-monitor record`: live Hyperliquid frames → gzip capture files.
+ *
+ * At start it asks the venue for the perp universe and the spot pairs (REST), checks every
+ * requested coin exists, resolves each coin's spot pair from spotMeta (never hard-coded) and
+ * sanity-checks its mid against the perp's oracle price. The spotMeta answer goes into the
+ * capture so that replay resolves `@N` names exactly as this session did. Then it subscribes
+ * and writes every raw frame with its receive time, plus connection-status lines.
+ */
+import { ConfigError } from "../core/index.ts";
+import type { ConnectionStatusEvent, MarketEvent, MarketEventKind, ParseError } from "../core/index.ts";
+import type { Config, Logger } from "../config/index.ts";
+import { CaptureWriter } from "../replay/capture-writer.ts";
+import { SOURCE_STATUS, SOURCE_WS } from "../replay/capture-format.ts";
+import { HyperliquidLiveSource } from "../venues/hyperliquid/live.ts";
+import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliquid/live.ts";
+import { HyperliquidParser } from "../venues/hyperliquid/parse.ts";
+import { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
+import { SpotResolver } from "../venues/hyperliquid/spot.ts";
+import type { SpotPair } from "../venues/hyperliquid/spot.ts";
+import { commandContext, positiveInteger } from "./shared.ts";
+import type { CommonOptions } from "./shared.ts";
+
+export interface RecordOptions extends CommonOptions {
+  readonly out?: string;
+  readonly duration?: string;
+}
+
+/** A spot mid further than this from the perp's oracle price is not the same asset (or a dead book). */
+const MAX_SPOT_ORACLE_DEVIATION = 0.05;
+/** Log the first rejects one by one, then one line per this many. */
+const REJECTS_LOGGED_IN_FULL = 20;
+const REJECT_LOG_EVERY = 100;
+const STATS_EVERY_MS = 60_000;
+
+export async function runRecord(options: RecordOptions): Promise<void> {
+  const durationS = positiveInteger("--duration", options.duration);
+  const { config, logger } = commandContext(options, { "record.dir": options.out });
+  await recordSession({ config, logger, stopped: untilStopped(durationS) });
+}
+
+export interface RecordSessionOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** The session ends when this resolves. */
+  readonly stopped: Promise<void>;
+  /** Sees every event the live source delivers (tests compare them with the replay). */
+  readonly onEvent?: (event: MarketEvent) => void;
+  /** Called once every subscription is made. */
+  readonly onStarted?: () => void;
+}
+
+export interface RecordSummary {
+  readonly files: readonly string[];
+  readonly stats: LiveSourceStats;
+  readonly events: Readonly<Partial<Record<MarketEventKind, number>>>;
+}
+
+/** One recording session: resolve markets, subscribe, write frames until `stopped` resolves. */
+export async function recordSession(options: RecordSessionOptions): Promise<RecordSummary> {
+  const { config, logger } = options;
+  const log = logger.child({ component: "record" });
+
+  const rest = new HyperliquidRest({ restUrl: config.restUrl, ...config.rest, logger: logger.child({ component: "rest" }) });
+  const perps = await rest.metaAndAssetCtxs();
+  const known = new Set(perps.universe.map((p) => p.name));
+  for (const coin of config.coins) {
+    if (!known.has(coin)) {
+      throw new ConfigError("coins", coin, `a perp listed by the venue (${perps.universe.length} listed, e.g. ${[...known].slice(0, 5).join(", ")})`);
+    }
+  }
+
+  let resolver = SpotResolver.empty();
+  let spotMetaRaw: string | undefined;
+  const spotPairs: SpotPair[] = [];
+  if (config.spot.enabled) {
+    const spotAnswer = await rest.spotMetaAndAssetCtxs();
+    const spotMeta: unknown = Array.isArray(spotAnswer.body) ? spotAnswer.body[0] : undefined;
+    resolver = SpotResolver.fromSpotMeta(spotMeta, config.spot.baseAliases);
+    spotMetaRaw = JSON.stringify(spotMeta);
+    const oracleOf = new Map(perps.contexts.map((c) => [c.market.symbol, c.oraclePx]));
+    const spotMidOf = new Map(spotAnswer.contexts.map((c) => [c.market.symbol, c.midPx ?? c.markPx]));
+    for (const coin of config.coins) {
+      const pair = resolver.byBase(coin);
+      if (pair === undefined) {
+        log.info({ coin }, "no spot pair on the venue for this coin; recording the perp only");
+        continue;
+      }
+      const oracle = oracleOf.get(coin);
+      const mid = spotMidOf.get(pair.pairName);
+      if (oracle !== undefined && mid !== undefined && Math.abs(mid / oracle - 1) > MAX_SPOT_ORACLE_DEVIATION) {
+        log.warn({ coin, pair: pair.pairName, spotMid: mid, perpOracle: oracle }, "spot mid is more than 5 % from the perp oracle; not recording this spot leg");
+        continue;
+      }
+      spotPairs.push(pair);
+    }
+  }
+
+  const writer = new CaptureWriter({
+    dir: config.record.dir,
+    maxBytes: config.record.rotateBytes,
+    flushIntervalMs: config.record.flushIntervalMs,
+    header: { network: config.network, coins: config.coins, candleIntervals: config.candleIntervals, spotPairs: spotPairs.map((p) => p.pairName) },
+  });
+  if (spotMetaRaw !== undefined) {
+    writer.write(Date.now(), "info:spotMeta", spotMetaRaw);
+  }
+
+  const counts = new Map<MarketEventKind, number>();
+  let rejects = 0;
+  const parser = new HyperliquidParser({ spot: resolver });
+  const live = new HyperliquidLiveSource({ wsUrl: config.wsUrl, ...config.live, logger: logger.child({ component: "live" }) }, parser, {
+    onFrame: (raw, tsInit) => writer.write(tsInit, SOURCE_WS, raw),
+    onEvent: (event) => {
+      counts.set(event.kind, (counts.get(event.kind) ?? 0) + 1);
+      options.onEvent?.(event);
+      if (event.kind === "status") {
+        writer.write(event.tsInit, SOURCE_STATUS, statusLine(event));
+        log.info({ state: event.state, gapFrom: event.gapFrom, gapTo: event.gapTo, detail: event.detail }, `connection ${event.state}`);
+      }
+    },
+    onReject: (error: ParseError) => {
+      rejects += 1;
+      logReject(log, error, rejects);
+    },
+  });
+
+  const plan: LiveSubscriptionPlan = { perps: config.coins, spotPairs, candleIntervals: config.candleIntervals };
+  log.info({ coins: config.coins, spotPairs: spotPairs.map((p) => `${p.pairName} (${p.wireName})`), intervals: config.candleIntervals, dir: config.record.dir }, "recording");
+  try {
+    await live.start(plan);
+  } catch (error) {
+    await writer.close();
+    throw error;
+  }
+  options.onStarted?.();
+
+  const stats = setInterval(() => log.info({ ...live.stats, events: Object.fromEntries(counts), files: writer.files.length }, "recording stats"), STATS_EVERY_MS);
+  stats.unref();
+  await options.stopped;
+  clearInterval(stats);
+  await live.stop();
+  await writer.close();
+  const summary: RecordSummary = { files: [...writer.files], stats: { ...live.stats }, events: Object.fromEntries(counts) };
+  log.info({ ...summary.stats, events: summary.events, files: summary.files }, "recording stopped");
+  return summary;
+}
+
+function statusLine(event: ConnectionStatusEvent): string {
+  return JSON.stringify({ state: event.state, gapFrom: event.gapFrom, gapTo: event.gapTo, detail: event.detail });
+}
+
+function logReject(log: Logger, error: ParseError, total: number): void {
+  if (total <= REJECTS_LOGGED_IN_FULL) {
+    log.warn({ field: error.field, total }, `rejected: ${error.message}`);
+  } else if (total % REJECT_LOG_EVERY === 0) {
+    log.warn({ field: error.field, total }, `rejected ${total} values so far; latest: ${error.message}`);
+  }
+}
+
+/** Resolves on Ctrl-C / SIGTERM, or after `durationS` seconds if given. */
+function untilStopped(durationS: number | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = durationS === undefined ? undefined : setTimeout(done, durationS * 1000);
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+}
