@@ -81,7 +81,7 @@ describe("strategy-monitor record", () => {
     for await (const batch of readCapture(summary.files[0]!)) replayed.push(...batch);
     const market = (events: MarketEvent[]) => events.filter((e) => e.kind !== "status");
     expect(market(replayed)).toEqual(market(live));
-    expect(market(replayed).map((e) => `${e.kind}:${e.kind === "status" ? "" : e.market.key}`)).toEqual([
+    expect(market(replayed).map((e) => `${e.kind}:${e.market.key}`)).toEqual([
       "book:hyperliquid:perp:BTC",
       "book:hyperliquid:spot:UBTC/USDC",
       "trade:hyperliquid:perp:BTC",
