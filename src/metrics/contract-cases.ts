@@ -13,6 +13,7 @@ import { FlowToxicity } from "./flow-toxicity.ts";
 import { Vpin } from "./vpin.ts";
 import { Basis } from "./basis.ts";
 import { spot } from "../core/index.ts";
+import { AdaptiveThresholdMetric } from "./adaptive-threshold.ts";
 
 /**
  * One metric registered in the shared contract test (`contract.test.ts`).
@@ -44,4 +45,5 @@ export const CONTRACT_CASES: ContractCase[] = [
   { name: "flowToxicity", make: (market) => new FlowToxicity({ market }) },
   { name: "vpin", make: (market) => new Vpin({ market, fixedBucketSize: 5, buckets: 5 }) },
   { name: "basisBps", make: (market) => new Basis({ market, spot: spot(`U${market.base}/USDC`, market.base) }) },
+  { name: "bookImbalanceP90", make: (market) => new AdaptiveThresholdMetric({ source: new BookImbalance({ market }), fallback: 0.6, absolute: true, sampleEveryMs: 5_000 }) },
 ];
