@@ -88,7 +88,10 @@ describe("mergeSources", () => {
       name,
       batches: (async function* () {
         try {
-          for (let t = 0; ; t += 1) yield [trade(t, `${name}${t}`)];
+          for (let t = 0; ; t += 1) {
+            await Promise.resolve();
+            yield [trade(t, `${name}${t}`)];
+          }
         } finally {
           closed += 1;
         }
