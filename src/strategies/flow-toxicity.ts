@@ -5,7 +5,7 @@ import { integerIn, intervalLeaf, numberIn, parseStrategyConfig, withDefault } f
 import { Rearm } from "./rearm.ts";
 import { bracket, DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Side, Signal } from "./signal.ts";
-import { minutes } from "./strategy.ts";
+import { minutes, pct } from "./strategy.ts";
 import type { Strategy, StrategyContext, StrategyDescription } from "./strategy.ts";
 import { VolumeFilter, volumeFilterSchema } from "./volume-filter.ts";
 
@@ -67,7 +67,7 @@ export class FlowToxicityStrategy implements Strategy<FlowToxicityConfig> {
     this.description = {
       idea: "High price impact per unit of normalised volume means informed flow; trade with it.",
       entry: `toxicity > ${c.threshold} over ${c.window} closed ${c.interval} bars (volume normalised by the ${c.volumeBars} bars before): long if the window's last close is above its first, short if below`,
-      exit: `stop ${c.stopFraction * 100} %, target ${c.targetFraction * 100} %, or after ${c.maxHoldMs / 60_000} min`,
+      exit: `stop ${pct(c.stopFraction)}, target ${pct(c.targetFraction)}, or after ${c.maxHoldMs / 60_000} min`,
       expectedHold: { minMs: minutes(15), maxMs: minutes(60) },
       needs: ["candles"],
       candleOnly: { canFire: true, why: "the toxicity is computed from bar closes and volumes only" },

@@ -75,3 +75,6 @@ export type AnyStrategy = Strategy<unknown>;
 export const hours = (h: number): number => h * 3_600_000;
 /** Minutes → ms. */
 export const minutes = (m: number): number => m * 60_000;
+
+/** A fraction as a percentage for descriptions and reasons: pct(0.003) = "0.3 %". */
+export const pct = (fraction: number): string => `${Number((fraction * 100).toPrecision(10))} %`;
