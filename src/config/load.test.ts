@@ -36,7 +36,7 @@ describe("defaults", () => {
       restUrl: "https://api.hyperliquid.xyz",
       wsUrl: "wss://api.hyperliquid.xyz/ws",
       coins: ["BTC", "ETH", "SOL"],
-      spot: { enabled: true, baseAliases: { UBTC: "BTC", UETH: "ETH", USOL: "SOL", HYPE: "HYPE" } },
+      spot: { enabled: true, baseAliases: { UBTC: "BTC", UETH: "ETH", USOL: "SOL", UFART: "FARTCOIN", UPUMP: "PUMP", HYPE: "HYPE", UENA: "ENA", UXPL: "XPL", UWLD: "WLD", UDOGE: "DOGE", UMON: "MON", UUUSPX: "SPX" } },
       candleIntervals: ["1m", "1h"],
       live: { pingIntervalMs: 30000, pongTimeoutMs: 10000, silenceTimeoutMs: 60000, reconnectBaseMs: 500, reconnectMaxMs: 30000, maxSubscriptions: 1000 },
       rest: { timeoutMs: 10000, maxRetries: 5, baseBackoffMs: 500, maxBackoffMs: 30000, weightPerMinute: 1200 },

@@ -152,7 +152,7 @@ export interface SpotConfig {
   readonly enabled: boolean;
   /**
    * Wrapped spot token name → perp coin whose basis it measures. Default
-   * `{ UBTC: "BTC", UETH: "ETH", USOL: "SOL", HYPE: "HYPE" }`. A value given in a file, env or
+   * the Unit-wrapped tokens (`UBTC` → `BTC`, `UETH` → `ETH`, `USOL` → `SOL`, ...; see `DEFAULT_SPOT_BASE_ALIASES`). A value given in a file, env or
    * flag replaces the whole table (so an alias can be removed).
    */
   readonly baseAliases: Readonly<Record<string, string>>;
@@ -254,7 +254,7 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
   coins: ["BTC", "ETH", "SOL"],
   spot: {
     enabled: true,
-    baseAliases: { UBTC: "BTC", UETH: "ETH", USOL: "SOL", HYPE: "HYPE" },
+    baseAliases: { UBTC: "BTC", UETH: "ETH", USOL: "SOL", UFART: "FARTCOIN", UPUMP: "PUMP", HYPE: "HYPE", UENA: "ENA", UXPL: "XPL", UWLD: "WLD", UDOGE: "DOGE", UMON: "MON", UUUSPX: "SPX" },
   },
   candleIntervals: ["1m", "1h"],
   live: {
