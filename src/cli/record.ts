@@ -135,14 +135,17 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
   }
   options.onStarted?.();
 
-  const stats = setInterval(() => log.info({ ...live.stats, events: Object.fromEntries(counts), files: writer.files.length }, "recording stats"), STATS_EVERY_MS);
+  const stats = setInterval(
+    () => log.info({ ...live.stats, duplicateTrades: parser.stats.duplicateTrades, events: Object.fromEntries(counts), files: writer.files.length }, "recording stats"),
+    STATS_EVERY_MS,
+  );
   stats.unref();
   await options.stopped;
   clearInterval(stats);
   await live.stop();
   await writer.close();
   const summary: RecordSummary = { files: [...writer.files], stats: { ...live.stats }, events: Object.fromEntries(counts) };
-  log.info({ ...summary.stats, events: summary.events, files: summary.files }, "recording stopped");
+  log.info({ ...summary.stats, duplicateTrades: parser.stats.duplicateTrades, events: summary.events, files: summary.files }, "recording stopped");
   return summary;
 }
 

@@ -198,6 +198,17 @@ describe("HyperliquidParser.parseFrame: trades", () => {
     expect(outcome.events.map((e) => e.tsEvent)).toEqual([sell.time, sell.time + 88]);
   });
 
+  it("drops trades already delivered (the snapshot after a resubscription) without a reject, and counts them", () => {
+    const parser = newParser();
+    parser.parseFrame(frame("trades", [buy, sell]), RECV);
+    const later = { ...sell, time: sell.time + 500, tid: 9 };
+    // After a reconnect the venue resends its recent trades, then the new ones.
+    const outcome = parser.parseFrame(frame("trades", [buy, sell, later]), RECV + 60_000);
+    expect(outcome.rejects).toEqual([]);
+    expect(outcome.events.map((e) => (e.kind === "trade" ? e.tradeId : ""))).toEqual(["9"]);
+    expect(parser.stats.duplicateTrades).toBe(2);
+  });
+
   it("resolves spot trades", () => {
     const outcome = newParser().parseFrame(frame("trades", [{ ...sell, coin: "@142", px: "103922.0" }]), RECV);
     expect(outcome.events[0]).toMatchObject({ market: UBTC_USDC, px: 103922 });

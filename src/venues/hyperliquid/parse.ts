@@ -316,10 +316,47 @@ const NO_SPOT = SpotResolver.empty();
  * pass): books per market by `time`, trades per market by trade `time`, candles per market
  * and interval by open time. A rejected item does not move its stream's time.
  */
+/** Trade ids remembered per market to drop repeats; the venue's trades snapshot is far shorter. */
+const RECENT_TRADE_IDS = 2048;
+
+/** The last `capacity` ids per market: a ring buffer plus a set, O(1) per trade, bounded memory. */
+class RecentIds {
+  private readonly capacity: number;
+  private readonly byMarket = new Map<Market, { ring: string[]; next: number; set: Set<string> }>();
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  seen(market: Market, id: string): boolean {
+    return this.byMarket.get(market)?.set.has(id) ?? false;
+  }
+
+  add(market: Market, id: string): void {
+    let entry = this.byMarket.get(market);
+    if (entry === undefined) {
+      entry = { ring: [], next: 0, set: new Set() };
+      this.byMarket.set(market, entry);
+    }
+    if (entry.ring.length < this.capacity) {
+      entry.ring.push(id);
+    } else {
+      const evicted = entry.ring[entry.next];
+      if (evicted !== undefined) entry.set.delete(evicted);
+      entry.ring[entry.next] = id;
+      entry.next = (entry.next + 1) % this.capacity;
+    }
+    entry.set.add(id);
+  }
+}
+
 export class HyperliquidParser {
   private spot: SpotResolver;
   private readonly lastBookTime = new Map<Market, number>();
   private readonly lastTradeTime = new Map<Market, number>();
+  private readonly recentTradeIds = new RecentIds(RECENT_TRADE_IDS);
+  /** Trades dropped because their id was already delivered (resubscription snapshots). */
+  readonly stats = { duplicateTrades: 0 };
   private readonly lastCandleOpen = new Map<Market, Map<string, number>>();
 
   constructor(options: HyperliquidParserOptions) {
@@ -396,12 +433,19 @@ export class HyperliquidParser {
         rejects.push(asParseError(error));
         continue;
       }
+      if (this.recentTradeIds.seen(trade.market, trade.tradeId)) {
+        // The snapshot the venue sends on every (re)subscription repeats trades we already
+        // have: not an error and not a new trade.
+        this.stats.duplicateTrades += 1;
+        continue;
+      }
       const last = this.lastTradeTime.get(trade.market);
       if (last !== undefined && trade.tsEvent < last) {
         rejects.push(backwards(`trades[${i}].time`, trade.tsEvent, last));
         continue;
       }
       this.lastTradeTime.set(trade.market, trade.tsEvent);
+      this.recentTradeIds.add(trade.market, trade.tradeId);
       events.push(trade);
     }
   }
