@@ -14,6 +14,7 @@ import { Vpin } from "./vpin.ts";
 import { Basis } from "./basis.ts";
 import { spot } from "../core/index.ts";
 import { AdaptiveThresholdMetric } from "./adaptive-threshold.ts";
+import { RealizedVolatility } from "./realized-volatility.ts";
 
 /**
  * One metric registered in the shared contract test (`contract.test.ts`).
@@ -46,4 +47,5 @@ export const CONTRACT_CASES: ContractCase[] = [
   { name: "vpin", make: (market) => new Vpin({ market, fixedBucketSize: 5, buckets: 5 }) },
   { name: "basisBps", make: (market) => new Basis({ market, spot: spot(`U${market.base}/USDC`, market.base) }) },
   { name: "bookImbalanceP90", make: (market) => new AdaptiveThresholdMetric({ source: new BookImbalance({ market }), fallback: 0.6, absolute: true, sampleEveryMs: 5_000 }) },
+  { name: "realizedVolatility", make: (market) => new RealizedVolatility({ market, minCoverage: 0.05, regimeMinSamples: 1 }) },
 ];

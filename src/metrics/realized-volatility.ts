@@ -1,0 +1,154 @@
+import { CANDLE_INTERVAL_MS, DAY_MS, HOUR_MS } from "../core/index.ts";
+import type { CandleInterval, Market, MarketEvent, MarketEventKind } from "../core/index.ts";
+import { RollingPercentile } from "./adaptive-threshold.ts";
+import type { StreamingMetric } from "./contract.ts";
+
+/** Volatility regime from where the 24 h volatility sits among its own recent hourly values. */
+export type VolatilityRegime = "low" | "normal" | "high";
+
+/** What {@link RealizedVolatility} reports. Parts without enough data are undefined. */
+export interface RealizedVolatilityValue {
+  /** Volatility over the last hour, fraction per √hour. */
+  readonly vol1h: number | undefined;
+  /** vol1h × √8760, fraction per √year. */
+  readonly vol1hAnnualised: number | undefined;
+  /** Volatility over the last 24 h, fraction per √day. */
+  readonly vol24h: number | undefined;
+  /** vol24h × √365, fraction per √year (comparable with vol1hAnnualised: 24 × 365 = 8760). */
+  readonly vol24hAnnualised: number | undefined;
+  /** `low` below the trailing 25th percentile of hourly vol24h samples, `high` above the 75th, else `normal`. */
+  readonly regime: VolatilityRegime | undefined;
+}
+
+/** Options of {@link RealizedVolatility}. */
+export interface RealizedVolatilityOptions {
+  market: Market;
+  /** Bar interval whose closes give the returns; at most 1 h for a 1 h volatility. Default "1m". */
+  interval?: CandleInterval;
+  /** A window needs at least this fraction of its returns (missing bars drop returns). Default 0.75. */
+  minCoverage?: number;
+  /** Hourly vol24h samples kept for the regime. Default 720 (30 days). */
+  regimeWindow?: number;
+  /** Hourly samples needed before a regime is given. Default 168 (7 days). */
+  regimeMinSamples?: number;
+  /** Percentile below which the regime is low. Default 25. */
+  lowPercentile?: number;
+  /** Percentile above which the regime is high. Default 75. */
+  highPercentile?: number;
+  /** Undefined once the newest closed bar closed longer ago than this, ms. Default 2 intervals. */
+  staleAfterMs?: number;
+}
+
+const SQRT_HOURS_PER_YEAR = Math.sqrt(8_760);
+const SQRT_DAYS_PER_YEAR = Math.sqrt(365);
+
+/**
+ * Realised volatility from log returns ln(close / previous close) of consecutive closed bars
+ * (a missing bar drops the return across it). Over a window W the per-bar variance is
+ * estimated as mean(r²) (zero-mean, the usual realised-variance convention) and scaled to W:
+ * vol_W = √(mean(r²) × W / interval). Stated per √hour (1 h) and per √day (24 h), and annualised
+ * for a 24/7 market: × √8760 per-hour basis, × √365 per-day basis.
+ *
+ * A window is undefined until it holds `minCoverage` (75 %) of its returns. The regime compares
+ * the current vol24h with percentiles of vol24h sampled at each bar ending on a UTC hour over
+ * the last 720 samples (30 days); undefined before 168 samples (7 days).
+ * Memory: the returns of 24 h (≤ 1 440 at 1m) and ≤ 720 regime samples.
+ */
+export class RealizedVolatility implements StreamingMetric<RealizedVolatilityValue> {
+  readonly name = "realizedVolatility";
+  readonly unit = "fraction per √hour (1 h) and per √day (24 h); annualised × √8760 / × √365; regime low/normal/high";
+  readonly needs: readonly MarketEventKind[] = ["candle"];
+  readonly warmUp: string;
+  readonly market: Market;
+  readonly interval: CandleInterval;
+  readonly minCoverage: number;
+  readonly regimeMinSamples: number;
+  readonly lowPercentile: number;
+  readonly highPercentile: number;
+  readonly staleAfterMs: number;
+  private readonly intervalMs: number;
+  private readonly returns: { closeTime: number; r: number }[] = [];
+  private readonly regimeSamples: RollingPercentile;
+  private previous: { openTime: number; close: number } | undefined;
+  private lastCloseTime = -Infinity;
+  private current: RealizedVolatilityValue | undefined;
+
+  constructor(options: RealizedVolatilityOptions) {
+    this.market = options.market;
+    this.interval = options.interval ?? "1m";
+    this.intervalMs = CANDLE_INTERVAL_MS[this.interval];
+    this.minCoverage = options.minCoverage ?? 0.75;
+    this.regimeSamples = new RollingPercentile(options.regimeWindow ?? 720);
+    this.regimeMinSamples = options.regimeMinSamples ?? 168;
+    this.lowPercentile = options.lowPercentile ?? 25;
+    this.highPercentile = options.highPercentile ?? 75;
+    this.staleAfterMs = options.staleAfterMs ?? 2 * this.intervalMs;
+    const perHour = Math.ceil((this.minCoverage * HOUR_MS) / this.intervalMs);
+    const perDay = Math.ceil((this.minCoverage * DAY_MS) / this.intervalMs);
+    this.warmUp = `${perHour} ${this.interval} returns within 1 h (vol1h), ${perDay} within 24 h (vol24h), ${this.regimeMinSamples} hourly vol24h samples (regime)`;
+  }
+
+  update(event: MarketEvent): void {
+    if (event.kind !== "candle" || event.market.key !== this.market.key || event.interval !== this.interval || !event.closed) return;
+    const prev = this.previous;
+    // Time order, and a correction of the newest bar is not a new return.
+    if (prev !== undefined && event.openTime <= prev.openTime) return;
+    if (prev !== undefined && prev.openTime === event.openTime - this.intervalMs && prev.close > 0 && event.close > 0) {
+      const r = Math.log(event.close / prev.close);
+      if (Number.isFinite(r)) this.returns.push({ closeTime: event.closeTime, r });
+    }
+    this.previous = { openTime: event.openTime, close: event.close };
+    this.lastCloseTime = event.closeTime;
+    const cutoff = event.closeTime - DAY_MS;
+    while ((this.returns[0]?.closeTime ?? Infinity) <= cutoff) this.returns.shift();
+
+    const vol1h = this.volOver(HOUR_MS, event.closeTime);
+    const vol24h = this.volOver(DAY_MS, event.closeTime);
+    if (vol24h !== undefined && (event.closeTime + 1) % HOUR_MS === 0) this.regimeSamples.push(vol24h);
+    this.current =
+      vol1h === undefined && vol24h === undefined
+        ? undefined
+        : {
+            vol1h,
+            vol1hAnnualised: vol1h === undefined ? undefined : vol1h * SQRT_HOURS_PER_YEAR,
+            vol24h,
+            vol24hAnnualised: vol24h === undefined ? undefined : vol24h * SQRT_DAYS_PER_YEAR,
+            regime: this.regimeOf(vol24h),
+          };
+  }
+
+  value(nowMs: number): RealizedVolatilityValue | undefined {
+    return nowMs - this.lastCloseTime > this.staleAfterMs ? undefined : this.current;
+  }
+
+  isStable(nowMs: number): boolean {
+    return this.value(nowMs) !== undefined;
+  }
+
+  /** √(mean(r²) × windowMs / interval) over returns closing in (endMs − windowMs, endMs]; undefined below the coverage. */
+  private volOver(windowMs: number, endMs: number): number | undefined {
+    const expected = windowMs / this.intervalMs;
+    if (expected < 1) return undefined;
+    let n = 0;
+    let sumSquares = 0;
+    for (let i = this.returns.length - 1; i >= 0; i -= 1) {
+      const x = this.returns[i];
+      if (x === undefined || x.closeTime <= endMs - windowMs) break;
+      n += 1;
+      sumSquares += x.r * x.r;
+    }
+    if (n === 0 || n < this.minCoverage * expected) return undefined;
+    const vol = Math.sqrt((sumSquares / n) * expected);
+    return Number.isFinite(vol) ? vol : undefined;
+  }
+
+  private regimeOf(vol24h: number | undefined): VolatilityRegime | undefined {
+    if (vol24h === undefined || this.regimeSamples.size < this.regimeMinSamples) return undefined;
+    const low = this.regimeSamples.percentile(this.lowPercentile);
+    const high = this.regimeSamples.percentile(this.highPercentile);
+    if (low === undefined || high === undefined) return undefined;
+    if (vol24h < low) return "low";
+    if (vol24h > high) return "high";
+    return "normal";
+  }
+}
