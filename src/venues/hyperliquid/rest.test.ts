@@ -163,7 +163,7 @@ describe("HyperliquidRest", () => {
     const error = await rest.fundingHistory("BTC", 0).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VenueError);
     expect((error as VenueError).status).toBe(500);
-    expect((error as VenueError).message).toMatch(/^fundingHistory BTC 0\.\.now: failed after 3 attempts/);
+    expect((error as VenueError).message).toMatch(/^fundingHistory BTC 0\.\.now at http:\/\/127\.0\.0\.1:\d+: failed after 3 attempts/);
     expect(server.requests).toHaveLength(3);
     expect(time.state.sleeps).toEqual([50, 100]);
   });

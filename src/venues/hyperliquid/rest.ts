@@ -141,12 +141,17 @@ function classify(error: HttpRequestError, nowMs: number): Failure {
   return { retryable: true, status, retryAfterMs: undefined, message: error.message };
 }
 
+/** The error's message with its chain of causes (`fetch failed` alone hides `ENOTFOUND host`). */
 function describeCause(error: HttpRequestError): string {
-  const cause: unknown = error.cause;
-  if (cause instanceof Error && cause.message !== error.message && !error.message.includes(cause.message)) {
-    return `${error.message} (${cause.message})`;
+  let text = error.message;
+  let cause: unknown = error.cause;
+  for (let depth = 0; cause instanceof Error && depth < 4; depth += 1) {
+    if (!text.includes(cause.message)) {
+      text += ` (${cause.message})`;
+    }
+    cause = cause.cause;
   }
-  return error.message;
+  return text;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -319,7 +324,7 @@ export class HyperliquidRest {
           throw new VenueError(`${label}: refused with HTTP ${failure.status}: ${failure.message}`, failure.status, { cause: error });
         }
         if (attempt >= maxRetries) {
-          throw new VenueError(`${label}: failed after ${attempt + 1} attempts: ${failure.message}`, failure.status, { cause: error });
+          throw new VenueError(`${label} at ${this.options.restUrl}: failed after ${attempt + 1} attempts: ${failure.message}`, failure.status, { cause: error });
         }
         const delayMs = failure.retryAfterMs ?? backoffDelayMs(attempt, baseBackoffMs, maxBackoffMs, this.random());
         this.options.logger?.warn(
