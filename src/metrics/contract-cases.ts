@@ -15,6 +15,8 @@ import { Basis } from "./basis.ts";
 import { spot } from "../core/index.ts";
 import { AdaptiveThresholdMetric } from "./adaptive-threshold.ts";
 import { RealizedVolatility } from "./realized-volatility.ts";
+import { RollingCorrelation } from "./correlation.ts";
+import { hourlyPairStream } from "./hourly-candle-stream.ts";
 
 /**
  * One metric registered in the shared contract test (`contract.test.ts`).
@@ -48,4 +50,5 @@ export const CONTRACT_CASES: ContractCase[] = [
   { name: "basisBps", make: (market) => new Basis({ market, spot: spot(`U${market.base}/USDC`, market.base) }) },
   { name: "bookImbalanceP90", make: (market) => new AdaptiveThresholdMetric({ source: new BookImbalance({ market }), fallback: 0.6, absolute: true, sampleEveryMs: 5_000 }) },
   { name: "realizedVolatility", make: (market) => new RealizedVolatility({ market, minCoverage: 0.05, regimeMinSamples: 1 }) },
+  { name: "hourlyReturnCorrelation", make: (market) => new RollingCorrelation({ market, other: spot(`U${market.base}/USDC`, market.base) }), stream: hourlyPairStream },
 ];
