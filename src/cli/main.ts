@@ -11,11 +11,23 @@ const program = new Command();
 program
   .name("strategy-monitor")
   .description(
-    "Watches Hyperliquid perpetuals, turns market microstructure into signals, paper-trades them\n" +
-      "and reports which signals have earned capital. Never needs a private key.",
+    "Watches Hyperliquid perpetuals, turns market microstructure into signals, paper-trades them and reports which signals have earned capital. Never needs a private key.",
   )
   .version("0.1.0")
-  .showHelpAfterError("(run with --help for usage)");
+  .showHelpAfterError("(run with --help for usage)")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  strategy-monitor                                   record BTC, ETH, SOL (+ spot pairs) to ./captures
+  strategy-monitor record --coins BTC --intervals 1m,5m --duration 3600
+  strategy-monitor replay --dry captures/ ../shared/data/hyperliquid/candles
+  strategy-monitor backfill --coins BTC,ETH --intervals 1m,1h --days 3 --out data/backfill
+  strategy-monitor config                            effective settings and where each came from
+
+Configuration: defaults < strategy-monitor.json (or --config) < SM_* environment < flags.
+See docs/CONFIGURATION.md.`,
+  );
 
 /** Options every command that talks to the venue or reads config accepts. */
 function withCommonOptions(command: Command): Command {
@@ -30,10 +42,9 @@ function withCommonOptions(command: Command): Command {
 
 withCommonOptions(
   program
-    .command("record")
+    .command("record", { isDefault: true })
     .description(
-      "Record live Hyperliquid market data (raw WebSocket frames with their receive time) to gzip\n" +
-        "capture files, rotating daily or by size. Replay them later with `replay`.",
+      "Record live Hyperliquid market data (raw WebSocket frames with their receive time) to gzip capture files, rotating daily or by size. Replay them later with `replay`. (The default command.)",
     )
     .option("--coins <list>", "perp coins, comma-separated (default from config: BTC,ETH,SOL)")
     .option("--intervals <list>", "candle intervals, comma-separated (default from config: 1m,1h)")
@@ -49,8 +60,7 @@ withCommonOptions(
   program
     .command("backfill")
     .description(
-      "Download candles and funding history over REST into files in Hyperliquid's own layouts\n" +
-        "(replayable with `replay`), plus the spot pairs that exist. Rerun to resume without duplicates.",
+      "Download candles and funding history over REST into files in Hyperliquid's own layouts (replayable with `replay`), plus the spot pairs that exist. Rerun to resume without duplicates.",
     )
     .option("--coins <list>", "perp coins, comma-separated (default from config)")
     .option("--intervals <list>", "candle intervals, comma-separated (default from config)")
@@ -66,8 +76,7 @@ withCommonOptions(
   program
     .command("replay")
     .description(
-      "Replay capture files and history files (candles, funding, l2/trades recordings; CSV or JSON,\n" +
-        "optionally gzip; directories are read recursively) through the same parser as live.",
+      "Replay capture files and history files (candles, funding, l2/trades recordings; CSV or JSON, optionally gzip; directories are read recursively) through the same parser as live.",
     )
     .argument("<paths...>", "files or directories")
     .option("--dry", "only count events by kind and market, time ranges, gaps and rejects")
