@@ -137,7 +137,10 @@ export type MarketEventKind = MarketEvent["kind"];
 
 export const MARKET_EVENT_KINDS: readonly MarketEventKind[] = ["book", "trade", "candle", "assetCtx", "funding", "status"];
 
-/** The hourly rate implied by a funding settlement. */
+/**
+ * The hourly rate implied by a funding settlement. Divides by the period in hours (1 or 8,
+ * both exact in binary), so an hourly rate comes back bit-for-bit unchanged.
+ */
 export function fundingRatePerHour(event: FundingSettlementEvent): number {
-  return (event.rate * 3_600_000) / event.periodMs;
+  return event.rate / (event.periodMs / 3_600_000);
 }
