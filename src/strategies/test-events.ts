@@ -48,3 +48,15 @@ export function feed(strategy: Fed, events: readonly MarketEvent[]): Signal[] {
   for (const e of events) out.push(...strategy.onEvent(e, { nowMs: e.tsEvent }));
   return out;
 }
+
+/** `count` closed 1 h bars at `close`, the first opening at `firstOpen`; the last one's volume is `lastVolume`, the others 1. */
+export function hourlyBars(market: Market, firstOpen: number, count: number, close: number, lastVolume: number): CandleEvent[] {
+  const out: CandleEvent[] = [];
+  for (let i = 0; i < count; i += 1) out.push(bar(market, "1h", firstOpen + i * 3_600_000, close, i === count - 1 ? lastVolume : 1));
+  return out;
+}
+
+/** Events sorted by venue time (stable for equal times), as the replay merge delivers them. */
+export function inTimeOrder(events: readonly MarketEvent[]): MarketEvent[] {
+  return [...events].sort((a, b) => a.tsEvent - b.tsEvent);
+}
