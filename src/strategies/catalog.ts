@@ -1,0 +1,52 @@
+import type { Market } from "../core/index.ts";
+import type { OpenInterestSeriesPort } from "../metrics/oi-series-port.ts";
+import { BasisArbitrageStrategy } from "./basis-arbitrage.ts";
+import { ContrarianFundingStrategy } from "./contrarian-funding.ts";
+import { FlowToxicityStrategy } from "./flow-toxicity.ts";
+import { FundingVelocityStrategy } from "./funding-velocity.ts";
+import { FundingVolumeStrategy } from "./funding-volume.ts";
+import { OpenInterestStrategy } from "./open-interest.ts";
+import type { AnyStrategy } from "./strategy.ts";
+import { VwapReversionStrategy } from "./vwap-reversion.ts";
+
+/** Raw per-strategy configuration sections (validated by each strategy; `undefined` = defaults). */
+export interface StrategyConfigs {
+  basisArbitrage?: unknown;
+  flowToxicity?: unknown;
+  openInterest?: unknown;
+  vwapReversion?: unknown;
+  fundingVelocity?: unknown;
+  fundingVolume?: unknown;
+  contrarianFunding?: unknown;
+}
+
+/** What a perp's strategies need besides configuration. */
+export interface StrategySetOptions {
+  /** The perp's spot leg (venue pair, or an external reference for research); no basis strategy without one. */
+  spot?: Market | undefined;
+  /** Open-interest history storage, so the 7-day OI series survives a restart. */
+  oiSeries?: OpenInterestSeriesPort;
+  /** Event time at start, ms (the OI tracker loads history from here). */
+  startMs?: number;
+}
+
+/**
+ * Every strategy for one perp, with the given configuration sections.
+ * @throws ConfigError for an invalid section.
+ */
+export function createStrategies(perp: Market, configs: StrategyConfigs = {}, options: StrategySetOptions = {}): AnyStrategy[] {
+  const list: AnyStrategy[] = [];
+  if (options.spot !== undefined) list.push(new BasisArbitrageStrategy(perp, options.spot, configs.basisArbitrage));
+  list.push(
+    new FlowToxicityStrategy(perp, configs.flowToxicity),
+    new OpenInterestStrategy(perp, configs.openInterest, {
+      ...(options.oiSeries === undefined ? {} : { series: options.oiSeries }),
+      ...(options.startMs === undefined ? {} : { startMs: options.startMs }),
+    }),
+    new VwapReversionStrategy(perp, configs.vwapReversion),
+    new FundingVelocityStrategy(perp, configs.fundingVelocity),
+    new FundingVolumeStrategy(perp, configs.fundingVolume),
+    new ContrarianFundingStrategy(perp, configs.contrarianFunding),
+  );
+  return list;
+}
