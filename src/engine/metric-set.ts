@@ -1,0 +1,528 @@
+import { EventClock } from "../core/index.ts";
+import type { CandleEvent, CandleInterval, Market, MarketEvent, MarketEventKind } from "../core/index.ts";
+import {
+  AdaptiveThresholdMetric,
+  Basis,
+  BookConcentration,
+  BookImbalance,
+  CandleFlowProxy,
+  FlowToxicity,
+  FundingRate,
+  FundingVelocity,
+  LiquidityVelocity,
+  MarketStateStore,
+  OpenInterestTracker,
+  QuoteStuffing,
+  RealizedVolatility,
+  RollingCorrelation,
+  SessionVwap,
+  TradeFlow,
+  VolumeRatio,
+  Vpin,
+} from "../metrics/index.ts";
+import type { MarketStateOptions, OpenInterestSeriesPort, StreamingMetric, ThresholdValue, VpinOptions } from "../metrics/index.ts";
+
+/** One row of metric values: one market, one interval, at the close of one bar. */
+export interface MetricRow {
+  /** Bar close time, ms (the candle's `closeTime`, Hyperliquid's `T`). */
+  readonly tsMs: number;
+  /** `market.key`, e.g. `hyperliquid:perp:BTC`. */
+  readonly marketKey: string;
+  /** Venue symbol: perp coin (`BTC`) or pair (`UBTC/USDC`, `BTC/USDT`). */
+  readonly symbol: string;
+  /** The interval of the bar that closed; candle metrics in the row are of this interval. */
+  readonly interval: CandleInterval;
+  /**
+   * Every metric by column name (see {@link MetricSet.columns}); `undefined` = not warm, stale
+   * or not applicable. Never NaN or an infinity.
+   */
+  readonly values: Readonly<Record<string, number | undefined>>;
+}
+
+/** Options of {@link MetricSet}. Every metric keeps its own documented defaults. */
+export interface MetricSetOptions {
+  /** Candle intervals that get candle metrics and rows. Default: every interval seen. */
+  intervals?: readonly CandleInterval[];
+  /** Bounds of the shared market state. */
+  state?: MarketStateOptions;
+  /** Bars whose closes on the UTC hour give the hourly returns of the correlations. Default "1h". */
+  correlationInterval?: CandleInterval;
+  /** Where open interest is kept (the journal's port, so 7 days survive a restart). Default: one in-memory series shared by all coins. */
+  openInterestSeries?: OpenInterestSeriesPort;
+  /** VPIN settings (bucket count, sizing window). Default: the metric's (50 buckets of 1/50 of 24 h volume). */
+  vpin?: Omit<VpinOptions, "market">;
+  /** Fixed thresholds used until 100 samples exist, in each metric's unit. Default: the memo's strong levels. */
+  thresholdFallbacks?: { bookImbalance?: number; tradeFlow?: number; vwapZScore?: number };
+}
+
+/** The session-VWAP z-score as a numeric metric, so an adaptive threshold can sample it. */
+class VwapZScore implements StreamingMetric<number> {
+  readonly name = "sessionVwapZScore";
+  readonly unit = "standard deviations from the session VWAP";
+  readonly needs: readonly MarketEventKind[] = ["candle"];
+  readonly warmUp: string;
+  readonly vwap: SessionVwap;
+
+  constructor(vwap: SessionVwap) {
+    this.vwap = vwap;
+    this.warmUp = vwap.warmUp;
+  }
+
+  update(event: MarketEvent): void {
+    this.vwap.update(event);
+  }
+
+  value(nowMs: number): number | undefined {
+    return this.vwap.value(nowMs)?.zScore;
+  }
+
+  isStable(nowMs: number): boolean {
+    return this.value(nowMs) !== undefined;
+  }
+}
+
+/** Book metrics of one market. The imbalance is fed through its threshold wrapper, which owns it. */
+interface BookGroup {
+  readonly imbalance: BookImbalance;
+  readonly imbalanceThreshold: AdaptiveThresholdMetric;
+  readonly concentration: BookConcentration;
+  readonly velocity: LiquidityVelocity;
+  readonly stuffing: QuoteStuffing;
+}
+
+interface TradeGroup {
+  readonly flow: TradeFlow;
+  readonly flowThreshold: AdaptiveThresholdMetric;
+  readonly vpin: Vpin;
+}
+
+/** Candle metrics of one market and interval. The VWAP is fed through its z-score threshold. */
+interface CandleGroup {
+  readonly proxy: CandleFlowProxy;
+  readonly vwap: SessionVwap;
+  readonly zThreshold: AdaptiveThresholdMetric;
+  readonly volumeRatio: VolumeRatio;
+  readonly toxicity: FlowToxicity;
+  readonly volatility: RealizedVolatility;
+  /** Open time of the newest bar a row was made for (a repeated or corrected bar makes none). */
+  lastRowOpenTime: number;
+}
+
+interface FundingGroup {
+  readonly rate: FundingRate;
+  readonly velocity: FundingVelocity;
+}
+
+interface ContextGroup {
+  readonly predicted: FundingRate;
+  readonly openInterest: OpenInterestTracker;
+}
+
+/** A perp's basis and whether its spot leg is an external (not tradable here) reference. */
+interface BasisLink {
+  readonly metric: Basis;
+  /** 1 when the spot leg is a Binance series: research only, not executable on Hyperliquid. */
+  readonly researchOnly: 0 | 1;
+}
+
+/** Everything computed for one market. Groups are created on the first event that feeds them. */
+class MarketMetrics {
+  readonly market: Market;
+  book: BookGroup | undefined;
+  trades: TradeGroup | undefined;
+  readonly candles = new Map<CandleInterval, CandleGroup>();
+  funding: FundingGroup | undefined;
+  context: ContextGroup | undefined;
+  /** Hyperliquid perps only. */
+  basis: BasisLink | undefined;
+  /** Correlations with the other Hyperliquid perps (each object shared with the other market). */
+  readonly correlations: { readonly column: string; readonly metric: RollingCorrelation }[] = [];
+
+  constructor(market: Market) {
+    this.market = market;
+  }
+}
+
+/** Memo levels: |imbalance| > 0.6, |trade flow| > 0.5, |z| > 2.0 score the most points. */
+const DEFAULT_FALLBACKS = { bookImbalance: 0.6, tradeFlow: 0.5, vwapZScore: 2.0 } as const;
+
+const REGIME_CODE = { low: -1, normal: 0, high: 1 } as const;
+
+const NO_ROWS: readonly MetricRow[] = Object.freeze([]);
+
+const isHyperliquidPerp = (m: Market): boolean => m.venue === "hyperliquid" && m.kind === "perp";
+
+/** The metric columns every row has, in order (correlation columns follow, one per coin). */
+export const STATIC_COLUMNS: readonly string[] = Object.freeze(
+  // valuesOf assigns every key unconditionally, so the keys of a market with no metrics are the columns.
+  Object.keys(valuesOf(new MarketMetrics({ key: "none", venue: "hyperliquid", kind: "spot", symbol: "", base: "" }), undefined, 0)),
+);
+
+/**
+ * The full metric set over the merged event stream: a {@link MarketStateStore} and one instance
+ * of every metric per market it applies to, each created when the first event it needs arrives:
+ *
+ * - book metrics for markets with books; trade metrics for markets with trades;
+ * - candle metrics per configured interval;
+ * - funding (settled and predicted) and open interest for perps;
+ * - basis for each Hyperliquid perp against its spot leg: the Hyperliquid spot pair of the same
+ *   base, or, when the venue lists none, a Binance spot series of that base, flagged
+ *   `basisBps.researchOnly` = 1 (a reference, not an executable leg). A Hyperliquid pair seen
+ *   later replaces the Binance leg;
+ * - the rolling correlation of hourly returns between every pair of Hyperliquid perps seen;
+ * - adaptive thresholds (rolling 90th percentile of |value|) of book imbalance, trade flow and
+ *   the session-VWAP z-score.
+ *
+ * Each event goes only to the metrics of its market and kind (and to the basis of the perps a
+ * spot market is the leg of), so the cost per event does not grow with the number of markets.
+ *
+ * Rows: every CLOSED bar of a configured interval yields one {@link MetricRow} of its market and
+ * interval, computed once every event with the same time has been applied (so a spot bar and a
+ * perp bar closing together are both in the basis, whatever the source order). Time comes only
+ * from the events (an {@link EventClock}); same input, same rows. Pure.
+ */
+export class MetricSet {
+  readonly store: MarketStateStore;
+  readonly clock = new EventClock();
+  private readonly options: MetricSetOptions;
+  private readonly intervals: ReadonlySet<CandleInterval> | undefined;
+  private readonly correlationInterval: CandleInterval;
+  private readonly fallbacks: { bookImbalance: number; tradeFlow: number; vwapZScore: number };
+  private readonly byMarket = new Map<Market, MarketMetrics>();
+  /** Perps by base, for linking spot legs. */
+  private readonly perpsByBase = new Map<string, MarketMetrics[]>();
+  /** The chosen spot leg per base. */
+  private readonly spotByBase = new Map<string, Market>();
+  /** Spot market → the perps whose basis it is the leg of. */
+  private readonly basisBySpot = new Map<Market, MarketMetrics[]>();
+  private readonly hlPerps: MarketMetrics[] = [];
+  private readonly columnList: string[] = [...STATIC_COLUMNS];
+  private pending: { entry: MarketMetrics; group: CandleGroup; candle: CandleEvent }[] = [];
+  private pendingAt = -Infinity;
+
+  constructor(options: MetricSetOptions = {}) {
+    this.options = options;
+    this.store = new MarketStateStore(options.state ?? {});
+    this.intervals = options.intervals === undefined ? undefined : new Set(options.intervals);
+    this.correlationInterval = options.correlationInterval ?? "1h";
+    this.fallbacks = { ...DEFAULT_FALLBACKS, ...options.thresholdFallbacks };
+  }
+
+  /**
+   * Applies one event (events arrive in time order). Returns the rows of bars that closed at an
+   * earlier time, now final; usually none (a shared empty array, no allocation).
+   */
+  update(event: MarketEvent): readonly MetricRow[] {
+    const rows = this.pending.length > 0 && event.tsEvent > this.pendingAt ? this.flush() : NO_ROWS;
+    this.clock.advance(event.tsEvent);
+    if (event.kind === "status") return rows;
+    this.store.update(event);
+    const entry = this.entryFor(event.market);
+    switch (event.kind) {
+      case "book": {
+        const g = (entry.book ??= this.makeBook(event.market));
+        g.imbalanceThreshold.update(event);
+        g.concentration.update(event);
+        g.velocity.update(event);
+        g.stuffing.update(event);
+        this.updateBasis(entry, event);
+        break;
+      }
+      case "trade": {
+        const g = (entry.trades ??= this.makeTrades(event.market));
+        g.flowThreshold.update(event);
+        g.vpin.update(event);
+        break;
+      }
+      case "candle":
+        this.onCandle(entry, event);
+        break;
+      case "assetCtx": {
+        const g = (entry.context ??= this.makeContext(event.market));
+        g.predicted.update(event);
+        g.openInterest.update(event);
+        this.updateBasis(entry, event);
+        break;
+      }
+      case "funding": {
+        const g = (entry.funding ??= this.makeFunding(event.market));
+        g.rate.update(event);
+        g.velocity.update(event);
+        break;
+      }
+    }
+    return rows;
+  }
+
+  /** The rows of every bar closed so far and not yet returned (call at the end of a stream). */
+  flush(): readonly MetricRow[] {
+    if (this.pending.length === 0) return NO_ROWS;
+    const nowMs = this.clock.now();
+    const rows = this.pending.map(({ entry, group, candle }) => ({
+      tsMs: candle.closeTime,
+      marketKey: entry.market.key,
+      symbol: entry.market.symbol,
+      interval: candle.interval,
+      values: valuesOf(entry, group, nowMs),
+    }));
+    this.pending = [];
+    return rows;
+  }
+
+  /**
+   * Column names in their fixed order: the metric columns every row has, then one
+   * `hourlyReturnCorrelation.<COIN>` per Hyperliquid perp in first-seen order (the list only
+   * grows; a row lacks the columns of coins seen after it).
+   */
+  columns(): readonly string[] {
+    return this.columnList;
+  }
+
+  /** Every metric of `market` at `nowMs`, candle metrics of `interval` (none when undefined). For sampling between bars. */
+  sample(market: Market, interval: CandleInterval | undefined, nowMs: number): Record<string, number | undefined> {
+    const entry = this.byMarket.get(market);
+    if (entry === undefined) return valuesOf(new MarketMetrics(market), undefined, nowMs);
+    return valuesOf(entry, interval === undefined ? undefined : entry.candles.get(interval), nowMs);
+  }
+
+  /** Markets seen, first-seen order. */
+  markets(): Market[] {
+    return [...this.byMarket.keys()];
+  }
+
+  private onCandle(entry: MarketMetrics, event: CandleEvent): void {
+    this.updateBasis(entry, event);
+    if (event.interval === this.correlationInterval) {
+      for (const c of entry.correlations) c.metric.update(event);
+    }
+    if (this.intervals !== undefined && !this.intervals.has(event.interval)) return;
+    let g = entry.candles.get(event.interval);
+    if (g === undefined) {
+      g = this.makeCandles(event.market, event.interval);
+      entry.candles.set(event.interval, g);
+    }
+    g.proxy.update(event);
+    g.zThreshold.update(event);
+    g.volumeRatio.update(event);
+    g.toxicity.update(event);
+    g.volatility.update(event);
+    if (event.closed && event.openTime > g.lastRowOpenTime) {
+      g.lastRowOpenTime = event.openTime;
+      if (this.pending.length === 0) this.pendingAt = event.tsEvent;
+      else if (event.tsEvent > this.pendingAt) this.pendingAt = event.tsEvent;
+      this.pending.push({ entry, group: g, candle: event });
+    }
+  }
+
+  private updateBasis(entry: MarketMetrics, event: MarketEvent): void {
+    if (entry.basis !== undefined) {
+      entry.basis.metric.update(event);
+      return;
+    }
+    const perps = this.basisBySpot.get(entry.market);
+    if (perps !== undefined) for (const p of perps) p.basis?.metric.update(event);
+  }
+
+  private entryFor(market: Market): MarketMetrics {
+    let entry = this.byMarket.get(market);
+    if (entry !== undefined) return entry;
+    entry = new MarketMetrics(market);
+    this.byMarket.set(market, entry);
+    if (isHyperliquidPerp(market)) {
+      this.addPerp(entry);
+    } else if (market.kind === "spot") {
+      this.addSpot(market);
+    }
+    return entry;
+  }
+
+  private addPerp(entry: MarketMetrics): void {
+    const market = entry.market;
+    const peers = this.perpsByBase.get(market.base) ?? [];
+    peers.push(entry);
+    this.perpsByBase.set(market.base, peers);
+    this.link(entry, this.spotByBase.get(market.base));
+    for (const other of this.hlPerps) {
+      const metric = new RollingCorrelation({ market: other.market, other: market, interval: this.correlationInterval });
+      other.correlations.push({ column: correlationColumn(market), metric });
+      entry.correlations.push({ column: correlationColumn(other.market), metric });
+    }
+    this.hlPerps.push(entry);
+    this.columnList.push(correlationColumn(market));
+  }
+
+  /** A Hyperliquid pair becomes the leg of its base (over a Binance one); a Binance pair only when there is none. */
+  private addSpot(spot: Market): void {
+    const current = this.spotByBase.get(spot.base);
+    const better = current === undefined || (current.venue !== "hyperliquid" && spot.venue === "hyperliquid");
+    if (!better) return;
+    if (spot.venue === "hyperliquid") this.store.linkSpot(spot);
+    this.spotByBase.set(spot.base, spot);
+    const perps = this.perpsByBase.get(spot.base) ?? [];
+    if (current !== undefined) this.basisBySpot.delete(current);
+    for (const p of perps) this.link(p, spot);
+  }
+
+  private link(perp: MarketMetrics, spot: Market | undefined): void {
+    const metric = new Basis(spot === undefined ? { market: perp.market } : { market: perp.market, spot });
+    perp.basis = { metric, researchOnly: spot !== undefined && spot.venue !== "hyperliquid" ? 1 : 0 };
+    // A leg linked mid-stream starts from the latest observations the state holds, oldest first.
+    for (const e of this.latestPriceEvents(perp.market, spot)) metric.update(e);
+    if (spot === undefined) return;
+    const list = this.basisBySpot.get(spot) ?? [];
+    if (!list.includes(perp)) list.push(perp);
+    this.basisBySpot.set(spot, list);
+  }
+
+  /** The latest book, asset context and candles (per interval) of the two legs, in time order. */
+  private latestPriceEvents(perp: Market, spot: Market | undefined): MarketEvent[] {
+    const events: MarketEvent[] = [];
+    for (const m of spot === undefined ? [perp] : [perp, spot]) {
+      const state = this.store.get(m);
+      if (state === undefined) continue;
+      if (state.book !== undefined) events.push(state.book);
+      if (state.assetCtx !== undefined) events.push(state.assetCtx);
+      for (const interval of state.intervals) {
+        const series = state.candles(interval);
+        if (series.lastClosed !== undefined) events.push(series.lastClosed);
+        if (series.forming !== undefined) events.push(series.forming);
+      }
+    }
+    return events.sort((a, b) => a.tsEvent - b.tsEvent);
+  }
+
+  private makeBook(market: Market): BookGroup {
+    const imbalance = new BookImbalance({ market });
+    return {
+      imbalance,
+      imbalanceThreshold: new AdaptiveThresholdMetric({ source: imbalance, fallback: this.fallbacks.bookImbalance, absolute: true }),
+      concentration: new BookConcentration({ market }),
+      velocity: new LiquidityVelocity({ market }),
+      stuffing: new QuoteStuffing({ market }),
+    };
+  }
+
+  private makeTrades(market: Market): TradeGroup {
+    const flow = new TradeFlow({ market });
+    return {
+      flow,
+      flowThreshold: new AdaptiveThresholdMetric({ source: flow, fallback: this.fallbacks.tradeFlow, absolute: true }),
+      vpin: new Vpin({ ...this.options.vpin, market }),
+    };
+  }
+
+  private makeCandles(market: Market, interval: CandleInterval): CandleGroup {
+    const vwap = new SessionVwap({ market, interval });
+    return {
+      proxy: new CandleFlowProxy({ market, interval }),
+      vwap,
+      zThreshold: new AdaptiveThresholdMetric({ source: new VwapZScore(vwap), fallback: this.fallbacks.vwapZScore, absolute: true }),
+      volumeRatio: new VolumeRatio({ market, interval }),
+      toxicity: new FlowToxicity({ market, interval }),
+      volatility: new RealizedVolatility({ market, interval }),
+      lastRowOpenTime: -Infinity,
+    };
+  }
+
+  private makeFunding(market: Market): FundingGroup {
+    return { rate: new FundingRate({ market }), velocity: new FundingVelocity({ market }) };
+  }
+
+  private makeContext(market: Market): ContextGroup {
+    const series = this.options.openInterestSeries;
+    return {
+      predicted: new FundingRate({ market, source: "predicted" }),
+      openInterest: new OpenInterestTracker(series === undefined ? { market, startMs: this.clock.now() } : { market, series, startMs: this.clock.now() }),
+    };
+  }
+
+}
+
+function threshold(v: Record<string, number | undefined>, name: string, t: ThresholdValue | undefined): void {
+  v[`${name}.value`] = t?.value;
+  v[`${name}.samples`] = t?.samples;
+}
+
+function numeric(x: number | "insufficient" | undefined): number | undefined {
+  return typeof x === "number" ? x : undefined;
+}
+
+/** `hourlyReturnCorrelation.<COIN>`: the correlation of this row's coin with that coin. */
+export function correlationColumn(market: Market): string {
+  return `hourlyReturnCorrelation.${market.symbol}`;
+}
+
+/**
+ * Every column of one market at `nowMs`, assigned in the fixed column order. Each key is set
+ * even when its metric does not exist, so `Object.keys` of an empty entry is the column list.
+ */
+function valuesOf(entry: MarketMetrics, g: CandleGroup | undefined, nowMs: number): Record<string, number | undefined> {
+  const v: Record<string, number | undefined> = {};
+  const book = entry.book;
+  v["bookImbalance"] = book?.imbalance.value(nowMs);
+  const herfindahl = book?.concentration.value(nowMs);
+  v["bookHerfindahl.bid"] = herfindahl?.bid;
+  v["bookHerfindahl.ask"] = herfindahl?.ask;
+  v["liquidityVelocityPerSecond"] = book?.velocity.value(nowMs);
+  const stuffing = book?.stuffing.value(nowMs);
+  v["quoteStuffing.churnUsdPerSecond"] = stuffing?.churnUsdPerSecond;
+  v["quoteStuffing.medianChurnUsdPerSecond"] = stuffing?.medianChurnUsdPerSecond;
+  v["quoteStuffing.stuffing"] = stuffing?.stuffing;
+  threshold(v, "bookImbalanceP90", book?.imbalanceThreshold.value(nowMs));
+
+  const trades = entry.trades;
+  v["tradeFlow"] = trades?.flow.value(nowMs);
+  threshold(v, "tradeFlowP90", trades?.flowThreshold.value(nowMs));
+  v["vpin"] = trades?.vpin.value(nowMs);
+
+  v["candleFlowProxy"] = g?.proxy.value(nowMs);
+  const vwap = g?.vwap.value(nowMs);
+  v["sessionVwap.vwap"] = vwap?.vwap;
+  v["sessionVwap.std"] = vwap?.std;
+  v["sessionVwap.price"] = vwap?.price;
+  v["sessionVwap.zScore"] = vwap?.zScore;
+  v["sessionVwap.deviation"] = vwap?.deviation;
+  threshold(v, "sessionVwapZScoreP90", g?.zThreshold.value(nowMs));
+  v["volumeRatio"] = g?.volumeRatio.value(nowMs);
+  v["flowToxicity"] = g?.toxicity.value(nowMs);
+  v["flowToxicity.direction"] = g?.toxicity.direction(nowMs);
+  const vol = g?.volatility.value(nowMs);
+  v["realizedVolatility.vol1h"] = vol?.vol1h;
+  v["realizedVolatility.vol1hAnnualised"] = vol?.vol1hAnnualised;
+  v["realizedVolatility.vol24h"] = vol?.vol24h;
+  v["realizedVolatility.vol24hAnnualised"] = vol?.vol24hAnnualised;
+  v["realizedVolatility.regime"] = vol?.regime === undefined ? undefined : REGIME_CODE[vol.regime];
+
+  const rate = entry.funding?.rate.value(nowMs);
+  v["fundingRate.perHour"] = rate?.perHour;
+  v["fundingRate.per8h"] = rate?.per8h;
+  v["fundingRate.annualized"] = rate?.annualized;
+  const velocity = entry.funding?.velocity.value(nowMs);
+  v["fundingVelocity.velocity4hPerHour"] = velocity?.velocity4hPerHour;
+  v["fundingVelocity.velocity8hPerHour"] = velocity?.velocity8hPerHour;
+  v["fundingVelocity.accelerationPerHour"] = velocity?.accelerationPerHour;
+  const predicted = entry.context?.predicted.value(nowMs);
+  v["fundingRatePredicted.perHour"] = predicted?.perHour;
+  v["fundingRatePredicted.per8h"] = predicted?.per8h;
+  v["fundingRatePredicted.annualized"] = predicted?.annualized;
+  const oi = entry.context?.openInterest.value(nowMs);
+  v["openInterest.openInterest"] = oi?.openInterest;
+  v["openInterest.change4h"] = numeric(oi?.change4h);
+  v["openInterest.change24h"] = numeric(oi?.change24h);
+  v["openInterest.change7d"] = numeric(oi?.change7d);
+
+  const basis = entry.basis?.metric.value(nowMs);
+  v["basisBps.perpSpotBps"] = basis?.perpSpotBps;
+  v["basisBps.markOracleBps"] = basis?.markOracleBps;
+  v["basisBps.premiumBps"] = basis?.premiumBps;
+  v["basisBps.researchOnly"] = basis?.perpSpotBps === undefined ? undefined : entry.basis?.researchOnly;
+
+  for (const c of entry.correlations) v[c.column] = c.metric.value(nowMs);
+  // The metrics promise finite values; a broken promise becomes an empty cell, never NaN.
+  for (const key in v) {
+    const x = v[key];
+    if (x !== undefined && !Number.isFinite(x)) v[key] = undefined;
+  }
+  return v;
+}
+
