@@ -1,0 +1,2 @@
+/** Paper trading: shared record types and the deterministic paper broker. */
+export * from "./types.ts";
