@@ -80,7 +80,9 @@ withCommonOptions(
     )
     .argument("<paths...>", "files or directories")
     .option("--dry", "only count events by kind and market, time ranges, gaps and rejects")
-    .option("--json", "print the dry-run report as JSON"),
+    .option("--metrics-out <file>", "run every metric and write one CSV row per market per closed bar (see docs/METRICS.md)")
+    .option("--intervals <list>", "with --metrics-out: candle intervals that get rows, comma-separated (default: every interval in the data)")
+    .option("--json", "print the dry-run report (or the metrics summary) as JSON"),
 ).action(async (paths: string[], options: Record<string, unknown>) => {
   const { runReplay } = await import("./replay.ts");
   await runReplay(paths, options);

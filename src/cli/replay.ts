@@ -1,10 +1,24 @@
 /**
  * `strategy-monitor replay`: captures and history files through the same parser as live.
  * With `--dry` it reports what is there (counts, time ranges, gaps, rejects) without running
- * the pipeline.
+ * the pipeline; with `--metrics-out <file>` it runs the full metric set and writes one CSV row
+ * per market per closed bar.
  */
+import { once } from "node:events";
+import { createReadStream, createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import type { Writable } from "node:stream";
+import { createInterface } from "node:readline";
+import { isCandleInterval } from "../core/index.ts";
+import type { CandleInterval } from "../core/index.ts";
+import { MetricSet } from "../engine/index.ts";
+import type { MetricRow } from "../engine/index.ts";
+import { ReplayDiagnostics } from "../replay/diagnostics.ts";
 import { replayDry } from "../replay/dry-run.ts";
 import type { DryRunReport } from "../replay/dry-run.ts";
+import { mergeSources } from "../replay/merge.ts";
+import { openReplaySources } from "../replay/sources.ts";
+import type { SourceFile } from "../replay/sources.ts";
 import { CliUsageError } from "./errors.ts";
 import { progressBar } from "./progress.ts";
 import { commandContext } from "./shared.ts";
@@ -13,11 +27,20 @@ import type { CommonOptions } from "./shared.ts";
 export interface ReplayCliOptions extends CommonOptions {
   readonly dry?: boolean;
   readonly json?: boolean;
+  /** CSV file for the metric rows. */
+  readonly metricsOut?: string;
 }
 
 export async function runReplay(paths: readonly string[], options: ReplayCliOptions): Promise<void> {
+  if (options.dry !== true && options.metricsOut !== undefined) {
+    await runMetricsOut(paths, options.metricsOut, options);
+    return;
+  }
   if (options.dry !== true) {
-    throw new CliUsageError("replay runs only with --dry for now: the metrics, strategies and paper broker that a full replay drives are not wired in yet");
+    throw new CliUsageError(
+      "replay needs --dry (report what the files hold) or --metrics-out <file> (write every metric per closed bar to CSV); " +
+        "driving strategies and the paper broker from a replay is not wired in yet",
+    );
   }
   const { config } = commandContext(options);
   const bar = progressBar("replay", 1, options.json !== true && process.stderr.isTTY);
@@ -87,4 +110,164 @@ export function formatDryRun(report: DryRunReport): string {
     out.push(`note: ${note.file}: ${note.message}`);
   }
   return `${out.join("\n")}\n`;
+}
+
+/** What a metrics run wrote. */
+export interface MetricsOutSummary {
+  readonly rows: number;
+  /** Market keys that got at least one row, first-seen order. */
+  readonly markets: readonly string[];
+  readonly columns: number;
+  /** Bar close times of the first and last row, ms; undefined without rows. */
+  readonly firstMs: number | undefined;
+  readonly lastMs: number | undefined;
+  readonly events: number;
+  readonly rejects: number;
+  readonly files: readonly SourceFile[];
+  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+}
+
+/** The fixed leading columns of the metrics CSV; the metric columns follow in `MetricSet.columns()` order. */
+export const METRICS_CSV_KEY_COLUMNS = ["time_utc", "ts_ms", "market", "symbol", "interval"] as const;
+
+/**
+ * Replays `paths` through the full metric set and writes `outPath`: header
+ * `time_utc,ts_ms,market,symbol,interval,<metric columns…>`, one row per market per closed bar,
+ * undefined values as empty cells. Rows stream to a temporary file beside `outPath` (memory stays
+ * bounded); the header is known only at the end (a correlation column per perp coin seen), so
+ * the file is then written once more with the header and each row padded to the full width.
+ *
+ * @throws DataFileError when a given path does not exist
+ */
+export async function writeMetricsCsv(
+  paths: readonly string[],
+  outPath: string,
+  options: { aliases?: Readonly<Record<string, string>>; intervals?: readonly CandleInterval[]; onProgress?: (filesDone: number, filesTotal: number, events: number) => void } = {},
+): Promise<MetricsOutSummary> {
+  const diagnostics = new ReplayDiagnostics();
+  const { sources, files, skipped } = await openReplaySources(paths, options.aliases === undefined ? { diagnostics } : { diagnostics, aliases: options.aliases });
+  const set = new MetricSet(options.intervals === undefined ? {} : { intervals: options.intervals });
+  const tmpPath = `${outPath}.rows.tmp`;
+  const body = createWriteStream(tmpPath);
+  const markets = new Set<string>();
+  let rows = 0;
+  let events = 0;
+  let filesDone = 0;
+  let firstMs: number | undefined;
+  let lastMs: number | undefined;
+  const write = async (list: readonly MetricRow[]): Promise<void> => {
+    const columns = set.columns();
+    for (const row of list) {
+      markets.add(row.marketKey);
+      firstMs ??= row.tsMs;
+      lastMs = row.tsMs;
+      rows += 1;
+      await put(body, `${csvLine(row, columns)}\n`);
+    }
+  };
+  try {
+    options.onProgress?.(0, sources.length, 0);
+    for await (const batch of mergeSources(sources, { onSourceDone: () => options.onProgress?.((filesDone += 1), sources.length, events) })) {
+      for (const event of batch) {
+        const out = set.update(event);
+        if (out.length > 0) await write(out);
+      }
+      events += batch.length;
+      options.onProgress?.(filesDone, sources.length, events);
+    }
+    await write(set.flush());
+    await close(body);
+
+    const columns = set.columns();
+    const out = createWriteStream(outPath);
+    await put(out, `${[...METRICS_CSV_KEY_COLUMNS, ...columns].map(csvField).join(",")}\n`);
+    const width = METRICS_CSV_KEY_COLUMNS.length + columns.length;
+    const lines = createInterface({ input: createReadStream(tmpPath), crlfDelay: Infinity });
+    for await (const line of lines) {
+      // Rows written before a coin was first seen lack its trailing correlation columns.
+      const missing = width - cellCount(line);
+      await put(out, missing > 0 ? `${line}${",".repeat(missing)}\n` : `${line}\n`);
+    }
+    await close(out);
+  } finally {
+    body.destroy();
+    await rm(tmpPath, { force: true });
+  }
+  return { rows, markets: [...markets], columns: set.columns().length, firstMs, lastMs, events, rejects: diagnostics.rejectCount, files, skipped };
+}
+
+async function runMetricsOut(paths: readonly string[], outPath: string, options: ReplayCliOptions): Promise<void> {
+  const { config } = commandContext(options);
+  const intervals = options.intervals === undefined ? undefined : intervalList(options.intervals);
+  const bar = progressBar("metrics", 1, options.json !== true && process.stderr.isTTY);
+  let summary: MetricsOutSummary;
+  try {
+    summary = await writeMetricsCsv(paths, outPath, {
+      aliases: config.spot.baseAliases,
+      ...(intervals === undefined ? {} : { intervals }),
+      onProgress: (done, total, events) => {
+        bar.setTotal(total);
+        bar.update(done, `${events.toLocaleString("en-US")} events`);
+      },
+    });
+  } finally {
+    bar.stop();
+  }
+  process.stdout.write(options.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatMetricsSummary(outPath, summary));
+  if (summary.files.some((f) => f.error !== undefined)) process.exitCode = 1;
+}
+
+function intervalList(text: string): CandleInterval[] {
+  const list = text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  const bad = list.filter((s) => !isCandleInterval(s));
+  if (list.length === 0 || bad.length > 0) throw new CliUsageError(`--intervals must be candle intervals such as 1m,1h (got ${JSON.stringify(text)})`);
+  return list as CandleInterval[];
+}
+
+/** The metrics run summary as text. */
+export function formatMetricsSummary(outPath: string, s: MetricsOutSummary): string {
+  const out: string[] = [];
+  out.push(`wrote ${outPath}: ${n(s.rows)} rows, ${s.markets.length} markets, ${s.columns} metric columns (+ ${METRICS_CSV_KEY_COLUMNS.length} key columns)`);
+  out.push(`bars closing ${s.firstMs === undefined ? "-" : iso(s.firstMs)} → ${s.lastMs === undefined ? "-" : iso(s.lastMs)}; ${n(s.events)} events from ${s.files.length} sources; rejects: ${n(s.rejects)}`);
+  for (const m of s.markets) out.push(`  ${m}`);
+  for (const f of s.files.filter((x) => x.error !== undefined)) out.push(`failed: ${f.path}: ${f.error ?? ""}`);
+  for (const k of s.skipped) out.push(`skipped: ${k.path}: ${k.reason}`);
+  return `${out.join("\n")}\n`;
+}
+
+function csvLine(row: MetricRow, columns: readonly string[]): string {
+  let line = `${new Date(row.tsMs).toISOString()},${row.tsMs},${csvField(row.marketKey)},${csvField(row.symbol)},${row.interval}`;
+  for (const column of columns) {
+    const x = row.values[column];
+    line += x === undefined || !Number.isFinite(x) ? "," : `,${x}`;
+  }
+  return line;
+}
+
+/** A CSV field, quoted only when it holds a comma, quote or newline. */
+function csvField(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Cells in a line written by csvLine: only its market and symbol fields can be quoted. */
+function cellCount(line: string): number {
+  let cells = 1;
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (c === 44 && !quoted) cells += 1;
+  }
+  return cells;
+}
+
+async function put(stream: Writable, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, "drain");
+}
+
+async function close(stream: Writable): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    stream.once("error", reject);
+    stream.end(resolve);
+  });
 }

@@ -1,0 +1,131 @@
+import { readdir, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { DataFileError } from "../core/index.ts";
+import type { MarketEvent } from "../core/index.ts";
+import { compareCaptureNames } from "./capture-format.ts";
+import { readCapture } from "./capture-reader.ts";
+import type { ReplayDiagnostics } from "./diagnostics.ts";
+import { readHistoryFile } from "./history-reader.ts";
+import type { ReplaySource } from "./merge.ts";
+
+/** One planned input: a history file, or the files of one rotated capture, read in order. */
+export interface SourceFile {
+  /** The file, or the first file of a rotated capture group. */
+  readonly path: string;
+  readonly paths: readonly string[];
+  /** `capture`, or the history layout once its header was read (`unknown` before). */
+  layout: string;
+  /** Events read so far. */
+  events: number;
+  /** Why the source stopped early (unknown layout, unreadable file); the other sources go on. */
+  error: string | undefined;
+}
+
+/** What {@link openReplaySources} found under the given paths. */
+export interface ReplaySources {
+  /** One per entry of `files`, same order: ready for `mergeSources`. */
+  readonly sources: readonly ReplaySource[];
+  /** Filled in while the sources are read. */
+  readonly files: readonly SourceFile[];
+  /** Paths found but not data files, with why. */
+  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+}
+
+/** Options of {@link openReplaySources}. */
+export interface ReplaySourcesOptions {
+  /** Where every reader reports rejects and notes. */
+  readonly diagnostics: ReplayDiagnostics;
+  /** Spot token → base asset aliases (default: the parser's). */
+  readonly aliases?: Readonly<Record<string, string>>;
+}
+
+const CAPTURE_FILE = /\.cap(\.gz)?$/;
+const HISTORY_FILE = /\.(csv|json)(\.gz)?$/i;
+
+/**
+ * Expands `paths` (files, and directories recursively in name order) into replay sources, the
+ * same way `replayDry` does: rotated captures of one recording (`<prefix>-<date>[.<n>].cap.gz`
+ * in one folder) are one source in writing order; every history file is its own source; other
+ * files are skipped. A source whose file turns out unreadable or of unknown layout ends with
+ * `error` set instead of failing the whole replay.
+ *
+ * @throws DataFileError when a given path does not exist
+ */
+export async function openReplaySources(paths: readonly string[], options: ReplaySourcesOptions): Promise<ReplaySources> {
+  const found: string[] = [];
+  for (const path of paths) await expand(path, found);
+  const skipped: { path: string; reason: string }[] = [];
+  const planned = plan(found, skipped);
+  const files: SourceFile[] = planned.map((p) => ({ path: p.paths[0] ?? "", paths: p.paths, layout: p.capture ? "capture" : "unknown", events: 0, error: undefined }));
+  const { diagnostics, aliases } = options;
+  const withAliases = aliases === undefined ? {} : { aliases };
+
+  async function* guarded(source: PlannedSource, entry: SourceFile): AsyncGenerator<MarketEvent[]> {
+    try {
+      const batches = source.capture
+        ? readCapture(source.paths, { diagnostics, ...withAliases })
+        : readHistoryFile(entry.path, { diagnostics, ...withAliases, onLayout: (layout: string) => (entry.layout = layout) });
+      for await (const batch of batches) {
+        entry.events += batch.length;
+        yield batch;
+      }
+    } catch (error) {
+      if (!(error instanceof DataFileError)) throw error;
+      entry.error = error.message;
+    }
+  }
+
+  const sources: ReplaySource[] = planned.map((p, i) => ({ name: p.paths[0] ?? "", batches: guarded(p, files[i] as SourceFile) }));
+  return { sources, files, skipped };
+}
+
+interface PlannedSource {
+  readonly paths: readonly string[];
+  readonly capture: boolean;
+}
+
+async function expand(path: string, into: string[]): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new DataFileError(path, `not found: ${(error as Error).message}`, { cause: error });
+  }
+  if (!info.isDirectory()) {
+    into.push(path);
+    return;
+  }
+  const entries = await readdir(path, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) await expand(child, into);
+    else if (entry.isFile()) into.push(child);
+  }
+}
+
+function plan(found: readonly string[], skipped: { path: string; reason: string }[]): PlannedSource[] {
+  const captureGroups = new Map<string, string[]>();
+  const planned: PlannedSource[] = [];
+  for (const path of found) {
+    const name = basename(path);
+    if (CAPTURE_FILE.test(name)) {
+      const prefix = /^(.*)-\d{4}-\d{2}-\d{2}(\.\d+)?\.cap(\.gz)?$/.exec(name)?.[1] ?? name;
+      const key = `${dirname(path)}\u0000${prefix}`;
+      const group = captureGroups.get(key);
+      if (group === undefined) {
+        const grouped = [path];
+        captureGroups.set(key, grouped);
+        planned.push({ paths: grouped, capture: true });
+      } else {
+        group.push(path);
+      }
+    } else if (HISTORY_FILE.test(name)) {
+      planned.push({ paths: [path], capture: false });
+    } else {
+      skipped.push({ path, reason: "not a capture (.cap[.gz]) or history (.csv/.json[.gz]) file" });
+    }
+  }
+  for (const group of captureGroups.values()) group.sort((a, b) => compareCaptureNames(basename(a), basename(b)));
+  return planned;
+}
