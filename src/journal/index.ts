@@ -1,0 +1,19 @@
+/** The SQLite journal: numbered migrations, batched writes with checkpoints, report and resume queries. */
+export { JournalError } from "./errors.ts";
+export { Journal } from "./journal.ts";
+export type { JournalOpenOptions, JournalSynchronous } from "./journal.ts";
+export { JournalOpenInterestSeries } from "./oi-series.ts";
+export { MIGRATIONS } from "./migrations/index.ts";
+export type { Migration } from "./migrations/index.ts";
+export type {
+  Checkpoint,
+  FundingFilter,
+  JournalRecord,
+  JournalRecordKind,
+  JournalSignal,
+  LifecycleEntry,
+  RunInfo,
+  StrategyTimeRange,
+  StrategyVariant,
+  TimeRange,
+} from "./records.ts";

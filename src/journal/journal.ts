@@ -1,0 +1,664 @@
+import { createHash } from "node:crypto";
+import { DatabaseSync } from "node:sqlite";
+import type { SQLInputValue, SQLOutputValue, StatementSync } from "node:sqlite";
+import { market as internMarket } from "../core/index.ts";
+import type { Market, MarketKind, VenueName } from "../core/index.ts";
+import type { OpenInterestSeriesPort } from "../metrics/oi-series-port.ts";
+import type { EquitySnapshot, ExitReason, FundingPayment, Outcome, PaperPosition, PositionLeg, PositionSide, RiskDecision } from "../paper/index.ts";
+import { transition } from "../strategies/lifecycle.ts";
+import type { LifecycleState, TransitionResult } from "../strategies/lifecycle.ts";
+import type { Confidence, Signal, SignalLeg, SpreadPlan } from "../strategies/signal.ts";
+import { JournalError } from "./errors.ts";
+import { canonicalJson, toJson } from "./json.ts";
+import { migrate, requireVersion } from "./migrate.ts";
+import { MIGRATIONS } from "./migrations/index.ts";
+import { JournalOpenInterestSeries } from "./oi-series.ts";
+import type {
+  Checkpoint,
+  FundingFilter,
+  JournalRecord,
+  JournalSignal,
+  LifecycleEntry,
+  RunInfo,
+  StrategyTimeRange,
+  StrategyVariant,
+  TimeRange,
+} from "./records.ts";
+
+/** How hard a commit waits for the disk. */
+export type JournalSynchronous = "full" | "normal";
+
+/** Options of {@link Journal.open}. */
+export interface JournalOpenOptions {
+  /** Open without writing: no migration, no WAL switch; writes throw. Default false. */
+  readonly readonly?: boolean;
+  /**
+   * `full` (default): every commit is fsynced, so a committed batch survives a power cut as well
+   * as a kill -9. `normal`: survives kill -9 (WAL is in the OS cache) but a power cut may drop the
+   * last commits — the file stays consistent and a replay resumes from an earlier checkpoint.
+   */
+  readonly synchronous?: JournalSynchronous;
+  /** How long a writer waits for another connection's lock before failing, ms. Default 5 000. */
+  readonly busyTimeoutMs?: number;
+}
+
+type Row = Record<string, SQLOutputValue>;
+
+const SAFE_MIN = Number.MIN_SAFE_INTEGER;
+const SAFE_MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The SQLite journal: one file, WAL mode, numbered migrations, one transaction per batch of
+ * events. Synchronous (node:sqlite), so the pure engine can call the open-interest port directly.
+ * Times are ms since epoch (UTC), money USD, sizes coins. See docs/JOURNAL.md.
+ */
+export class Journal {
+  /** The journal file. */
+  readonly path: string;
+  readonly readonly: boolean;
+  private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+  /** Market keys known to be in `markets` (cleared on rollback, when that may no longer hold). */
+  private readonly knownMarkets = new Set<string>();
+  private readonly marketCache = new Map<string, Market>();
+  private readonly oi: JournalOpenInterestSeries;
+
+  private constructor(path: string, db: DatabaseSync, readonly: boolean) {
+    this.path = path;
+    this.db = db;
+    this.readonly = readonly;
+    this.oi = new JournalOpenInterestSeries((coin, fromMs) =>
+      this.all("SELECT ts_ms, open_interest FROM oi_history WHERE coin = ? AND ts_ms >= ? ORDER BY ts_ms", coin, fromMs).map((r) => ({
+        tsMs: num(r, "ts_ms"),
+        openInterest: num(r, "open_interest"),
+      })),
+    );
+  }
+
+  /**
+   * Opens (creating if needed) the journal at `path` and migrates it to the code's schema.
+   * Reads the wall clock once, for `schema_migrations.applied_ms` (the journal is an edge).
+   * @throws JournalError when the file cannot be opened, is not a journal, is newer than this
+   *   code, or (read-only) is older than this code.
+   */
+  static open(path: string, options: JournalOpenOptions = {}): Journal {
+    const readonly = options.readonly ?? false;
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(path, { readOnly: readonly });
+    } catch (error) {
+      throw new JournalError(path, `cannot be opened${readonly ? " read-only" : ""}: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+      if (readonly) {
+        requireVersion(db, path, MIGRATIONS);
+      } else {
+        const mode = db.prepare("PRAGMA journal_mode = WAL").get();
+        if (mode?.["journal_mode"] !== "wal") throw new JournalError(path, `cannot switch to WAL mode (got ${String(mode?.["journal_mode"])})`);
+        db.exec(`PRAGMA synchronous = ${(options.synchronous ?? "full") === "full" ? "FULL" : "NORMAL"}`);
+        db.exec("PRAGMA foreign_keys = ON");
+        migrate(db, path, MIGRATIONS, Date.now());
+      }
+    } catch (error) {
+      db.close();
+      if (error instanceof JournalError) throw error;
+      throw new JournalError(path, `cannot be opened: ${(error as Error).message}`, { cause: error });
+    }
+    return new Journal(path, db, readonly);
+  }
+
+  /** Closes the file. Open-interest samples appended since the last batch are dropped (see {@link openInterestSeries}). */
+  close(): void {
+    this.db.close();
+  }
+
+  // ─── writes ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Writes the records of one batch of events, the open-interest samples appended since the
+   * last batch, and `checkpoint`, in ONE transaction: after a crash the journal holds all of it
+   * or none of it.
+   * @throws JournalError when a record breaks an invariant (duplicate key, reference to a row
+   *   never written, non-finite number); the whole batch is rolled back. That is a producer bug.
+   */
+  writeBatch(records: readonly JournalRecord[], checkpoint?: Checkpoint): void {
+    this.requireWritable();
+    const pending = this.oi.pendingSamples();
+    const pendingCount = pending.length;
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      records.forEach((record, i) => {
+        try {
+          this.writeRecord(record);
+        } catch (error) {
+          throw new JournalError(this.path, `batch record ${i} (${describeRecord(record)}): ${(error as Error).message}`, { cause: error });
+        }
+      });
+      const insertOi = this.stmt("INSERT INTO oi_history (coin, ts_ms, open_interest) VALUES (?, ?, ?)");
+      for (let i = 0; i < pendingCount; i += 1) {
+        const p = pending[i]!;
+        try {
+          insertOi.run(p.coin, p.sample.tsMs, p.sample.openInterest);
+        } catch (error) {
+          throw new JournalError(this.path, `open interest ${p.coin} at ${p.sample.tsMs}: ${(error as Error).message}`, { cause: error });
+        }
+      }
+      if (checkpoint !== undefined) this.writeCheckpoint(checkpoint);
+      try {
+        this.db.exec("COMMIT");
+      } catch (error) {
+        // Deferred foreign keys are checked here: a batch that references a row never written.
+        throw new JournalError(this.path, `batch cannot be committed: ${(error as Error).message}`, { cause: error });
+      }
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      this.knownMarkets.clear();
+      throw error;
+    }
+    this.oi.committed(pendingCount);
+  }
+
+  /**
+   * Sets a strategy's lifecycle state from `tsMs`, in its own transaction (a lifecycle change is
+   * a decision about the strategy, not a product of a batch of events). The first state of a
+   * strategy may be any; later ones must follow the lifecycle's transitions.
+   * @returns the new state, or why the move is not allowed (nothing is written then).
+   */
+  setLifecycle(strategy: string, state: LifecycleState, tsMs: number, reason: string): TransitionResult {
+    this.requireWritable();
+    return this.inTransaction(() => {
+      const current = this.currentLifecycle(strategy);
+      if (current !== undefined) {
+        const result = transition(current.state, state);
+        if (!result.ok) return result;
+        if (tsMs <= current.sinceMs) {
+          return { ok: false, reason: `${strategy} is ${current.state} since ${current.sinceMs}; a change at ${tsMs} would go back in time` };
+        }
+      }
+      this.stmt("INSERT INTO strategy_lifecycle (strategy, since_ms, state, reason) VALUES (?, ?, ?, ?)").run(strategy, tsMs, state, reason);
+      return { ok: true, state };
+    });
+  }
+
+  /**
+   * Records that `strategy` ran with `config` (a new variant if this configuration was never seen
+   * for it). Seeing a known variant again changes nothing: every run records its variants.
+   * @param seenMs when it was seen, ms (kept only for the first sighting).
+   */
+  recordVariant(strategy: string, config: unknown, seenMs: number): StrategyVariant & { readonly isNew: boolean } {
+    this.requireWritable();
+    const configJson = canonicalJson(config);
+    const configHash = createHash("sha256").update(configJson).digest("hex");
+    const result = this.stmt(
+      "INSERT INTO strategy_variants (strategy, config_hash, config_json, first_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT (strategy, config_hash) DO NOTHING",
+    ).run(strategy, configHash, configJson, seenMs);
+    const row = this.get("SELECT first_seen_ms FROM strategy_variants WHERE strategy = ? AND config_hash = ?", strategy, configHash);
+    return { strategy, configHash, config: JSON.parse(configJson) as unknown, firstSeenMs: num(row!, "first_seen_ms"), isNew: result.changes === 1 };
+  }
+
+  /** Records the start of a run (its own transaction). @throws JournalError when `runId` exists. */
+  startRun(run: RunInfo): void {
+    this.requireWritable();
+    try {
+      this.stmt("INSERT INTO runs (run_id, command, input_paths_json, config_json, started_ms) VALUES (?, ?, ?, ?, ?)").run(
+        run.runId,
+        run.command,
+        toJson(run.inputPaths),
+        toJson(run.config),
+        run.startedMs,
+      );
+    } catch (error) {
+      throw new JournalError(this.path, `run ${run.runId}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** Records the end of a run, wall-clock ms. */
+  finishRun(runId: string, finishedMs: number): void {
+    this.requireWritable();
+    this.stmt("UPDATE runs SET finished_ms = ? WHERE run_id = ?").run(finishedMs, runId);
+  }
+
+  // ─── reads ───────────────────────────────────────────────────────────────────────────────
+
+  /** The open-interest series port on this journal (one instance per journal). */
+  openInterestSeries(): OpenInterestSeriesPort {
+    return this.oi;
+  }
+
+  /** The latest checkpoint of consumer `name`, or `undefined` when it never committed one (start from the beginning). */
+  latestCheckpoint(name: string): Checkpoint | undefined {
+    const row = this.get("SELECT name, ts_ms, events_consumed, last_event_ms, state_json FROM checkpoints WHERE name = ?", name);
+    if (row === undefined) return undefined;
+    return {
+      name: str(row, "name"),
+      tsMs: num(row, "ts_ms"),
+      eventsConsumed: num(row, "events_consumed"),
+      lastEventMs: num(row, "last_event_ms"),
+      state: JSON.parse(str(row, "state_json")) as unknown,
+    };
+  }
+
+  /** Positions not closed by an outcome, oldest first. */
+  openPositions(): PaperPosition[] {
+    return this.all("SELECT * FROM positions WHERE closed_ms IS NULL ORDER BY opened_ms, id").map((r) => this.positionFrom(r));
+  }
+
+  /** Outcomes by close time (`fromMs` inclusive, `toMs` exclusive), oldest first. */
+  outcomes(filter: StrategyTimeRange = {}): Outcome[] {
+    const { where, params } = whereClause("closed_ms", filter, filter.strategy === undefined ? [] : [["strategy", filter.strategy]]);
+    return this.all(`SELECT * FROM outcomes${where} ORDER BY closed_ms, position_id`, ...params).map((r) => this.outcomeFrom(r));
+  }
+
+  /** Equity snapshots by time (`fromMs` inclusive, `toMs` exclusive), oldest first. */
+  equitySnapshots(range: TimeRange = {}): EquitySnapshot[] {
+    const { where, params } = whereClause("ts_ms", range, []);
+    return this.all(`SELECT * FROM equity_snapshots${where} ORDER BY ts_ms`, ...params).map((r) => ({
+      tsMs: num(r, "ts_ms"),
+      equityUsd: num(r, "equity_usd"),
+      cashUsd: num(r, "cash_usd"),
+      unrealizedUsd: num(r, "unrealized_usd"),
+      openPositions: num(r, "open_positions"),
+      grossExposureUsd: num(r, "gross_exposure_usd"),
+    }));
+  }
+
+  /** Signals (taken or not) with their risk decisions, by creation time, oldest first. */
+  signals(filter: StrategyTimeRange = {}): JournalSignal[] {
+    const { where, params } = whereClause("s.created_ms", filter, filter.strategy === undefined ? [] : [["s.strategy", filter.strategy]]);
+    const sql =
+      "SELECT s.*, d.ts_ms AS d_ts_ms, d.accepted AS d_accepted, d.code AS d_code, d.reason AS d_reason, d.sz AS d_sz, d.notional_usd AS d_notional_usd " +
+      `FROM signals s LEFT JOIN risk_decisions d ON d.signal_id = s.id${where} ORDER BY s.created_ms, s.id`;
+    return this.all(sql, ...params).map((r) => ({ signal: this.signalFrom(r), decision: decisionFrom(r) }));
+  }
+
+  /** Funding payments by settlement time, oldest first. */
+  fundingPayments(filter: FundingFilter = {}): FundingPayment[] {
+    const { where, params } = whereClause("ts_ms", filter, filter.positionId === undefined ? [] : [["position_id", filter.positionId]]);
+    return this.all(`SELECT * FROM funding_payments${where} ORDER BY ts_ms, position_id`, ...params).map((r) => ({
+      positionId: str(r, "position_id"),
+      market: this.marketOf(str(r, "market")),
+      tsMs: num(r, "ts_ms"),
+      rate: num(r, "rate"),
+      oraclePx: num(r, "oracle_px"),
+      sz: num(r, "sz"),
+      amountUsd: num(r, "amount_usd"),
+    }));
+  }
+
+  /** The current lifecycle state of every strategy that has one, by strategy name. */
+  lifecycle(): LifecycleEntry[] {
+    return this.all(
+      "SELECT l.* FROM strategy_lifecycle l WHERE l.since_ms = (SELECT max(since_ms) FROM strategy_lifecycle WHERE strategy = l.strategy) ORDER BY l.strategy",
+    ).map(lifecycleFrom);
+  }
+
+  /** Every lifecycle change of `strategy` (or of all strategies), oldest first. */
+  lifecycleHistory(strategy?: string): LifecycleEntry[] {
+    return strategy === undefined
+      ? this.all("SELECT * FROM strategy_lifecycle ORDER BY since_ms, strategy").map(lifecycleFrom)
+      : this.all("SELECT * FROM strategy_lifecycle WHERE strategy = ? ORDER BY since_ms", strategy).map(lifecycleFrom);
+  }
+
+  /** How many distinct configurations were tried, for one strategy or all (the deflated Sharpe ratio's trial count). */
+  variantCount(strategy?: string): number {
+    const row =
+      strategy === undefined
+        ? this.get("SELECT count(*) AS n FROM strategy_variants")
+        : this.get("SELECT count(*) AS n FROM strategy_variants WHERE strategy = ?", strategy);
+    return num(row!, "n");
+  }
+
+  // ─── internals ───────────────────────────────────────────────────────────────────────────
+
+  private writeRecord(record: JournalRecord): void {
+    switch (record.kind) {
+      case "signal": {
+        const s = record.signal;
+        this.ensureMarket(s.market);
+        for (const leg of s.legs) this.ensureMarket(leg.market);
+        this.stmt(
+          "INSERT INTO signals (id, strategy, market, side, confidence, entry_px, stop_px, target_px, max_hold_ms, created_ms, expiry_ms, reason, inputs_json, legs_json, spread_json, executable) " +
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ).run(
+          s.id,
+          s.strategy,
+          s.market.key,
+          s.side,
+          s.confidence,
+          s.entryPx,
+          s.stopPx,
+          s.targetPx,
+          s.maxHoldMs,
+          s.createdMs,
+          s.expiryMs,
+          s.reason,
+          toJson({ metrics: s.metrics, thresholds: s.thresholds }),
+          toJson(s.legs.map((l) => ({ market: l.market.key, side: l.side, entryPx: l.entryPx }))),
+          s.spread === undefined ? null : toJson(s.spread),
+          s.executable ? 1 : 0,
+        );
+        return;
+      }
+      case "decision": {
+        const d = record.decision;
+        this.stmt("INSERT INTO risk_decisions (signal_id, ts_ms, accepted, code, reason, sz, notional_usd) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+          d.signalId,
+          d.tsMs,
+          d.accepted ? 1 : 0,
+          d.code,
+          d.reason,
+          d.sz ?? null,
+          d.notionalUsd ?? null,
+        );
+        return;
+      }
+      case "order": {
+        const o = record.order;
+        this.ensureMarket(o.market);
+        this.stmt("INSERT INTO orders (id, signal_id, position_id, leg_index, market, side, sz, ts_ms, purpose) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
+          o.id,
+          o.signalId,
+          o.positionId,
+          o.legIndex,
+          o.market.key,
+          o.side,
+          o.sz,
+          o.tsMs,
+          o.purpose,
+        );
+        return;
+      }
+      case "fill": {
+        const f = record.fill;
+        this.ensureMarket(f.market);
+        this.stmt(
+          "INSERT INTO fills (id, order_id, position_id, leg_index, market, side, px, sz, fee_usd, liquidity, slippage_usd, ts_ms, model, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ).run(f.id, f.orderId, f.positionId, f.legIndex, f.market.key, f.side, f.px, f.sz, f.feeUsd, f.liquidity, f.slippageUsd, f.tsMs, f.model, f.partial ? 1 : 0);
+        return;
+      }
+      case "position": {
+        // The one rewrite: a position row is its latest state (legs, fees, funding change while open).
+        const p = record.position;
+        for (const leg of p.legs) this.ensureMarket(leg.market);
+        const written = this.stmt(
+          "INSERT INTO positions (id, signal_id, strategy, legs_json, opened_ms, stop_px, target_px, max_hold_ms, entry_notional_usd, fees_usd, funding_usd, slippage_usd) " +
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET " +
+            "legs_json = excluded.legs_json, stop_px = excluded.stop_px, target_px = excluded.target_px, max_hold_ms = excluded.max_hold_ms, " +
+            "entry_notional_usd = excluded.entry_notional_usd, fees_usd = excluded.fees_usd, funding_usd = excluded.funding_usd, slippage_usd = excluded.slippage_usd " +
+            "WHERE positions.signal_id = excluded.signal_id AND positions.strategy = excluded.strategy AND positions.opened_ms = excluded.opened_ms",
+        ).run(
+          p.id,
+          p.signalId,
+          p.strategy,
+          toJson(p.legs.map((l) => ({ market: l.market.key, side: l.side, sz: l.sz, entryPx: l.entryPx }))),
+          p.openedMs,
+          p.stopPx,
+          p.targetPx,
+          p.maxHoldMs,
+          p.entryNotionalUsd,
+          p.feesUsd,
+          p.fundingUsd,
+          p.slippageUsd,
+        );
+        if (written.changes !== 1) throw new Error(`position ${p.id} was rewritten with a different signal, strategy or opening time`);
+        return;
+      }
+      case "outcome": {
+        const o = record.outcome;
+        this.ensureMarket(o.market);
+        this.stmt(
+          "INSERT INTO outcomes (position_id, signal_id, strategy, market, side, opened_ms, closed_ms, hold_ms, entry_notional_usd, pnl_usd, pnl_pct, gross_pnl_usd, fees_usd, funding_usd, slippage_usd, exit_reason) " +
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ).run(
+          o.positionId,
+          o.signalId,
+          o.strategy,
+          o.market.key,
+          o.side,
+          o.openedMs,
+          o.closedMs,
+          o.holdMs,
+          o.entryNotionalUsd,
+          o.pnlUsd,
+          o.pnlPct,
+          o.grossPnlUsd,
+          o.feesUsd,
+          o.fundingUsd,
+          o.slippageUsd,
+          o.exitReason,
+        );
+        const closed = this.stmt("UPDATE positions SET closed_ms = ?, exit_reason = ? WHERE id = ? AND closed_ms IS NULL").run(o.closedMs, o.exitReason, o.positionId);
+        if (closed.changes !== 1) throw new Error(`outcome for position ${o.positionId}, which is not an open position in the journal`);
+        return;
+      }
+      case "funding": {
+        const f = record.payment;
+        this.ensureMarket(f.market);
+        this.stmt("INSERT INTO funding_payments (position_id, ts_ms, market, rate, oracle_px, sz, amount_usd) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+          f.positionId,
+          f.tsMs,
+          f.market.key,
+          f.rate,
+          f.oraclePx,
+          f.sz,
+          f.amountUsd,
+        );
+        return;
+      }
+      case "equity": {
+        const e = record.snapshot;
+        this.stmt("INSERT INTO equity_snapshots (ts_ms, equity_usd, cash_usd, unrealized_usd, open_positions, gross_exposure_usd) VALUES (?, ?, ?, ?, ?, ?)").run(
+          e.tsMs,
+          e.equityUsd,
+          e.cashUsd,
+          e.unrealizedUsd,
+          e.openPositions,
+          e.grossExposureUsd,
+        );
+        return;
+      }
+    }
+  }
+
+  private writeCheckpoint(c: Checkpoint): void {
+    // One row per consumer, replaced in the same transaction as the records it covers.
+    this.stmt(
+      "INSERT INTO checkpoints (name, ts_ms, events_consumed, last_event_ms, state_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET " +
+        "ts_ms = excluded.ts_ms, events_consumed = excluded.events_consumed, last_event_ms = excluded.last_event_ms, state_json = excluded.state_json",
+    ).run(c.name, c.tsMs, c.eventsConsumed, c.lastEventMs, toJson(c.state));
+  }
+
+  private ensureMarket(m: Market): void {
+    if (this.knownMarkets.has(m.key)) return;
+    this.stmt("INSERT INTO markets (key, venue, kind, symbol, base) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING").run(m.key, m.venue, m.kind, m.symbol, m.base);
+    this.knownMarkets.add(m.key);
+    this.marketCache.set(m.key, m);
+  }
+
+  private marketOf(key: string): Market {
+    const cached = this.marketCache.get(key);
+    if (cached !== undefined) return cached;
+    const row = this.get("SELECT venue, kind, symbol, base FROM markets WHERE key = ?", key);
+    if (row === undefined) throw new JournalError(this.path, `market ${key} is referenced but not in the markets table`);
+    const m = internMarket(str(row, "venue") as VenueName, str(row, "kind") as MarketKind, str(row, "symbol"), str(row, "base"));
+    this.marketCache.set(key, m);
+    return m;
+  }
+
+  private currentLifecycle(strategy: string): LifecycleEntry | undefined {
+    const row = this.get("SELECT * FROM strategy_lifecycle WHERE strategy = ? ORDER BY since_ms DESC LIMIT 1", strategy);
+    return row === undefined ? undefined : lifecycleFrom(row);
+  }
+
+  private positionFrom(r: Row): PaperPosition {
+    const legs = (JSON.parse(str(r, "legs_json")) as { market: string; side: PositionSide; sz: number; entryPx: number }[]).map(
+      (l): PositionLeg => ({ market: this.marketOf(l.market), side: l.side, sz: l.sz, entryPx: l.entryPx }),
+    );
+    return {
+      id: str(r, "id"),
+      signalId: str(r, "signal_id"),
+      strategy: str(r, "strategy"),
+      legs,
+      openedMs: num(r, "opened_ms"),
+      stopPx: num(r, "stop_px"),
+      targetPx: num(r, "target_px"),
+      maxHoldMs: num(r, "max_hold_ms"),
+      entryNotionalUsd: num(r, "entry_notional_usd"),
+      feesUsd: num(r, "fees_usd"),
+      fundingUsd: num(r, "funding_usd"),
+      slippageUsd: num(r, "slippage_usd"),
+    };
+  }
+
+  private outcomeFrom(r: Row): Outcome {
+    return {
+      positionId: str(r, "position_id"),
+      signalId: str(r, "signal_id"),
+      strategy: str(r, "strategy"),
+      market: this.marketOf(str(r, "market")),
+      side: str(r, "side") as PositionSide,
+      openedMs: num(r, "opened_ms"),
+      closedMs: num(r, "closed_ms"),
+      holdMs: num(r, "hold_ms"),
+      entryNotionalUsd: num(r, "entry_notional_usd"),
+      pnlUsd: num(r, "pnl_usd"),
+      pnlPct: num(r, "pnl_pct"),
+      grossPnlUsd: num(r, "gross_pnl_usd"),
+      feesUsd: num(r, "fees_usd"),
+      fundingUsd: num(r, "funding_usd"),
+      slippageUsd: num(r, "slippage_usd"),
+      exitReason: str(r, "exit_reason") as ExitReason,
+    };
+  }
+
+  private signalFrom(r: Row): Signal {
+    const inputs = JSON.parse(str(r, "inputs_json")) as { metrics: Record<string, number>; thresholds: Record<string, number> };
+    const legs = (JSON.parse(str(r, "legs_json")) as { market: string; side: SignalLeg["side"]; entryPx: number }[]).map(
+      (l): SignalLeg => ({ market: this.marketOf(l.market), side: l.side, entryPx: l.entryPx }),
+    );
+    const spreadJson = r["spread_json"];
+    const base: Signal = {
+      id: str(r, "id"),
+      strategy: str(r, "strategy"),
+      market: this.marketOf(str(r, "market")),
+      legs,
+      side: str(r, "side") as Signal["side"],
+      confidence: str(r, "confidence") as Confidence,
+      entryPx: num(r, "entry_px"),
+      stopPx: num(r, "stop_px"),
+      targetPx: num(r, "target_px"),
+      maxHoldMs: num(r, "max_hold_ms"),
+      createdMs: num(r, "created_ms"),
+      expiryMs: num(r, "expiry_ms"),
+      reason: str(r, "reason"),
+      metrics: inputs.metrics,
+      thresholds: inputs.thresholds,
+      executable: num(r, "executable") === 1,
+    };
+    return typeof spreadJson === "string" ? { ...base, spread: JSON.parse(spreadJson) as SpreadPlan } : base;
+  }
+
+  private requireWritable(): void {
+    if (this.readonly) throw new JournalError(this.path, "was opened read-only; writing to it is a bug");
+  }
+
+  private inTransaction<T>(work: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = work();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /** The prepared statement for `sql`, prepared once per connection and reused. */
+  private stmt(sql: string): StatementSync {
+    let s = this.statements.get(sql);
+    if (s === undefined) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private all(sql: string, ...params: SQLInputValue[]): Row[] {
+    return this.stmt(sql).all(...params);
+  }
+
+  private get(sql: string, ...params: SQLInputValue[]): Row | undefined {
+    return this.stmt(sql).get(...params);
+  }
+}
+
+function whereClause(timeColumn: string, range: TimeRange, equals: readonly (readonly [string, string])[]): { where: string; params: SQLInputValue[] } {
+  const conditions: string[] = [];
+  const params: SQLInputValue[] = [];
+  for (const [column, value] of equals) {
+    conditions.push(`${column} = ?`);
+    params.push(value);
+  }
+  if (range.fromMs !== undefined || range.toMs !== undefined) {
+    conditions.push(`${timeColumn} >= ? AND ${timeColumn} < ?`);
+    params.push(range.fromMs ?? SAFE_MIN, range.toMs ?? SAFE_MAX);
+  }
+  return { where: conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`, params };
+}
+
+function decisionFrom(r: Row): RiskDecision | undefined {
+  if (r["d_code"] === null || r["d_code"] === undefined) return undefined;
+  return {
+    signalId: str(r, "id"),
+    tsMs: num(r, "d_ts_ms"),
+    accepted: num(r, "d_accepted") === 1,
+    code: str(r, "d_code"),
+    reason: str(r, "d_reason"),
+    sz: optNum(r, "d_sz"),
+    notionalUsd: optNum(r, "d_notional_usd"),
+  };
+}
+
+function lifecycleFrom(r: Row): LifecycleEntry {
+  return { strategy: str(r, "strategy"), state: str(r, "state") as LifecycleState, sinceMs: num(r, "since_ms"), reason: str(r, "reason") };
+}
+
+function describeRecord(record: JournalRecord): string {
+  switch (record.kind) {
+    case "signal":
+      return `signal ${record.signal.id}`;
+    case "decision":
+      return `decision on ${record.decision.signalId}`;
+    case "order":
+      return `order ${record.order.id}`;
+    case "fill":
+      return `fill ${record.fill.id}`;
+    case "position":
+      return `position ${record.position.id}`;
+    case "outcome":
+      return `outcome of ${record.outcome.positionId}`;
+    case "funding":
+      return `funding ${record.payment.positionId} at ${record.payment.tsMs}`;
+    case "equity":
+      return `equity at ${record.snapshot.tsMs}`;
+  }
+}
+
+function num(r: Row, column: string): number {
+  const v = r[column];
+  if (typeof v !== "number") throw new Error(`bug: column ${column} is ${typeof v}, expected a number`);
+  return v;
+}
+
+function optNum(r: Row, column: string): number | undefined {
+  const v = r[column];
+  return v === null || v === undefined ? undefined : num(r, column);
+}
+
+function str(r: Row, column: string): string {
+  const v = r[column];
+  if (typeof v !== "string") throw new Error(`bug: column ${column} is ${typeof v}, expected a string`);
+  return v;
+}

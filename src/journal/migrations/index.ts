@@ -1,0 +1,10 @@
+import { migration0001 } from "./0001-initial.ts";
+import type { Migration } from "./migration.ts";
+
+export type { Migration } from "./migration.ts";
+
+/**
+ * Every migration, in order. To change the schema, add `000N-<name>.ts` and append it here;
+ * never edit a migration that has shipped (journals in the field already ran it).
+ */
+export const MIGRATIONS: readonly Migration[] = [migration0001];

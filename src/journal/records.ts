@@ -1,0 +1,97 @@
+import type { EquitySnapshot, FundingPayment, Outcome, PaperFill, PaperOrder, PaperPosition, RiskDecision } from "../paper/index.ts";
+import type { LifecycleState } from "../strategies/lifecycle.ts";
+import type { Signal } from "../strategies/signal.ts";
+
+/**
+ * What one batch of events produced, as journal records. Each has a deterministic key; writing a
+ * key twice is a bug (an error), except `position`, which is the position's latest state and is
+ * rewritten as fees and funding accrue (see docs/JOURNAL.md).
+ *
+ * | kind       | key                       | table            |
+ * | ---------- | ------------------------- | ---------------- |
+ * | `signal`   | `signal.id`               | signals          |
+ * | `decision` | `decision.signalId`       | risk_decisions   |
+ * | `order`    | `order.id`                | orders           |
+ * | `fill`     | `fill.id`                 | fills            |
+ * | `position` | `position.id` (upsert)    | positions        |
+ * | `outcome`  | `outcome.positionId`      | outcomes (and closes the position row) |
+ * | `funding`  | (`positionId`, `tsMs`)    | funding_payments |
+ * | `equity`   | `snapshot.tsMs`           | equity_snapshots |
+ */
+export type JournalRecord =
+  | { readonly kind: "signal"; readonly signal: Signal }
+  | { readonly kind: "decision"; readonly decision: RiskDecision }
+  | { readonly kind: "order"; readonly order: PaperOrder }
+  | { readonly kind: "fill"; readonly fill: PaperFill }
+  | { readonly kind: "position"; readonly position: PaperPosition }
+  | { readonly kind: "outcome"; readonly outcome: Outcome }
+  | { readonly kind: "funding"; readonly payment: FundingPayment }
+  | { readonly kind: "equity"; readonly snapshot: EquitySnapshot };
+
+export type JournalRecordKind = JournalRecord["kind"];
+
+/**
+ * Where a consumer of the event stream stands, written in the same transaction as the records
+ * the events up to here produced. Resume: skip `eventsConsumed` events (or all events at or before
+ * `lastEventMs`, when the input is time-keyed), restore `state`, continue.
+ */
+export interface Checkpoint {
+  /** Which consumer (`replay`, `live`); one latest checkpoint is kept per name. */
+  readonly name: string;
+  /** Event time of the checkpoint, ms. */
+  readonly tsMs: number;
+  /** Events consumed from the input so far (all batches, all runs of this journal). */
+  readonly eventsConsumed: number;
+  /** Venue time of the last event consumed, ms. */
+  readonly lastEventMs: number;
+  /** Broker / engine state to restore, any JSON value (no NaN, Infinity or undefined). */
+  readonly state: unknown;
+}
+
+/** A time range on a record's time column, ms: `fromMs` inclusive, `toMs` exclusive. Both optional. */
+export interface TimeRange {
+  readonly fromMs?: number;
+  readonly toMs?: number;
+}
+
+/** Filter for {@link Journal.outcomes} (on `closedMs`) and {@link Journal.signals} (on `createdMs`). */
+export interface StrategyTimeRange extends TimeRange {
+  readonly strategy?: string;
+}
+
+/** Filter for {@link Journal.fundingPayments} (on `tsMs`). */
+export interface FundingFilter extends TimeRange {
+  readonly positionId?: string;
+}
+
+/** A recorded signal and the risk layer's decision on it (`undefined`: none recorded). */
+export interface JournalSignal {
+  readonly signal: Signal;
+  readonly decision: RiskDecision | undefined;
+}
+
+/** A strategy's lifecycle state since `sinceMs` (event or wall time of the decision, ms). */
+export interface LifecycleEntry {
+  readonly strategy: string;
+  readonly state: LifecycleState;
+  readonly sinceMs: number;
+  readonly reason: string;
+}
+
+/** A strategy configuration seen by the journal. */
+export interface StrategyVariant {
+  readonly strategy: string;
+  /** SHA-256 of the canonical JSON of the configuration (keys sorted), hex. */
+  readonly configHash: string;
+  readonly config: unknown;
+  readonly firstSeenMs: number;
+}
+
+/** One run of a command that wrote to the journal. Times are wall-clock ms (the CLI's). */
+export interface RunInfo {
+  readonly runId: string;
+  readonly command: string;
+  readonly inputPaths: readonly string[];
+  readonly config: unknown;
+  readonly startedMs: number;
+}
