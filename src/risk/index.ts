@@ -3,3 +3,6 @@ export * from "./fees.ts";
 export * from "./config.ts";
 export * from "./size-decimals.ts";
 export * from "./sizing.ts";
+export * from "./portfolio.ts";
+export * from "./portfolio-limits.ts";
+export * from "./assess.ts";
