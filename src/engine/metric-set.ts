@@ -118,11 +118,19 @@ interface ContextGroup {
   readonly openInterest: OpenInterestTracker;
 }
 
-/** A perp's basis and whether its spot leg is an external (not tradable here) reference. */
+/** Which candles a basis instance prices its legs from: one interval, or any (for sampling between bars). */
+type BasisKey = CandleInterval | "any";
+
+/**
+ * A perp's basis against one spot leg, one instance per candle interval: a row of interval I
+ * compares the perp and spot closes of bars of I that closed together, never a 3m perp close with
+ * a 15m spot close from minutes earlier. Books and asset contexts feed every instance.
+ */
 interface BasisLink {
-  readonly metric: Basis;
+  readonly spot: Market | undefined;
   /** 1 when the spot leg is a Binance series: research only, not executable on Hyperliquid. */
   readonly researchOnly: 0 | 1;
+  readonly byKey: Map<BasisKey, Basis>;
 }
 
 /** Everything computed for one market. Groups are created on the first event that feeds them. */
@@ -291,7 +299,13 @@ export class MetricSet {
   }
 
   private onCandle(entry: MarketMetrics, event: CandleEvent): void {
-    this.updateBasis(entry, event);
+    // A perp's first bar of an interval opens that interval's basis (the state already holds the bar).
+    if (entry.basis !== undefined && !entry.basis.byKey.has(event.interval)) {
+      this.addBasis(entry.market, entry.basis, event.interval);
+      entry.basis.byKey.get("any")?.update(event);
+    } else {
+      this.updateBasis(entry, event);
+    }
     if (event.interval === this.correlationInterval) {
       for (const c of entry.correlations) c.metric.update(event);
     }
@@ -316,11 +330,11 @@ export class MetricSet {
 
   private updateBasis(entry: MarketMetrics, event: MarketEvent): void {
     if (entry.basis !== undefined) {
-      entry.basis.metric.update(event);
+      basisUpdate(entry.basis, event);
       return;
     }
     const perps = this.basisBySpot.get(entry.market);
-    if (perps !== undefined) for (const p of perps) p.basis?.metric.update(event);
+    if (perps !== undefined) for (const p of perps) if (p.basis !== undefined) basisUpdate(p.basis, event);
   }
 
   private entryFor(market: Market): MarketMetrics {
@@ -364,18 +378,26 @@ export class MetricSet {
   }
 
   private link(perp: MarketMetrics, spot: Market | undefined): void {
-    const metric = new Basis(spot === undefined ? { market: perp.market } : { market: perp.market, spot });
-    perp.basis = { metric, researchOnly: spot !== undefined && spot.venue !== "hyperliquid" ? 1 : 0 };
-    // A leg linked mid-stream starts from the latest observations the state holds, oldest first.
-    for (const e of this.latestPriceEvents(perp.market, spot)) metric.update(e);
+    const keys: BasisKey[] = perp.basis === undefined ? ["any"] : [...perp.basis.byKey.keys()];
+    const link: BasisLink = { spot, researchOnly: spot !== undefined && spot.venue !== "hyperliquid" ? 1 : 0, byKey: new Map() };
+    perp.basis = link;
+    for (const key of keys) this.addBasis(perp.market, link, key);
     if (spot === undefined) return;
     const list = this.basisBySpot.get(spot) ?? [];
     if (!list.includes(perp)) list.push(perp);
     this.basisBySpot.set(spot, list);
   }
 
-  /** The latest book, asset context and candles (per interval) of the two legs, in time order. */
-  private latestPriceEvents(perp: Market, spot: Market | undefined): MarketEvent[] {
+  /** A basis instance for `key`, started from the latest observations the state holds (a leg linked mid-stream). */
+  private addBasis(perp: Market, link: BasisLink, key: BasisKey): Basis {
+    const metric = new Basis(link.spot === undefined ? { market: perp } : { market: perp, spot: link.spot });
+    link.byKey.set(key, metric);
+    for (const e of this.latestPriceEvents(perp, link.spot, key)) metric.update(e);
+    return metric;
+  }
+
+  /** The latest book, asset context and candles (of `key`'s interval, or all) of the two legs, in time order. */
+  private latestPriceEvents(perp: Market, spot: Market | undefined, key: BasisKey): MarketEvent[] {
     const events: MarketEvent[] = [];
     for (const m of spot === undefined ? [perp] : [perp, spot]) {
       const state = this.store.get(m);
@@ -383,6 +405,7 @@ export class MetricSet {
       if (state.book !== undefined) events.push(state.book);
       if (state.assetCtx !== undefined) events.push(state.assetCtx);
       for (const interval of state.intervals) {
+        if (key !== "any" && key !== interval) continue;
         const series = state.candles(interval);
         if (series.lastClosed !== undefined) events.push(series.lastClosed);
         if (series.forming !== undefined) events.push(series.forming);
@@ -436,6 +459,16 @@ export class MetricSet {
     };
   }
 
+}
+
+/** Feeds a basis: books and contexts to every instance, a candle to those of its interval and "any". */
+function basisUpdate(link: BasisLink, event: MarketEvent): void {
+  if (event.kind !== "candle") {
+    for (const b of link.byKey.values()) b.update(event);
+    return;
+  }
+  link.byKey.get("any")?.update(event);
+  link.byKey.get(event.interval)?.update(event);
 }
 
 function threshold(v: Record<string, number | undefined>, name: string, t: ThresholdValue | undefined): void {
@@ -511,18 +544,14 @@ function valuesOf(entry: MarketMetrics, g: CandleGroup | undefined, nowMs: numbe
   v["openInterest.change24h"] = numeric(oi?.change24h);
   v["openInterest.change7d"] = numeric(oi?.change7d);
 
-  const basis = entry.basis?.metric.value(nowMs);
+  const basis = entry.basis?.byKey.get(g?.volumeRatio.interval ?? "any")?.value(nowMs);
   v["basisBps.perpSpotBps"] = basis?.perpSpotBps;
   v["basisBps.markOracleBps"] = basis?.markOracleBps;
   v["basisBps.premiumBps"] = basis?.premiumBps;
   v["basisBps.researchOnly"] = basis?.perpSpotBps === undefined ? undefined : entry.basis?.researchOnly;
 
+  // Passed on as computed: each metric promises finite values, and the tests hold them to it.
   for (const c of entry.correlations) v[c.column] = c.metric.value(nowMs);
-  // The metrics promise finite values; a broken promise becomes an empty cell, never NaN.
-  for (const key in v) {
-    const x = v[key];
-    if (x !== undefined && !Number.isFinite(x)) v[key] = undefined;
-  }
   return v;
 }
 
