@@ -65,11 +65,21 @@ export function clusterBootstrap(clusters: readonly (readonly number[])[], stat:
   if (clusters.length === 0) return { lower: undefined, upper: undefined, confidence, resamples, dropped: resamples };
   const random = mulberry32(seed);
   const values: number[] = [];
-  const sample: number[] = [];
+  const k = clusters.length;
+  const picks = new Int32Array(k);
   for (let b = 0; b < resamples; b += 1) {
-    sample.length = 0;
-    for (let k = 0; k < clusters.length; k += 1) {
-      for (const x of clusters[randomInt(random, clusters.length)]!) sample.push(x);
+    // Pick first, then fill a pre-sized array: far faster than growing one with push.
+    let total = 0;
+    for (let j = 0; j < k; j += 1) {
+      const c = randomInt(random, k);
+      picks[j] = c;
+      total += clusters[c]!.length;
+    }
+    const sample = new Array<number>(total);
+    let i = 0;
+    for (let j = 0; j < k; j += 1) {
+      const cluster = clusters[picks[j]!]!;
+      for (let m = 0; m < cluster.length; m += 1) sample[i++] = cluster[m]!;
     }
     const v = stat(sample);
     if (v !== undefined && !Number.isNaN(v)) values.push(v);
