@@ -7,6 +7,7 @@
  * | `ConfigError`    | config loading                    | a setting is invalid; names key, value, what is allowed |
  * | `VenueError`     | REST / WebSocket adapters         | the venue or transport failed after retries |
  * | `DataFileError`  | replay / capture readers          | a file is missing or unreadable           |
+ * | `JournalError`   | the SQLite journal (src/journal)  | the database refused a write or is not a journal of ours |
  *
  * Expected outcomes (a rejected frame in the live loop, a metric not yet warm) are values,
  * not exceptions; the live loop turns a `ParseError` into a counted, logged reject.
