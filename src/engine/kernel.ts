@@ -1,0 +1,384 @@
+import { EventClock } from "../core/index.ts";
+import type { Market, MarketEvent } from "../core/index.ts";
+import { InMemoryOpenInterestSeries } from "../metrics/index.ts";
+import type { OpenInterestSeriesPort } from "../metrics/index.ts";
+import type { BrokerRecord, EquitySnapshot, RiskDecision } from "../paper/index.ts";
+import { assessSignal, riskConfig } from "../risk/index.ts";
+import type { RiskConfig, RiskInputs, SzDecimals } from "../risk/index.ts";
+import { BasisArbitrageStrategy, createStrategies, SignalBook, takesPaperPositions } from "../strategies/index.ts";
+import type { AnyStrategy, LifecycleState, Signal, SignalBookOptions, StrategyConfigs } from "../strategies/index.ts";
+import type { KernelBroker } from "./broker-port.ts";
+import type { KernelRecord } from "./kernel-record.ts";
+import { CoinCorrelations } from "./coin-correlations.ts";
+import { LegPairing } from "./leg-pairing.ts";
+import type { LegChange } from "./leg-pairing.ts";
+import { DEFAULT_SPOT_LEG_FILTER, spotLegRejection } from "./spot-leg-filter.ts";
+import type { SpotLegFilterConfig } from "./spot-leg-filter.ts";
+import { szDecimalsFrom } from "./sz-decimals.ts";
+
+/** Default starting equity of the paper account, USD. */
+export const DEFAULT_STARTING_EQUITY_USD = 10_000;
+
+/** What the kernel passes a broker factory. */
+export interface BrokerSetup {
+  /** Starting equity, USD. */
+  readonly startingEquityUsd: number;
+  /** The risk configuration in force (its fee rates are the broker's). */
+  readonly risk: RiskConfig;
+}
+
+/** Options of {@link TradingKernel}. */
+export interface TradingKernelOptions {
+  /** Makes the paper broker (called once, in the constructor). */
+  readonly broker: (setup: BrokerSetup) => KernelBroker;
+  /** Per-strategy configuration sections; `undefined` = each strategy's own defaults. */
+  readonly strategies?: StrategyConfigs;
+  /** Risk settings replacing the defaults (fees default to Hyperliquid tier 0). */
+  readonly risk?: Partial<RiskConfig>;
+  /** Starting equity, USD. Default 10 000. */
+  readonly startingEquityUsd?: number;
+  /** Lifecycle state by strategy id; a strategy not listed is a `candidate`. */
+  readonly lifecycle?: Readonly<Record<string, LifecycleState>>;
+  /** Strategy ids that keep paper trading while killed (default: none; killed = shadow mode). */
+  readonly paperTradeWhenKilled?: readonly string[];
+  /** The signal book's cooldown. Default 10 min. */
+  readonly signalBook?: SignalBookOptions;
+  /** Size decimals per market. Default {@link szDecimalsFrom}() (the 2025 venue table). */
+  readonly szDecimals?: SzDecimals;
+  /** Which Hyperliquid spot candles may price a basis leg. Default {@link DEFAULT_SPOT_LEG_FILTER}. */
+  readonly spotLegFilter?: SpotLegFilterConfig;
+  /** Open-interest history (so 7 days survive a restart). Default: in memory. */
+  readonly oiSeries?: OpenInterestSeriesPort;
+}
+
+/** Counts and money so far; what a checkpoint records and a resumed run must reproduce. */
+export interface KernelSummary {
+  /** Events given to `onEvents`. */
+  readonly events: number;
+  /** Hyperliquid spot candles dropped by the spot-leg filter, by reason. */
+  readonly spotBarsDropped: Readonly<Record<string, number>>;
+  /** Market keys in first-seen order. */
+  readonly markets: readonly string[];
+  /** Strategy instances created (including retired research-only basis legs). */
+  readonly strategiesCreated: number;
+  /** Signals by strategy id (every signal, taken or not). */
+  readonly signalsByStrategy: Readonly<Record<string, number>>;
+  /** Decisions by code (`ok`, `open_signal`, `cooldown`, `shadow`, risk codes). */
+  readonly decisionsByCode: Readonly<Record<string, number>>;
+  /** Positions opened, by strategy id. */
+  readonly positionsByStrategy: Readonly<Record<string, number>>;
+  /** Closed positions by strategy id: count and net P&L, USD. */
+  readonly outcomesByStrategy: Readonly<Record<string, { readonly count: number; readonly pnlUsd: number }>>;
+  /** Entries that gave up unfilled (not journaled as orders; see docs/ENGINE.md). */
+  readonly unfilledEntries: number;
+  /** Last equity snapshot, USD (`undefined` before the first). */
+  readonly equityUsd: number | undefined;
+  /** Event clock, ms. */
+  readonly nowMs: number;
+}
+
+interface Slot {
+  readonly strategy: AnyStrategy;
+  /** Markets whose events it is given. */
+  readonly markets: readonly Market[];
+  retired: boolean;
+}
+
+interface SignalRef {
+  readonly strategy: string;
+  readonly market: Market;
+}
+
+const inc = (counts: Record<string, number>, key: string, by = 1): void => {
+  counts[key] = (counts[key] ?? 0) + by;
+};
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * The one trading kernel: market events → strategies → signal book and lifecycle → risk →
+ * paper broker, for replay and live alike. Pure and synchronous: time comes only from the
+ * events (an {@link EventClock}), nothing is read or written; `onEvents` returns the records to
+ * persist. Same events in the same batches or not → the same records (see docs/ENGINE.md).
+ *
+ * Per event, in this order:
+ * 1. the clock advances to the event's time; an equity snapshot of an earlier time is released;
+ * 2. a Hyperliquid spot candle the spot-leg filter rejects is dropped (counted) — the kernel
+ *    never sees it;
+ * 3. discovery: a Hyperliquid perp's first event creates its strategies (`createStrategies`,
+ *    without the spot leg); {@link LegPairing} decides when a perp gets a spot leg, and the
+ *    basis strategy is created then (a research-only Binance leg is retired when the venue's
+ *    pair appears);
+ * 4. the broker sees the event (fills, exits, funding, marks) — exits close their signals in the
+ *    {@link SignalBook};
+ * 5. every strategy of the event's market (status events: every strategy), in creation order,
+ *    gets it; each signal is recorded, offered to the signal book (refusal → a decision
+ *    `open_signal`/`cooldown`), checked against the lifecycle (killed → `shadow`), assessed by
+ *    the risk layer, and, when accepted, submitted to the broker.
+ *
+ * Every signal gets exactly one decision record. Entry orders and fills are held back until
+ * their position opens, because the journal's orders and fills reference a position row; an
+ * entry that gives up unfilled closes its signal and is counted, not journaled. Equity
+ * snapshots are released once event time moves past them, so two at one instant (the journal
+ * keys them by time) become the last one.
+ */
+export class TradingKernel {
+  readonly clock = new EventClock();
+  readonly startingEquityUsd: number;
+  readonly risk: RiskConfig;
+  private readonly options: TradingKernelOptions;
+  private readonly broker: KernelBroker;
+  private readonly book: SignalBook;
+  private readonly riskInputs: RiskInputs;
+  private readonly filter: SpotLegFilterConfig;
+  private readonly oiSeries: OpenInterestSeriesPort;
+  private readonly pairing = new LegPairing();
+  private readonly correlations = new CoinCorrelations();
+  private readonly slots: Slot[] = [];
+  private readonly routes = new Map<string, Slot[]>();
+  private readonly basisByPerp = new Map<string, Slot>();
+  private readonly knownMarkets = new Set<string>();
+  private readonly signalRefs = new Map<string, SignalRef>();
+  /** Entry orders and fills waiting for their position to open, by position id. */
+  private readonly heldEntries = new Map<string, KernelRecord[]>();
+  private pendingEquity: EquitySnapshot | undefined;
+  private lastEquityUsd: number | undefined;
+  private nowMs = 0;
+  private events = 0;
+  private readonly spotBarsDropped: Record<string, number> = {};
+  private readonly signalsByStrategy: Record<string, number> = {};
+  private readonly decisionsByCode: Record<string, number> = {};
+  private readonly positionsByStrategy: Record<string, number> = {};
+  private readonly outcomesByStrategy: Record<string, { count: number; pnlUsd: number }> = {};
+  private unfilledEntries = 0;
+  private strategiesCreated = 0;
+
+  /** @throws ConfigError for an invalid strategy or signal-book configuration. */
+  constructor(options: TradingKernelOptions) {
+    this.options = options;
+    this.startingEquityUsd = options.startingEquityUsd ?? DEFAULT_STARTING_EQUITY_USD;
+    this.risk = riskConfig(options.risk);
+    this.broker = options.broker({ startingEquityUsd: this.startingEquityUsd, risk: this.risk });
+    this.book = new SignalBook(options.signalBook);
+    this.filter = options.spotLegFilter ?? DEFAULT_SPOT_LEG_FILTER;
+    this.oiSeries = options.oiSeries ?? new InMemoryOpenInterestSeries();
+    this.riskInputs = {
+      config: this.risk,
+      szDecimals: options.szDecimals ?? szDecimalsFrom(),
+      correlation: (a, b) => this.correlations.correlation(a, b, this.nowMs),
+    };
+  }
+
+  /** Feeds a batch of events in order; returns the records they produced, in order. */
+  onEvents(batch: readonly MarketEvent[]): KernelRecord[] {
+    const out: KernelRecord[] = [];
+    for (const event of batch) this.onEvent(event, out);
+    return out;
+  }
+
+  /** Releases what is held until time moves on (the last equity snapshot). Call once at the end of the input. */
+  finish(): KernelRecord[] {
+    const out: KernelRecord[] = [];
+    this.releaseEquity(Infinity, out);
+    return out;
+  }
+
+  /** The kernel's counters so far. */
+  summary(): KernelSummary {
+    return {
+      events: this.events,
+      spotBarsDropped: { ...this.spotBarsDropped },
+      markets: [...this.knownMarkets],
+      strategiesCreated: this.strategiesCreated,
+      signalsByStrategy: { ...this.signalsByStrategy },
+      decisionsByCode: { ...this.decisionsByCode },
+      positionsByStrategy: { ...this.positionsByStrategy },
+      outcomesByStrategy: Object.fromEntries(Object.entries(this.outcomesByStrategy).map(([k, v]) => [k, { ...v }])),
+      unfilledEntries: this.unfilledEntries,
+      equityUsd: this.lastEquityUsd,
+      nowMs: this.nowMs,
+    };
+  }
+
+  /** The broker's state (JSON-safe), for a checkpoint and a live warm restart. */
+  brokerSnapshot(): unknown {
+    return this.broker.snapshot();
+  }
+
+  /** Strategy instances in creation order (retired ones included, flagged). */
+  strategies(): readonly { readonly strategy: AnyStrategy; readonly retired: boolean }[] {
+    return this.slots.map((s) => ({ strategy: s.strategy, retired: s.retired }));
+  }
+
+  private onEvent(event: MarketEvent, out: KernelRecord[]): void {
+    this.events += 1;
+    this.clock.advance(event.tsEvent);
+    this.nowMs = this.clock.now();
+    const nowMs = this.nowMs;
+    this.releaseEquity(nowMs, out);
+    const rejection = spotLegRejection(event, this.filter);
+    if (rejection !== undefined) {
+      inc(this.spotBarsDropped, rejection);
+      return;
+    }
+    if (event.kind !== "status") this.discover(event.market, nowMs);
+    this.correlations.update(event);
+    this.brokerRecords(this.broker.onEvent(event, nowMs), nowMs, out);
+    const targets = event.kind === "status" ? this.slots.filter((s) => !s.retired) : this.routes.get(event.market.key);
+    if (targets === undefined) return;
+    // A copy: a slot retired or created while signals are handled must not change this pass.
+    for (const slot of [...targets]) {
+      const signals = slot.strategy.onEvent(event, { nowMs });
+      for (const signal of signals) this.handleSignal(signal, nowMs, out);
+    }
+  }
+
+  private discover(market: Market, nowMs: number): void {
+    if (this.knownMarkets.has(market.key)) return;
+    this.knownMarkets.add(market.key);
+    if (market.venue === "hyperliquid" && market.kind === "perp") {
+      this.correlations.add(market);
+      for (const strategy of createStrategies(market, this.options.strategies ?? {}, { oiSeries: this.oiSeries, startMs: nowMs })) {
+        this.addSlot(strategy, [market]);
+      }
+    }
+    for (const change of this.pairing.observe(market)) this.pair(change, nowMs);
+  }
+
+  private pair(change: LegChange, nowMs: number): void {
+    const old = this.basisByPerp.get(change.perp.key);
+    if (old !== undefined) {
+      old.retired = true;
+      for (const m of old.markets) {
+        const list = this.routes.get(m.key);
+        if (list !== undefined) this.routes.set(m.key, list.filter((s) => s !== old));
+      }
+      // Research-only signals never hold a position; end the open one so the new leg may signal.
+      this.book.close(old.strategy.id, old.strategy.market, nowMs);
+    }
+    const basis = new BasisArbitrageStrategy(change.perp, change.spot, this.options.strategies?.basisArbitrage);
+    this.basisByPerp.set(change.perp.key, this.addSlot(basis, [change.perp, change.spot]));
+  }
+
+  private addSlot(strategy: AnyStrategy, markets: readonly Market[]): Slot {
+    const slot: Slot = { strategy, markets, retired: false };
+    this.slots.push(slot);
+    this.strategiesCreated += 1;
+    for (const m of markets) {
+      const list = this.routes.get(m.key);
+      if (list === undefined) this.routes.set(m.key, [slot]);
+      else list.push(slot);
+    }
+    return slot;
+  }
+
+  private handleSignal(signal: Signal, nowMs: number, out: KernelRecord[]): void {
+    out.push({ kind: "signal", signal });
+    inc(this.signalsByStrategy, signal.strategy);
+    const offer = this.book.offer(signal, nowMs);
+    if (!offer.accepted) {
+      const code = offer.reason === "open-signal" ? "open_signal" : "cooldown";
+      const why =
+        offer.reason === "open-signal"
+          ? `${signal.strategy} already has an open signal on ${signal.market.key} until ${iso(offer.untilMs)}`
+          : `${signal.strategy} on ${signal.market.key} is cooling down until ${iso(offer.untilMs)}`;
+      this.decide(refusal(signal, nowMs, code, why), out);
+      return;
+    }
+    const state = this.options.lifecycle?.[signal.strategy] ?? "candidate";
+    const policy = { paperTradeWhenKilled: this.options.paperTradeWhenKilled?.includes(signal.strategy) ?? false };
+    if (!takesPaperPositions(state, policy)) {
+      // Shadow mode: recorded, no position; the signal stays open in the book until its maximum
+      // hold, as a traded one would, so the shadow record flaps no more than the live one.
+      this.decide(refusal(signal, nowMs, "shadow", `${signal.strategy} is ${state}: signal recorded in shadow mode, no paper position`), out);
+      return;
+    }
+    const decision = assessSignal(signal, nowMs, this.broker.portfolio(nowMs), this.riskInputs);
+    this.decide(decision, out);
+    if (!decision.accepted) {
+      // Nothing will hold it open: end it now, so the cooldown (not the maximum hold) decides when the next may come.
+      this.book.close(signal.strategy, signal.market, nowMs);
+      return;
+    }
+    this.signalRefs.set(signal.id, { strategy: signal.strategy, market: signal.market });
+    this.brokerRecords(this.broker.submit(signal, decision, nowMs), nowMs, out);
+  }
+
+  private decide(decision: RiskDecision, out: KernelRecord[]): void {
+    out.push({ kind: "decision", decision });
+    inc(this.decisionsByCode, decision.code);
+  }
+
+  private brokerRecords(records: readonly BrokerRecord[], nowMs: number, out: KernelRecord[]): void {
+    for (const r of records) {
+      switch (r.kind) {
+        case "order": {
+          const held = this.heldEntries.get(r.order.positionId);
+          if (held !== undefined) held.push({ kind: "order", order: r.order });
+          else if (r.order.purpose === "entry") this.heldEntries.set(r.order.positionId, [{ kind: "order", order: r.order }]);
+          else out.push({ kind: "order", order: r.order });
+          break;
+        }
+        case "fill": {
+          const held = this.heldEntries.get(r.fill.positionId);
+          if (held !== undefined) held.push({ kind: "fill", fill: r.fill });
+          else out.push({ kind: "fill", fill: r.fill });
+          break;
+        }
+        case "orderUnfilled": {
+          this.heldEntries.delete(r.positionId);
+          this.unfilledEntries += 1;
+          this.endSignal(r.signalId, nowMs);
+          break;
+        }
+        case "positionOpened": {
+          const held = this.heldEntries.get(r.position.id) ?? [];
+          this.heldEntries.delete(r.position.id);
+          out.push(...held, { kind: "position", position: r.position });
+          inc(this.positionsByStrategy, r.position.strategy);
+          break;
+        }
+        case "positionClosed":
+          out.push({ kind: "position", position: r.position });
+          break;
+        case "outcome": {
+          out.push({ kind: "outcome", outcome: r.outcome });
+          const o = (this.outcomesByStrategy[r.outcome.strategy] ??= { count: 0, pnlUsd: 0 });
+          o.count += 1;
+          o.pnlUsd += r.outcome.pnlUsd;
+          this.endSignal(r.outcome.signalId, nowMs);
+          break;
+        }
+        case "funding":
+          out.push({ kind: "funding", payment: r.payment });
+          break;
+        case "equity":
+          this.releaseEquity(r.snapshot.tsMs, out);
+          this.pendingEquity = r.snapshot;
+          this.lastEquityUsd = r.snapshot.equityUsd;
+          break;
+      }
+    }
+  }
+
+  /** Closing a position (or giving up its entry) ends its signal in the book. */
+  private endSignal(signalId: string, nowMs: number): void {
+    const ref = this.signalRefs.get(signalId);
+    if (ref === undefined) return;
+    this.signalRefs.delete(signalId);
+    this.book.close(ref.strategy, ref.market, nowMs);
+  }
+
+  /** Emits the held equity snapshot if it is older than `beforeMs`. */
+  private releaseEquity(beforeMs: number, out: KernelRecord[]): void {
+    const pending = this.pendingEquity;
+    if (pending !== undefined && pending.tsMs < beforeMs) {
+      out.push({ kind: "equity", snapshot: pending });
+      this.pendingEquity = undefined;
+    }
+  }
+}
+
+function refusal(signal: Signal, nowMs: number, code: string, reason: string): RiskDecision {
+  return { signalId: signal.id, tsMs: nowMs, accepted: false, code, reason, sz: undefined, notionalUsd: undefined };
+}
