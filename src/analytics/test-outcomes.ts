@@ -52,3 +52,11 @@ export const noEdge = (sdUsd: number) => (r: Random) => sdUsd * randomNormal(r);
 
 /** A planted edge: win `winUsd` with probability p, else lose `lossUsd`. */
 export const coinFlipEdge = (p: number, winUsd: number, lossUsd: number) => (r: Random) => (r.next() < p ? winUsd : -lossUsd);
+
+/** True when a value tree holds no NaN or ±Infinity (JSON would turn them into null silently). */
+export function jsonSafe(value: unknown): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(jsonSafe);
+  if (value !== null && typeof value === "object") return Object.values(value).every(jsonSafe);
+  return true;
+}
