@@ -5,6 +5,7 @@ import { basisSignal, oneLegSignal } from "../risk/test-signals.ts";
 import type { Signal } from "../strategies/index.ts";
 import { brokerConfig } from "./broker-config.ts";
 import { PaperBroker } from "./broker.ts";
+import type { BrokerState } from "./broker-state.ts";
 import type { BrokerRecord } from "./records.ts";
 import type { RiskDecision } from "./types.ts";
 
@@ -285,7 +286,7 @@ describe("PaperBroker snapshot and restore", () => {
     for (let k = 0; k <= steps.length; k += 1) {
       const first = new PaperBroker(config);
       const head = run(first, steps.slice(0, k));
-      const resumed = PaperBroker.restore(config, JSON.parse(JSON.stringify(first.snapshot())));
+      const resumed = PaperBroker.restore(config, JSON.parse(JSON.stringify(first.snapshot())) as BrokerState);
       const tail = run(resumed, steps.slice(k));
       expect([...head, ...tail]).toEqual(whole);
       expect(resumed.snapshot()).toEqual(finalState);
@@ -295,7 +296,7 @@ describe("PaperBroker snapshot and restore", () => {
   it("restores markets as the shared interned objects", () => {
     const b = new PaperBroker(brokerConfig({ latencyMs: 0 }));
     run(b, steps.slice(0, 4));
-    const resumed = PaperBroker.restore(b.config, JSON.parse(JSON.stringify(b.snapshot())));
+    const resumed = PaperBroker.restore(b.config, JSON.parse(JSON.stringify(b.snapshot())) as BrokerState);
     expect(resumed.openPositions()[0]?.legs[0]?.market).toBe(BTC);
   });
 });
