@@ -17,9 +17,10 @@ export interface FeeTier extends FeeRates {
 
 /**
  * Hyperliquid's base fee tiers (no staking discount, no referral), per side, fractions.
- * Tier 0 (under 5 M USD 14-day volume) is from docs/HYPERLIQUID.md; the higher tiers are as
- * published in Hyperliquid's `trading/fees` page in 2025 — the venue changes them, which is why
- * they are configuration: check the page before relying on a higher tier.
+ * Tier 0 (under 5 M USD 14-day volume) is from docs/HYPERLIQUID.md and is the default. The
+ * higher tiers are Hyperliquid's 2025 `trading/fees` schedule as we remember it; they could not
+ * be checked against the page from this workplace (no internet) and the venue changes them:
+ * verify them, or set your own rates, before relying on a tier above 0.
  */
 export const HYPERLIQUID_FEE_TIERS: readonly FeeTier[] = [
   { tier: 0, min14dVolumeUsd: 0, perpTaker: 0.00045, perpMaker: 0.00015, spotTaker: 0.0007, spotMaker: 0.0004 },
