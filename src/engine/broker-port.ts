@@ -8,15 +8,18 @@ import type { Signal } from "../strategies/index.ts";
  * takes time only from its arguments and returns what happened as {@link BrokerRecord} values.
  *
  * The kernel calls, for every event, `onEvent` first (pending entries fill, exits are checked,
- * funding settles, equity is marked) and then `submit` for each signal the risk layer accepted
- * at that event. So a signal fired on a bar's close can fill no earlier than the next event of
- * its market (the bar fill model's next bar open): no look-ahead.
+ * funding settles, equity is marked) and then `onSignal` for each signal fired at that event,
+ * with its decision (accepted or not: an opposite signal of the same strategy may close its
+ * position as a reversal either way). So a signal fired on a bar's close can fill no earlier
+ * than the next event of its market (the bar fill model's next bar open): no look-ahead.
  */
 export interface KernelBroker {
   /** Feeds one event at `nowMs` (event time, ms); returns the records it caused, in order. */
   onEvent(event: MarketEvent, nowMs: number): readonly BrokerRecord[];
-  /** Places the entry of an accepted signal (`decision.sz` coins per leg); returns the records it caused. */
-  submit(signal: Signal, decision: RiskDecision, nowMs: number): readonly BrokerRecord[];
+  /** Takes a signal and its decision; an accepted one places its entry (`decision.sz` coins per leg). Returns the records it caused. */
+  onSignal(signal: Signal, decision: RiskDecision, nowMs: number): readonly BrokerRecord[];
+  /** End of the input: what the broker does with pending entries and open positions (the paper broker closes them, `endOfData`). */
+  finish(nowMs: number): readonly BrokerRecord[];
   /** The account for the risk layer at `nowMs`. */
   portfolio(nowMs: number): PortfolioView;
   /** The broker's state as JSON-safe data (for a checkpoint and a live warm restart). */

@@ -10,3 +10,4 @@ export * from "./leg-pairing.ts";
 export * from "./spot-leg-filter.ts";
 export * from "./sz-decimals.ts";
 export * from "./coin-correlations.ts";
+export * from "./paper-broker.ts";

@@ -176,9 +176,13 @@ export class TradingKernel {
     return out;
   }
 
-  /** Releases what is held until time moves on (the last equity snapshot). Call once at the end of the input. */
+  /**
+   * End of the input: the broker's end-of-data records (the paper broker drops pending entries and
+   * closes open positions at the last mark, `endOfData`), then the held equity snapshot. Call once.
+   */
   finish(): KernelRecord[] {
     const out: KernelRecord[] = [];
+    this.brokerRecords(this.broker.finish(this.nowMs), this.nowMs, out);
     this.releaseEquity(Infinity, out);
     return out;
   }
@@ -282,7 +286,7 @@ export class TradingKernel {
         offer.reason === "open-signal"
           ? `${signal.strategy} already has an open signal on ${signal.market.key} until ${iso(offer.untilMs)}`
           : `${signal.strategy} on ${signal.market.key} is cooling down until ${iso(offer.untilMs)}`;
-      this.decide(refusal(signal, nowMs, code, why), out);
+      this.decide(signal, refusal(signal, nowMs, code, why), nowMs, out);
       return;
     }
     const state = this.options.lifecycle?.[signal.strategy] ?? "candidate";
@@ -290,23 +294,20 @@ export class TradingKernel {
     if (!takesPaperPositions(state, policy)) {
       // Shadow mode: recorded, no position; the signal stays open in the book until its maximum
       // hold, as a traded one would, so the shadow record flaps no more than the live one.
-      this.decide(refusal(signal, nowMs, "shadow", `${signal.strategy} is ${state}: signal recorded in shadow mode, no paper position`), out);
+      this.decide(signal, refusal(signal, nowMs, "shadow", `${signal.strategy} is ${state}: signal recorded in shadow mode, no paper position`), nowMs, out);
       return;
     }
     const decision = assessSignal(signal, nowMs, this.broker.portfolio(nowMs), this.riskInputs);
-    this.decide(decision, out);
-    if (!decision.accepted) {
-      // Nothing will hold it open: end it now, so the cooldown (not the maximum hold) decides when the next may come.
-      this.book.close(signal.strategy, signal.market, nowMs);
-      return;
-    }
-    this.signalRefs.set(signal.id, { strategy: signal.strategy, market: signal.market });
-    this.brokerRecords(this.broker.submit(signal, decision, nowMs), nowMs, out);
+    if (decision.accepted) this.signalRefs.set(signal.id, { strategy: signal.strategy, market: signal.market });
+    else this.book.close(signal.strategy, signal.market, nowMs); // nothing will hold it open: the cooldown decides when the next may come
+    this.decide(signal, decision, nowMs, out);
   }
 
-  private decide(decision: RiskDecision, out: KernelRecord[]): void {
+  /** Records the decision and hands the signal to the broker (which may reverse an open position even when it is refused). */
+  private decide(signal: Signal, decision: RiskDecision, nowMs: number, out: KernelRecord[]): void {
     out.push({ kind: "decision", decision });
     inc(this.decisionsByCode, decision.code);
+    this.brokerRecords(this.broker.onSignal(signal, decision, nowMs), nowMs, out);
   }
 
   private brokerRecords(records: readonly BrokerRecord[], nowMs: number, out: KernelRecord[]): void {

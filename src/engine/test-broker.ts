@@ -71,11 +71,16 @@ export class TestBroker implements KernelBroker {
     return out;
   }
 
-  submit(signal: Signal, decision: RiskDecision, nowMs: number): BrokerRecord[] {
+  onSignal(signal: Signal, decision: RiskDecision, nowMs: number): BrokerRecord[] {
+    if (!decision.accepted) return [];
     const positionId = `pos-${(this.seq += 1)}`;
     const sz = decision.sz ?? 0;
     this.pending.push({ signal, sz, orderTs: nowMs, positionId });
     return [{ kind: "order", order: { id: `${positionId}:entry`, signalId: signal.id, positionId, legIndex: 0, market: signal.market, side: signal.side === "long" ? "buy" : "sell", sz, tsMs: nowMs, purpose: "entry" } }];
+  }
+
+  finish(): BrokerRecord[] {
+    return [];
   }
 
   portfolio(nowMs: number): PortfolioView {

@@ -1,0 +1,319 @@
+/**
+ * `strategy-monitor replay <paths…> --db <file>`: merged history/capture sources → the trading
+ * kernel (strategies → risk → paper broker) → the SQLite journal, one transaction per batch of
+ * events with its checkpoint. Rerunning with the same `--db`, inputs and settings resumes: the
+ * deterministic kernel recomputes the prefix up to the checkpoint without writing, checks that it
+ * arrives at the checkpoint's record digest, and writes on from there. See docs/ENGINE.md.
+ */
+import { createHash } from "node:crypto";
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { isCandleInterval } from "../core/index.ts";
+import type { CandleInterval, MarketEvent } from "../core/index.ts";
+import { DEFAULT_SPOT_LEG_FILTER, paperBrokerFactory, TradingKernel } from "../engine/index.ts";
+import type { KernelRecord, KernelSummary, SpotLegFilterConfig } from "../engine/index.ts";
+import { Journal } from "../journal/index.ts";
+import type { Checkpoint } from "../journal/index.ts";
+import { InMemoryOpenInterestSeries } from "../metrics/index.ts";
+import type { OpenInterestSample, OpenInterestSeriesPort } from "../metrics/index.ts";
+import type { RiskConfig } from "../risk/index.ts";
+import { ReplayDiagnostics } from "../replay/diagnostics.ts";
+import { mergeSources } from "../replay/merge.ts";
+import { openReplaySources } from "../replay/sources.ts";
+import type { LifecycleState, StrategyConfigs } from "../strategies/index.ts";
+import { CliUsageError } from "./errors.ts";
+import { progressBar } from "./progress.ts";
+import { commandContext, positiveInteger } from "./shared.ts";
+import type { CommonOptions } from "./shared.ts";
+
+/** The checkpoint name of replays in the journal. */
+export const REPLAY_CHECKPOINT = "replay";
+/** Default events per journal batch (one transaction each). Part of a run's identity. */
+export const DEFAULT_BATCH_EVENTS = 4096;
+
+/** Trading settings of a replay (the configuration file has no trading sections yet; defaults otherwise). */
+export interface ReplayTradingSettings {
+  readonly strategies?: StrategyConfigs;
+  readonly risk?: Partial<RiskConfig>;
+  /** USD. Default 10 000. */
+  readonly startingEquityUsd?: number;
+  /** Candles the bar fill model fills, marks and exits on. Default "1h". */
+  readonly fillInterval?: CandleInterval;
+  /** Default {@link DEFAULT_SPOT_LEG_FILTER}. */
+  readonly spotLegFilter?: SpotLegFilterConfig;
+  /** Strategy ids that keep paper trading while killed. */
+  readonly paperTradeWhenKilled?: readonly string[];
+}
+
+/** Options of {@link runReplayPipeline} (the CLI's). */
+export interface ReplayPipelineOptions extends CommonOptions {
+  /** The journal file (created if missing; resumed if it holds an unfinished replay of the same inputs). */
+  readonly db: string;
+  readonly json?: boolean;
+  /** Events per batch/transaction (`--batch-events`). Default 4096. */
+  readonly batchEvents?: string | number;
+  /** Candle interval of bar fills (`--fill-interval`). Default 1h. */
+  readonly fillInterval?: string;
+  /** Starting equity, USD (`--equity`). Default 10 000. */
+  readonly equity?: string | number;
+}
+
+/** What {@link replayIntoJournal} did. */
+export interface ReplayPipelineSummary {
+  readonly journal: string;
+  /** Batches already in the journal when this run started (recomputed, not written). */
+  readonly resumedFromBatch: number;
+  readonly batches: number;
+  /** True when the journal already held the complete replay: nothing was done. */
+  readonly alreadyComplete: boolean;
+  readonly kernel: KernelSummary;
+  /** Records written by this run. */
+  readonly recordsWritten: number;
+  readonly rejects: number;
+  readonly files: readonly { readonly path: string; readonly layout: string; readonly events: number; readonly error: string | undefined }[];
+}
+
+/** Inputs and settings that make a replay; a journal holds the replay of exactly one. */
+interface RunIdentity {
+  readonly inputs: readonly { readonly path: string; readonly bytes: number }[];
+  readonly settings: unknown;
+}
+
+interface ReplayState {
+  readonly identity: RunIdentity;
+  /** SHA-256 chained over every batch's records (hex). */
+  readonly digest: string;
+  readonly batches: number;
+  readonly complete: boolean;
+  readonly summary: KernelSummary;
+  /** The paper broker's state after the batch: for a live warm restart (a replay recomputes instead). */
+  readonly broker: unknown;
+}
+
+/** Hooks for tests and the CLI. */
+export interface ReplayHooks {
+  readonly onProgress?: (filesDone: number, filesTotal: number, events: number) => void;
+  /** Called after each written batch (the crash test's child reports progress with it). */
+  readonly afterBatch?: (batch: number) => void;
+}
+
+/**
+ * The open-interest port a replay uses: samples live in memory (so the kernel sees exactly what an
+ * uninterrupted run saw, never the journal's later samples), and appends reach the journal's port
+ * only while batches are being written — so `oi_history` is written once, with its batch.
+ */
+class ReplayOpenInterestSeries implements OpenInterestSeriesPort {
+  writing = false;
+  private readonly memory = new InMemoryOpenInterestSeries();
+  private readonly journal: OpenInterestSeriesPort;
+
+  constructor(journal: OpenInterestSeriesPort) {
+    this.journal = journal;
+  }
+
+  load(coin: string, fromMs: number): readonly OpenInterestSample[] {
+    return this.memory.load(coin, fromMs);
+  }
+
+  append(coin: string, sample: OpenInterestSample): void {
+    this.memory.append(coin, sample);
+    if (this.writing) this.journal.append(coin, sample);
+  }
+}
+
+/**
+ * Replays `paths` into the journal at `dbPath` (see the file comment).
+ * @throws CliUsageError when the journal holds a replay of other inputs or settings (naming what
+ *   differs), or another command's checkpoint; DataFileError when a path does not exist;
+ *   Error when the recomputed prefix does not reach the checkpoint's digest (a determinism bug).
+ */
+export async function replayIntoJournal(
+  paths: readonly string[],
+  dbPath: string,
+  options: { readonly trading?: ReplayTradingSettings; readonly batchEvents?: number; readonly aliases?: Readonly<Record<string, string>> } = {},
+  hooks: ReplayHooks = {},
+): Promise<ReplayPipelineSummary> {
+  const batchEvents = options.batchEvents ?? DEFAULT_BATCH_EVENTS;
+  const trading = options.trading ?? {};
+  const diagnostics = new ReplayDiagnostics();
+  const { sources, files } = await openReplaySources(paths, options.aliases === undefined ? { diagnostics } : { diagnostics, aliases: options.aliases });
+  const inputs = await Promise.all(files.flatMap((f) => f.paths).map(async (p) => ({ path: resolve(p), bytes: (await stat(p)).size })));
+  const journal = Journal.open(dbPath);
+  try {
+    const lifecycle: Record<string, LifecycleState> = Object.fromEntries(journal.lifecycle().map((l) => [l.strategy, l.state]));
+    const settings = {
+      strategies: trading.strategies ?? {},
+      risk: trading.risk ?? {},
+      startingEquityUsd: trading.startingEquityUsd ?? 10_000,
+      fillInterval: trading.fillInterval ?? "1h",
+      spotLegFilter: trading.spotLegFilter ?? DEFAULT_SPOT_LEG_FILTER,
+      paperTradeWhenKilled: trading.paperTradeWhenKilled ?? [],
+      lifecycle,
+      aliases: options.aliases ?? null,
+      batchEvents,
+    };
+    const identity: RunIdentity = { inputs, settings: JSON.parse(JSON.stringify(settings)) as unknown };
+    const live = journal.latestCheckpoint("live");
+    if (live !== undefined) throw new CliUsageError(`${dbPath} holds a live session's journal (checkpoint "live"); replay into a new --db`);
+    const previous = journal.latestCheckpoint(REPLAY_CHECKPOINT);
+    const prior = previous === undefined ? undefined : (previous.state as ReplayState);
+    if (prior !== undefined) {
+      const differences = identityDifferences(prior.identity, identity);
+      if (differences.length > 0) {
+        throw new CliUsageError(`${dbPath} holds a replay of other inputs or settings; refusing to mix them (${differences.join("; ")}). Use a new --db.`);
+      }
+      if (prior.complete) {
+        return { journal: dbPath, resumedFromBatch: prior.batches, batches: prior.batches, alreadyComplete: true, kernel: prior.summary, recordsWritten: 0, rejects: 0, files };
+      }
+    }
+    const startedMs = Date.now();
+    const runId = `replay-${startedMs}-${process.pid}`;
+    journal.startRun({ runId, command: "replay", inputPaths: inputs.map((i) => i.path), config: identity.settings, startedMs });
+
+    const oi = new ReplayOpenInterestSeries(journal.openInterestSeries());
+    const kernel = new TradingKernel({
+      broker: paperBrokerFactory({ fillModel: "bar", barInterval: settings.fillInterval }),
+      strategies: settings.strategies,
+      risk: settings.risk,
+      startingEquityUsd: settings.startingEquityUsd,
+      lifecycle,
+      paperTradeWhenKilled: settings.paperTradeWhenKilled,
+      spotLegFilter: settings.spotLegFilter,
+      oiSeries: oi,
+    });
+    const skipBatches = prior?.batches ?? 0;
+    let digest = "";
+    let batchNo = 0;
+    let events = 0;
+    let lastEventMs = 0;
+    let recordsWritten = 0;
+    let filesDone = 0;
+    oi.writing = skipBatches === 0;
+
+    const commit = (records: readonly KernelRecord[], complete: boolean): void => {
+      digest = createHash("sha256").update(digest).update(JSON.stringify(records)).digest("hex");
+      if (batchNo <= skipBatches) {
+        if (batchNo === skipBatches) {
+          verifyPrefix(prior, digest, batchNo, dbPath);
+          oi.writing = true;
+        }
+        return;
+      }
+      const state: ReplayState = { identity, digest, batches: batchNo, complete, summary: kernel.summary(), broker: kernel.brokerSnapshot() };
+      const checkpoint: Checkpoint = { name: REPLAY_CHECKPOINT, tsMs: kernel.clock.now(), eventsConsumed: events, lastEventMs, state };
+      journal.writeBatch(records, checkpoint);
+      recordsWritten += records.length;
+      hooks.afterBatch?.(batchNo);
+    };
+
+    let pending: MarketEvent[] = [];
+    hooks.onProgress?.(0, sources.length, 0);
+    for await (const merged of mergeSources(sources, { onSourceDone: () => hooks.onProgress?.((filesDone += 1), sources.length, events) })) {
+      for (const event of merged) {
+        pending.push(event);
+        if (pending.length === batchEvents) {
+          batchNo += 1;
+          events += pending.length;
+          lastEventMs = event.tsEvent;
+          commit(kernel.onEvents(pending), false);
+          pending = [];
+        }
+      }
+      hooks.onProgress?.(filesDone, sources.length, events + pending.length);
+    }
+    // The last batch: the remaining events and the end-of-data records, marked complete.
+    batchNo += 1;
+    events += pending.length;
+    lastEventMs = pending.at(-1)?.tsEvent ?? lastEventMs;
+    const last = pending.length > 0 ? kernel.onEvents(pending) : [];
+    if (skipBatches >= batchNo) {
+      throw new Error(`${dbPath}: the checkpoint says ${skipBatches} batches were written, but the inputs give only ${batchNo}`);
+    }
+    commit([...last, ...kernel.finish()], true);
+    journal.finishRun(runId, Date.now());
+    return { journal: dbPath, resumedFromBatch: skipBatches, batches: batchNo, alreadyComplete: false, kernel: kernel.summary(), recordsWritten, rejects: diagnostics.rejectCount, files };
+  } finally {
+    journal.close();
+  }
+}
+
+function verifyPrefix(prior: ReplayState | undefined, digest: string, batch: number, dbPath: string): void {
+  if (prior === undefined) return;
+  if (prior.digest !== digest) {
+    throw new Error(
+      `${dbPath}: recomputing the first ${batch} batches gave record digest ${digest.slice(0, 16)}…, but the checkpoint holds ${prior.digest.slice(0, 16)}… — the replay is not deterministic, or the inputs changed in content at equal sizes`,
+    );
+  }
+}
+
+/** What differs between two run identities, in words (empty when equal). */
+export function identityDifferences(before: RunIdentity, now: RunIdentity): string[] {
+  const out: string[] = [];
+  const was = new Map(before.inputs.map((i) => [i.path, i.bytes]));
+  const is = new Map(now.inputs.map((i) => [i.path, i.bytes]));
+  const removed = [...was.keys()].filter((p) => !is.has(p));
+  const added = [...is.keys()].filter((p) => !was.has(p));
+  const resized = [...is.entries()].filter(([p, b]) => was.has(p) && was.get(p) !== b).map(([p, b]) => `${p} (${was.get(p)} → ${b} bytes)`);
+  if (removed.length > 0) out.push(`inputs no longer given: ${removed.join(", ")}`);
+  if (added.length > 0) out.push(`new inputs: ${added.join(", ")}`);
+  if (resized.length > 0) out.push(`inputs changed size: ${resized.join(", ")}`);
+  const a = (before.settings ?? {}) as Record<string, unknown>;
+  const b = (now.settings ?? {}) as Record<string, unknown>;
+  for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    const x = JSON.stringify(a[key]);
+    const y = JSON.stringify(b[key]);
+    if (x !== y) out.push(`setting ${key}: ${x ?? "unset"} → ${y ?? "unset"}`);
+  }
+  return out;
+}
+
+/** The CLI entry: `replay <paths…> --db <file> [--batch-events n] [--fill-interval 1h] [--equity usd] [--json]`. */
+export async function runReplayPipeline(paths: readonly string[], options: ReplayPipelineOptions): Promise<void> {
+  const { config } = commandContext(options);
+  const batchEvents = positiveInteger("--batch-events", options.batchEvents);
+  const equity = options.equity === undefined ? undefined : Number(options.equity);
+  if (equity !== undefined && !(equity > 0 && Number.isFinite(equity))) throw new CliUsageError(`--equity must be a positive number of USD (got ${JSON.stringify(options.equity)})`);
+  const fillInterval = options.fillInterval;
+  if (fillInterval !== undefined && !isCandleInterval(fillInterval)) throw new CliUsageError(`--fill-interval must be a candle interval such as 1m or 1h (got ${JSON.stringify(fillInterval)})`);
+  const trading: ReplayTradingSettings = { ...(equity === undefined ? {} : { startingEquityUsd: equity }), ...(fillInterval === undefined ? {} : { fillInterval }) };
+  const bar = progressBar("replay", 1, options.json !== true && process.stderr.isTTY);
+  let summary: ReplayPipelineSummary;
+  try {
+    summary = await replayIntoJournal(
+      paths,
+      options.db,
+      { trading, aliases: config.spot.baseAliases, ...(batchEvents === undefined ? {} : { batchEvents }) },
+      {
+        onProgress: (done, total, events) => {
+          bar.setTotal(total);
+          bar.update(done, `${events.toLocaleString("en-US")} events`);
+        },
+      },
+    );
+  } finally {
+    bar.stop();
+  }
+  process.stdout.write(options.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatReplaySummary(summary));
+  if (summary.files.some((f) => f.error !== undefined)) process.exitCode = 1;
+}
+
+const usd = (x: number): string => `${x >= 0 ? "+" : ""}${x.toFixed(2)} USD`;
+
+/** The replay summary as text: events, signals, positions, outcomes and P&L per strategy, the journal. */
+export function formatReplaySummary(s: ReplayPipelineSummary): string {
+  const k = s.kernel;
+  const out: string[] = [];
+  out.push(`journal ${s.journal}: ${s.alreadyComplete ? "already complete, nothing to do" : `${s.batches} batches${s.resumedFromBatch > 0 ? ` (resumed after batch ${s.resumedFromBatch})` : ""}, ${s.recordsWritten.toLocaleString("en-US")} records written`}`);
+  out.push(`events ${k.events.toLocaleString("en-US")}, markets ${k.markets.length}, spot bars dropped ${JSON.stringify(k.spotBarsDropped)}, rejects ${s.rejects}`);
+  const strategies = [...new Set([...Object.keys(k.signalsByStrategy), ...Object.keys(k.outcomesByStrategy)])].sort();
+  out.push("strategy                      signals  positions  outcomes  P&L");
+  let total = 0;
+  for (const id of strategies) {
+    const o = k.outcomesByStrategy[id] ?? { count: 0, pnlUsd: 0 };
+    total += o.pnlUsd;
+    out.push(`${id.padEnd(28)}  ${String(k.signalsByStrategy[id] ?? 0).padStart(7)}  ${String(k.positionsByStrategy[id] ?? 0).padStart(9)}  ${String(o.count).padStart(8)}  ${usd(o.pnlUsd)}`);
+  }
+  out.push(`total P&L ${usd(total)}; equity ${k.equityUsd === undefined ? "-" : k.equityUsd.toFixed(2)} USD; decisions ${JSON.stringify(k.decisionsByCode)}`);
+  for (const f of s.files.filter((x) => x.error !== undefined)) out.push(`failed: ${f.path}: ${f.error ?? ""}`);
+  return `${out.join("\n")}\n`;
+}
