@@ -15,3 +15,7 @@ export * from "./funding-velocity.ts";
 export * from "./funding-volume.ts";
 export * from "./contrarian-funding.ts";
 export * from "./catalog.ts";
+export * from "./convergence.ts";
+export * from "./convergence-adaptive.ts";
+export * from "./positioning-regimes.ts";
+export * from "./liquidity.ts";
