@@ -5,7 +5,7 @@
  * lifecycle changes a verdict implies, what the journal holds) and never re-computes a statistic.
  * Pure: no I/O, no clock (the CLI reads the journal and passes the rows in).
  */
-import { CONVENTIONS, DEFAULT_GATE_CONFIG, maxDrawdown, performanceReport, realisedEquityPoints } from "../analytics/index.ts";
+import { DEFAULT_GATE_CONFIG, maxDrawdown, performanceReport, realisedEquityPoints } from "../analytics/index.ts";
 import type { EquityPoint, GateConfig, PerformanceReport, Recommendation } from "../analytics/index.ts";
 import type { EquitySnapshot, Outcome } from "../paper/index.ts";
 import { transition } from "../strategies/lifecycle.ts";
@@ -97,8 +97,7 @@ export interface ReportModel {
   readonly journalPath: string;
   readonly startingEquityUsd: number;
   readonly startingEquitySource: StartingEquitySource;
-  readonly conventions: typeof CONVENTIONS;
-  /** What `conventions.equity` says, per output: which curve each figure comes from. */
+  /** What `performance.conventions.equity` says, per output: which curve each figure comes from. */
   readonly equitySourceNote: string;
   readonly performance: PerformanceReport;
   readonly lifecycle: readonly LifecyclePlan[];
@@ -248,7 +247,6 @@ export function buildReport(input: ReportInput): ReportModel {
     journalPath: input.journalPath,
     startingEquityUsd: input.startingEquityUsd,
     startingEquitySource: input.startingEquitySource,
-    conventions: CONVENTIONS,
     equitySourceNote: `combined: ${performance.combined.figures.equitySource === "account" ? "account snapshots, marked to market" : "realised P&L only (no snapshots)"}; per strategy: realised P&L only (no mark-to-market of open positions), each on ${input.startingEquityUsd} USD`,
     performance,
     lifecycle,
