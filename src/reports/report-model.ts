@@ -247,7 +247,7 @@ export function buildReport(input: ReportInput): ReportModel {
     journalPath: input.journalPath,
     startingEquityUsd: input.startingEquityUsd,
     startingEquitySource: input.startingEquitySource,
-    equitySourceNote: `combined: ${performance.combined.figures.equitySource === "account" ? "account snapshots, marked to market" : "realised P&L only (no snapshots)"}; per strategy: realised P&L only (no mark-to-market of open positions), each on ${input.startingEquityUsd} USD`,
+    equitySourceNote: `combined: ${performance.combined.figures.equitySource === "account" ? "account snapshots, marked to market" : "realised P&L only (no snapshots)"}; per strategy: realised P&L only (no mark-to-market of open positions), each on the starting equity`,
     performance,
     lifecycle,
     signals: input.signals,
