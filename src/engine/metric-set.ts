@@ -47,6 +47,8 @@ export interface MetricSetOptions {
   state?: MarketStateOptions;
   /** Bars whose closes on the UTC hour give the hourly returns of the correlations. Default "1h". */
   correlationInterval?: CandleInterval;
+  /** Compute the pairwise correlations (N(N − 1)/2 of them; each update is O(window) today). Default true. */
+  correlations?: boolean;
   /** Where open interest is kept (the journal's port, so 7 days survive a restart). Default: one in-memory series shared by all coins. */
   openInterestSeries?: OpenInterestSeriesPort;
   /** VPIN settings (bucket count, sizing window). Default: the metric's (50 buckets of 1/50 of 24 h volume). */
@@ -356,6 +358,7 @@ export class MetricSet {
     peers.push(entry);
     this.perpsByBase.set(market.base, peers);
     this.link(entry, this.spotByBase.get(market.base));
+    if (this.options.correlations === false) return;
     for (const other of this.hlPerps) {
       const metric = new RollingCorrelation({ market: other.market, other: market, interval: this.correlationInterval });
       other.correlations.push({ column: correlationColumn(market), metric });
