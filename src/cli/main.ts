@@ -76,14 +76,27 @@ withCommonOptions(
   program
     .command("replay")
     .description(
-      "Replay capture files and history files (candles, funding, l2/trades recordings; CSV or JSON, optionally gzip; directories are read recursively) through the same parser as live.",
+      "Replay capture files and history files (candles, funding, l2/trades recordings; CSV or JSON, optionally gzip; directories are read recursively) through the same parser as live: --dry to inspect, --metrics-out to export every metric, --db to paper-trade every strategy into a journal.",
     )
     .argument("<paths...>", "files or directories")
     .option("--dry", "only count events by kind and market, time ranges, gaps and rejects")
     .option("--metrics-out <file>", "run every metric and write one CSV row per market per closed bar (see docs/METRICS.md)")
     .option("--intervals <list>", "with --metrics-out: candle intervals that get rows, comma-separated (default: every interval in the data)")
-    .option("--json", "print the dry-run report (or the metrics summary) as JSON"),
+    .option("--db <file>", "run the whole pipeline (metrics → strategies → risk → paper broker) into this SQLite journal; rerun with the same --db to resume")
+    .option("--equity <usd>", "with --db: starting equity of the paper account, USD (default 10000)")
+    .option("--fill-interval <interval>", "with --db: candle interval the bar fill model uses where no book exists (default 1m)")
+    .option("--batch-events <n>", "with --db: events per journal transaction and checkpoint")
+    .option("--json", "print the report or summary as JSON"),
 ).action(async (paths: string[], options: Record<string, unknown>) => {
+  if (typeof options["db"] === "string") {
+    if (options["dry"] === true || options["metricsOut"] !== undefined) {
+      const { CliUsageError } = await import("./errors.ts");
+      throw new CliUsageError("--db runs the trading pipeline; use it without --dry and --metrics-out");
+    }
+    const { runReplayPipeline } = await import("./replay-pipeline.ts");
+    await runReplayPipeline(paths, options as unknown as Parameters<typeof runReplayPipeline>[1]);
+    return;
+  }
   const { runReplay } = await import("./replay.ts");
   await runReplay(paths, options);
 });

@@ -38,8 +38,8 @@ export async function runReplay(paths: readonly string[], options: ReplayCliOpti
   }
   if (options.dry !== true) {
     throw new CliUsageError(
-      "replay needs --dry (report what the files hold) or --metrics-out <file> (write every metric per closed bar to CSV); " +
-        "driving strategies and the paper broker from a replay is not wired in yet",
+      "replay needs --dry (report what the files hold), --metrics-out <file> (write every metric per closed bar to CSV) " +
+        "or --db <file> (paper-trade every strategy into a SQLite journal)",
     );
   }
   const { config } = commandContext(options);
