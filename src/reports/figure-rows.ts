@@ -52,8 +52,11 @@ export function coverage(reports: readonly StrategyReport[]): string {
   return c === undefined ? "" : `${Math.round(c * 100)} %`;
 }
 
-/** The figure rows, one column per report. */
-export function figureRows(reports: readonly StrategyReport[]): FigureRow[] {
+/**
+ * The figure rows, one column per report.
+ * @param variants strategy id (or "combined") → variants tried, shown beside the DSR even when it is undefined.
+ */
+export function figureRows(reports: readonly StrategyReport[], variants: Readonly<Record<string, number>> = {}): FigureRow[] {
   const ci = coverage(reports);
   const row = (label: string, f: (r: StrategyReport) => string): FigureRow => ({ label, cells: reports.map(f) });
   return [
@@ -84,7 +87,7 @@ export function figureRows(reports: readonly StrategyReport[]): FigureRow[] {
     row("Calmar", (r) => num(r.figures.calmar)),
     row("PSR(0)", (r) => num(r.figures.psrZero, 3)),
     row("PSR(gate Sharpe)", (r) => num(r.verdict.psrAtThreshold, 3)),
-    row("DSR (variants)", (r) => (r.figures.deflated === undefined ? NA : `${num(r.figures.deflated.value, 3)} (N = ${r.figures.deflated.trials})`)),
+    row("DSR (variants)", (r) => `${num(r.figures.deflated?.value, 3)} (N = ${r.figures.deflated?.trials ?? variants[r.figures.name] ?? 1})`),
     row("min track record (gate Sharpe)", (r) => (r.verdict.minTrackRecordDays === undefined ? NA : `${Math.ceil(r.verdict.minTrackRecordDays)} d`)),
     row("effective N (clusters)", (r) => `${num(r.figures.effectiveTrades.effective, 1)} (${r.figures.effectiveTrades.clusters})`),
     row("gate", (r) => r.verdict.gate),

@@ -24,9 +24,9 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;font-size:13p
 const cls = (ok: boolean) => (ok ? "pass" : "fail");
 const passFail = (ok: boolean) => `<span class="${cls(ok)}">${ok ? "pass" : "fail"}</span>`;
 
-function figuresTable(reports: readonly StrategyReport[]): string {
+function figuresTable(reports: readonly StrategyReport[], model: ReportModel): string {
   const head = `<tr><th>figure</th>${reports.map((r) => `<th>${e(r.figures.name)}</th>`).join("")}</tr>`;
-  const rows = figureRows(reports).map((row) => {
+  const rows = figureRows(reports, model.variants).map((row) => {
     const cells = row.cells.map((c) => {
       const status = c === "PASS" ? ' class="pass"' : c === "fail" ? ' class="fail"' : "";
       return `<td${status}>${e(c)}</td>`;
@@ -115,7 +115,7 @@ ${lineChart(equityLines, { title: "Equity, USD (combined: account; strategies: r
 ${lineChart(drawdown, { title: "Drawdown of the combined curve from its running peak", formatY: (y) => pct(y, 1), height: 200 })}
 ${histogram(model.charts.pnlHistogram, { title: "Per-trade net P&L, USD (all strategies)", formatY: (y) => num(y, 0), formatX: (x) => num(x, 2) })}
 <h2>Figures</h2>
-${figuresTable(reports)}
+${figuresTable(reports, model)}
 <h2>Gates</h2>
 <p>Plain: the point estimate beats the threshold. Confident: see the verdict convention below.</p>
 ${reports.map(gateTable).join("\n")}

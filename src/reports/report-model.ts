@@ -100,6 +100,8 @@ export interface ReportModel {
   /** What `performance.conventions.equity` says, per output: which curve each figure comes from. */
   readonly equitySourceNote: string;
   readonly performance: PerformanceReport;
+  /** Strategy id → variants tried (the DSR's N, from the journal); "combined" → their sum. */
+  readonly variants: Readonly<Record<string, number>>;
   readonly lifecycle: readonly LifecyclePlan[];
   readonly signals: readonly SignalCounts[];
   readonly openPositions: number;
@@ -249,6 +251,7 @@ export function buildReport(input: ReportInput): ReportModel {
     startingEquitySource: input.startingEquitySource,
     equitySourceNote: `combined: ${performance.combined.figures.equitySource === "account" ? "account snapshots, marked to market" : "realised P&L only (no snapshots)"}; per strategy: realised P&L only (no mark-to-market of open positions), each on the starting equity`,
     performance,
+    variants: { ...trials, combined: Object.values(trials).reduce((a, b) => a + b, 0) || 1 },
     lifecycle,
     signals: input.signals,
     openPositions: input.openPositions,

@@ -42,7 +42,7 @@ export function formatTerminal(model: ReportModel): string {
 
   const reports = [...p.strategies, p.combined];
   out.push("FIGURES");
-  out.push(textTable([["figure", ...p.strategies.map((s) => s.figures.name), "combined"], ...figureRows(reports).map((r) => [r.label, ...r.cells])]));
+  out.push(textTable([["figure", ...p.strategies.map((s) => s.figures.name), "combined"], ...figureRows(reports, model.variants).map((r) => [r.label, ...r.cells])]));
   out.push("");
 
   out.push("GATES (plain = point estimate; confident = see conventions.verdict)");

@@ -1,0 +1,120 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { DataFileError } from "../core/index.ts";
+import { Journal } from "../journal/index.ts";
+import { T0, closeTrade, equityAt, openTrade } from "../journal/test-records.ts";
+import { CliUsageError } from "./errors.ts";
+import { parseStartingEquity, runReport } from "./report.ts";
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/** Net P&L of every test-records trade (see closeTrade), USD. */
+const NET = 173.51855;
+
+/** A journal with two closed trades (flow-toxicity on day 1, vwap-reversion on day 2), flow-toxicity a candidate with 2 variants. */
+function writeJournal(path: string): void {
+  const journal = Journal.open(path);
+  const a = openTrade(0, T0, "flow-toxicity");
+  const b = openTrade(1, T0 + DAY, "vwap-reversion");
+  journal.writeBatch([...a.records, ...closeTrade(0, T0, T0 + 2 * HOUR, "flow-toxicity"), { kind: "equity", snapshot: equityAt(T0 + 2 * HOUR, 10_000 + NET) }]);
+  journal.writeBatch([...b.records, ...closeTrade(1, T0 + DAY, T0 + DAY + 3 * HOUR, "vwap-reversion"), { kind: "equity", snapshot: equityAt(T0 + DAY + 3 * HOUR, 10_000 + 2 * NET) }]);
+  journal.setLifecycle("flow-toxicity", "candidate", T0, "new");
+  journal.recordVariant("flow-toxicity", { threshold: 2 }, T0);
+  journal.recordVariant("flow-toxicity", { threshold: 3 }, T0);
+  journal.close();
+}
+
+describe("runReport", () => {
+  let dir: string;
+  let db: string;
+  let stdout: string;
+  let stderr: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "sm-report-"));
+    db = join(dir, "out.db");
+    writeJournal(db);
+    stdout = "";
+    stderr = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("prints the tables, taking the starting equity from the journal", async () => {
+    await runReport({ db });
+    expect(stdout).toContain("starting equity: 10,000.00 USD (journal)");
+    expect(stdout).toMatch(/total P&L \(net\)\s+173\.52 USD\s+173\.52 USD\s+347\.04 USD/);
+    expect(stdout).toContain("DSR (variants)");
+    expect(stdout).toContain("(N = 2)");
+  });
+
+  it("prints only JSON on stdout with --json, with every daily series", async () => {
+    const csv = join(dir, "o.csv");
+    await runReport({ db, json: true, startingEquity: "20000", csv });
+    expect(stderr).toBe(`wrote ${csv} (2 outcomes)\n`);
+    const parsed = JSON.parse(stdout) as { startingEquityUsd: number; startingEquitySource: string; performance: { combined: { figures: { trades: { totalPnlUsd: number }; daily: { returns: number[] } } }; strategies: { figures: { name: string; daily: { returns: number[] } } }[] } };
+    expect(parsed.startingEquityUsd).toBe(20_000);
+    expect(parsed.startingEquitySource).toBe("flag");
+    expect(parsed.performance.combined.figures.trades.totalPnlUsd).toBeCloseTo(2 * NET, 9);
+    expect(parsed.performance.strategies.map((s) => [s.figures.name, s.figures.daily.returns.length])).toEqual([
+      ["flow-toxicity", 2],
+      ["vwap-reversion", 2],
+    ]);
+    // flow-toxicity's realised day 1 return on 20 000 USD
+    expect(parsed.performance.strategies[0]!.figures.daily.returns[0]).toBeCloseTo(NET / 20_000, 12);
+  });
+
+  it("writes the HTML page and the outcomes CSV", async () => {
+    const html = join(dir, "r.html");
+    const csv = join(dir, "o.csv");
+    await runReport({ db, html, csv });
+    expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/);
+    const lines = readFileSync(csv, "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toBe(
+      `pos-0,flow-toxicity:hyperliquid:perp:BTC:${T0}:0,flow-toxicity,hyperliquid:perp:BTC,long,2025-09-03T12:00:00.000Z,${T0},2025-09-03T14:00:00.000Z,${T0 + 2 * HOUR},7200000,6001,173.51855,${173.51855 / 6001},179,5.48145,0,1,target`,
+    );
+    expect(stdout).toContain(`wrote ${csv} (2 outcomes)`);
+  });
+
+  it("only shows the lifecycle moves without --apply-lifecycle, and writes them with it", async () => {
+    await runReport({ db });
+    const before = Journal.open(db, { readonly: true });
+    expect(before.lifecycle().map((l) => [l.strategy, l.state])).toEqual([["flow-toxicity", "candidate"]]);
+    before.close();
+
+    await runReport({ db, applyLifecycle: true });
+    expect(stdout).toContain("lifecycle: flow-toxicity candidate → forward-testing (1 of 30 trades;");
+    expect(stdout).toContain("lifecycle: vwap-reversion (none) → forward-testing");
+    const after = Journal.open(db, { readonly: true });
+    expect(after.lifecycle().map((l) => [l.strategy, l.state, l.sinceMs])).toEqual([
+      ["flow-toxicity", "forward-testing", T0 + DAY + 3 * HOUR],
+      ["vwap-reversion", "forward-testing", T0 + DAY + 3 * HOUR],
+    ]);
+    after.close();
+
+    stdout = "";
+    await runReport({ db, applyLifecycle: true });
+    expect(stdout).toContain("lifecycle: no change");
+  });
+
+  it("refuses a journal that does not exist without creating it", async () => {
+    const missing = join(dir, "typo.db");
+    await expect(runReport({ db: missing })).rejects.toBeInstanceOf(DataFileError);
+    expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe("parseStartingEquity", () => {
+  it("takes a positive number of USD and refuses anything else", () => {
+    expect(parseStartingEquity("25000.5")).toBe(25_000.5);
+    expect(parseStartingEquity(undefined)).toBeUndefined();
+    for (const bad of ["0", "-5", "abc", "", "Infinity"]) expect(() => parseStartingEquity(bad)).toThrow(CliUsageError);
+  });
+});
