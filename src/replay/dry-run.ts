@@ -1,16 +1,10 @@
-import { readdir, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { DataFileError } from "../core/index.ts";
-import type { MarketEvent, MarketEventKind } from "../core/index.ts";
-import { compareCaptureNames } from "./capture-format.ts";
-import { readCapture } from "./capture-reader.ts";
+import type { MarketEventKind } from "../core/index.ts";
 import { ReplayDiagnostics } from "./diagnostics.ts";
 import type { FileNote, RejectRecord } from "./diagnostics.ts";
 import type { Gap } from "./gaps.ts";
 import { GapDetector } from "./gaps.ts";
-import { readHistoryFile } from "./history-reader.ts";
 import { mergeSources, MergeReport } from "./merge.ts";
-import type { ReplaySource } from "./merge.ts";
+import { openReplaySources } from "./sources.ts";
 
 /** Progress of a dry run, for a progress bar. */
 export interface DryRunProgress {
@@ -75,14 +69,6 @@ export interface DryRunReport {
   readonly outOfOrder: number;
 }
 
-const CAPTURE_FILE = /\.cap(\.gz)?$/;
-const HISTORY_FILE = /\.(csv|json)(\.gz)?$/i;
-
-interface PlannedSource {
-  readonly paths: readonly string[];
-  readonly capture: boolean;
-}
-
 /**
  * Reads everything under `paths` (files, and directories recursively) through the same
  * readers and merge a replay uses, without running the pipeline, and reports what is there:
@@ -97,44 +83,10 @@ interface PlannedSource {
 export async function replayDry(paths: readonly string[], options: DryRunOptions = {}): Promise<DryRunReport> {
   const maxListed = options.maxListed ?? 20;
   const progressEvery = options.progressEvery ?? 100_000;
-  const found: string[] = [];
-  for (const path of paths) {
-    await expand(path, found);
-  }
-  const skipped: { path: string; reason: string }[] = [];
-  const planned = plan(found, skipped);
-
   const diagnostics = new ReplayDiagnostics(maxListed);
   const report = new MergeReport(new GapDetector(maxListed));
-  const files: { path: string; paths: readonly string[]; layout: string; events: number; rejects: number; error: string | undefined }[] = planned.map((p) => ({
-    path: p.paths[0] ?? "",
-    paths: p.paths,
-    layout: p.capture ? "capture" : "unknown",
-    events: 0,
-    rejects: 0,
-    error: undefined,
-  }));
-  const sources: ReplaySource[] = planned.map((p, index) => ({
-    name: p.paths[0] ?? "",
-    batches: guarded(p, index),
-  }));
-
-  async function* guarded(source: PlannedSource, index: number): AsyncGenerator<MarketEvent[]> {
-    const entry = files[index];
-    if (entry === undefined) return;
-    try {
-      const batches = source.capture
-        ? readCapture(source.paths, withAliases({ diagnostics }, options.aliases))
-        : readHistoryFile(source.paths[0] ?? "", withAliases({ diagnostics, onLayout: (layout: string) => (entry.layout = layout) }, options.aliases));
-      for await (const batch of batches) {
-        entry.events += batch.length;
-        yield batch;
-      }
-    } catch (error) {
-      if (!(error instanceof DataFileError)) throw error;
-      entry.error = error.message;
-    }
-  }
+  // The same expansion, capture grouping and per-source error handling as a replay.
+  const { sources, files, skipped } = await openReplaySources(paths, options.aliases === undefined ? { diagnostics } : { diagnostics, aliases: options.aliases });
 
   const countsByKind: Partial<Record<MarketEventKind, number>> = {};
   const countsByMarket: Record<string, number> = {};
@@ -142,7 +94,7 @@ export async function replayDry(paths: readonly string[], options: DryRunOptions
   let filesDone = 0;
   let events = 0;
   let nextProgress = progressEvery;
-  const progress = (): void => options.onProgress?.({ filesDone, filesTotal: planned.length, events });
+  const progress = (): void => options.onProgress?.({ filesDone, filesTotal: files.length, events });
   progress();
 
   for await (const batch of mergeSources(sources, {
@@ -175,11 +127,8 @@ export async function replayDry(paths: readonly string[], options: DryRunOptions
   }
   progress();
 
-  for (const entry of files) {
-    entry.rejects = entry.paths.reduce((sum, p) => sum + diagnostics.rejectsIn(p), 0);
-  }
   return {
-    files,
+    files: files.map((f) => ({ path: f.path, paths: f.paths, layout: f.layout, events: f.events, rejects: f.paths.reduce((sum, p) => sum + diagnostics.rejectsIn(p), 0), error: f.error })),
     skipped,
     events,
     countsByKind,
@@ -190,60 +139,4 @@ export async function replayDry(paths: readonly string[], options: DryRunOptions
     notes: diagnostics.notes,
     outOfOrder: report.outOfOrder,
   };
-}
-
-function withAliases<T extends object>(options: T, aliases: Readonly<Record<string, string>> | undefined): T & { aliases?: Readonly<Record<string, string>> } {
-  return aliases === undefined ? options : { ...options, aliases };
-}
-
-async function expand(path: string, into: string[]): Promise<void> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    throw new DataFileError(path, `not found: ${(error as Error).message}`, { cause: error });
-  }
-  if (!info.isDirectory()) {
-    into.push(path);
-    return;
-  }
-  const entries = await readdir(path, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const child = join(path, entry.name);
-    if (entry.isDirectory()) {
-      await expand(child, into);
-    } else if (entry.isFile()) {
-      into.push(child);
-    }
-  }
-}
-
-/** Groups rotated captures per folder and prefix; every history file is its own source. */
-function plan(found: readonly string[], skipped: { path: string; reason: string }[]): PlannedSource[] {
-  const captureGroups = new Map<string, string[]>();
-  const planned: PlannedSource[] = [];
-  for (const path of found) {
-    const name = basename(path);
-    if (CAPTURE_FILE.test(name)) {
-      const prefix = /^(.*)-\d{4}-\d{2}-\d{2}(\.\d+)?\.cap(\.gz)?$/.exec(name)?.[1] ?? name;
-      const key = `${dirname(path)}\u0000${prefix}`;
-      const group = captureGroups.get(key);
-      if (group === undefined) {
-        const paths = [path];
-        captureGroups.set(key, paths);
-        planned.push({ paths, capture: true });
-      } else {
-        group.push(path);
-      }
-    } else if (HISTORY_FILE.test(name)) {
-      planned.push({ paths: [path], capture: false });
-    } else {
-      skipped.push({ path, reason: "not a capture (.cap[.gz]) or history (.csv/.json[.gz]) file" });
-    }
-  }
-  for (const group of captureGroups.values()) {
-    group.sort((a, b) => compareCaptureNames(basename(a), basename(b)));
-  }
-  return planned;
 }

@@ -44,7 +44,7 @@ const HISTORY_FILE = /\.(csv|json)(\.gz)?$/i;
 
 /**
  * Expands `paths` (files, and directories recursively in name order) into replay sources, the
- * same way `replayDry` does: rotated captures of one recording (`<prefix>-<date>[.<n>].cap.gz`
+ * one implementation for replay and `replayDry`: rotated captures of one recording (`<prefix>-<date>[.<n>].cap.gz`
  * in one folder) are one source in writing order; every history file is its own source; other
  * files are skipped. A source whose file turns out unreadable or of unknown layout ends with
  * `error` set instead of failing the whole replay.
