@@ -49,6 +49,21 @@ describe("SessionVwap", () => {
     expect(m.value(D0 + DAY + 2 * MIN)).toEqual({ vwap: 201, std: 1, price: 202, zScore: 1, deviation: 1 / 201 });
   });
 
+  it("is undefined when every bar of the session has one price, even with rounding residue in the std", () => {
+    const m = new SessionVwap({ market: BTC });
+    // Weighted Welford at 27.3 with volumes 0.1, 0.2, 0.3 leaves std ≈ 1.2e-15 (not 0) by rounding;
+    // a forming bar at 27.4 then gave z = 0.1 / 1.2e-15 ≈ 8e13 before the relative zero test.
+    m.update(candle(BTC, "1m", D0, flat(27.3, 0.1)));
+    m.update(candle(BTC, "1m", D0 + MIN, flat(27.3, 0.2)));
+    m.update(candle(BTC, "1m", D0 + 2 * MIN, flat(27.3, 0.3)));
+    expect(m.value(D0 + 3 * MIN)).toBeUndefined();
+    m.update(candle(BTC, "1m", D0 + 3 * MIN, flat(27.4, 5), false, D0 + 3 * MIN + 1_000));
+    expect(m.value(D0 + 3 * MIN + 1_000)).toBeUndefined();
+    // A real spread of 1e-6 × vwap (one tick at 6 significant digits) still counts: 27.3 and 27.30003, equal volume → std 1.5e-5.
+    m.update(candle(BTC, "1m", D0 + 3 * MIN, flat(27.30003, 0.6)));
+    expect(m.value(D0 + 4 * MIN)?.std).toBeCloseTo(1.5e-5, 9);
+  });
+
   it("ignores zero-volume bars for the average and is undefined with no volume", () => {
     const m = new SessionVwap({ market: BTC });
     m.update(candle(BTC, "1m", D0, flat(100, 0)));

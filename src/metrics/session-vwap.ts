@@ -26,6 +26,13 @@ export interface SessionVwapValue {
 }
 
 /**
+ * A std at or below this fraction of the VWAP is rounding residue, not spread: prices are
+ * quoted to ≤ 6 significant digits, so any real spread is ≥ ~1e-6 × vwap, while the update's
+ * rounding leaves ≤ ~1e-15 × vwap per bar.
+ */
+export const STD_ZERO_RELATIVE = 1e-12;
+
+/**
  * Session VWAP from 00:00 UTC, reset each UTC day, from CLOSED candles of one interval (default
  * 1m): typical price (h + l + c) / 3 weighted by bar volume. Candles rather than trades because
  * history replay has only candles, so live and replay agree. The deviation is the weighted
@@ -33,7 +40,8 @@ export interface SessionVwapValue {
  * cancellation at 1e5 prices). A bar belongs to the session of its open time; a correction of
  * an already-counted bar is ignored (Welford sums cannot be undone).
  * `undefined` before the session's first volume, when std is 0 (e.g. one bar, or all bars at one
- * price), once `nowMs` is in a later UTC day than the latest bar, or when the price is stale.
+ * price: std ≤ {@link STD_ZERO_RELATIVE} × vwap counts as 0, since the Welford update leaves
+ * rounding residue of ~1e-16 × vwap that would give z-scores of ±1e13), once `nowMs` is in a later UTC day than the latest bar, or when the price is stale.
  * Memory: O(1).
  */
 export class SessionVwap implements StreamingMetric<SessionVwapValue> {
@@ -94,7 +102,7 @@ export class SessionVwap implements StreamingMetric<SessionVwapValue> {
     if (Math.floor(nowMs / DAY_MS) > this.sessionDay || !(this.weight > 0)) return undefined;
     const vwap = this.mean;
     const std = Math.sqrt(Math.max(0, this.m2 / this.weight));
-    if (!(std > 0) || !(vwap > 0) || !Number.isFinite(std)) return undefined;
+    if (!(vwap > 0) || !(std > STD_ZERO_RELATIVE * vwap) || !Number.isFinite(std)) return undefined;
     const zScore = (price - vwap) / std;
     const deviation = (price - vwap) / vwap;
     if (!Number.isFinite(zScore) || !Number.isFinite(deviation)) return undefined;
