@@ -46,6 +46,20 @@ describe("Basis", () => {
     expect(b.perpSpotBps(close + 5_002)).toBeCloseTo(10, 9);
   });
 
+  it("pairs two candle legs only when their bars close at the same time", () => {
+    const b = make();
+    b.update(candle(UBTC, "1h", T0, flat(100, 5))); // spot bar 00:00–01:00, stamped 00:59:59.999
+    b.update(candle(BTC, "1h", T0 + 3_600_000, flat(101, 5))); // perp bar 01:00–02:00
+    // Both closes are still fresh (1 h), but they are of different hours: no basis.
+    expect(b.perpSpotBps(T0 + 2 * 3_600_000 - 1)).toBeUndefined();
+    // The spot bar of the same hour arrives: (101 / 100.5 − 1) × 1e4 = 49.7512...
+    b.update(candle(UBTC, "1h", T0 + 3_600_000, flat(100.5, 5)));
+    expect(b.perpSpotBps(T0 + 2 * 3_600_000 - 1)).toBeCloseTo((101 / 100.5 - 1) * 1e4, 9);
+    // A fresh spot mid against the perp candle close is used as before: (101 / 100 − 1) × 1e4 = 100
+    b.update(assetCtx(UBTC, T0 + 2 * 3_600_000, { midPx: 100 }));
+    expect(b.perpSpotBps(T0 + 2 * 3_600_000)).toBeCloseTo(100, 9);
+  });
+
   it("is undefined for an empty book, a zero price or a missing spot market; finite at 1e-12 prices", () => {
     const b = make();
     b.update(book(UBTC, T0, [[1, 1]], [[1, 1]]));
@@ -98,21 +112,23 @@ describe("Basis", () => {
           b.update(event);
         }
         const now = ts + probeAfter;
-        // Batch: per leg, the mid of the last book/context if within 5 s, else the last candle's close if within 60 s.
-        const legPx = (m: typeof BTC): number | undefined => {
+        // Batch: per leg, the mid of the last book/context if within 5 s, else the last candle's close if within 60 s;
+        // two candle closes count only when their bars close at the same time.
+        const legPx = (m: typeof BTC): { px: number | undefined; barEnd: number | undefined } => {
           const mids = events.filter((x) => (x.kind === "book" || x.kind === "assetCtx") && x.market === m);
           const lastMid = mids.at(-1);
           if (lastMid !== undefined && now - lastMid.tsEvent <= 5_000) {
-            if (lastMid.kind === "assetCtx") return lastMid.midPx;
+            if (lastMid.kind === "assetCtx") return { px: lastMid.midPx, barEnd: undefined };
             // an empty book has no mid: the candle close (below) is all there is
-            if (lastMid.kind === "book" && lastMid.bids.length > 0) return (lastMid.bids[0]!.px + lastMid.asks[0]!.px) / 2;
+            if (lastMid.kind === "book" && lastMid.bids.length > 0) return { px: (lastMid.bids[0]!.px + lastMid.asks[0]!.px) / 2, barEnd: undefined };
           }
           const lastCandle = events.filter((x) => x.kind === "candle" && x.market === m).at(-1);
-          return lastCandle?.kind === "candle" && now - lastCandle.tsEvent <= 60_000 ? lastCandle.close : undefined;
+          return lastCandle?.kind === "candle" && now - lastCandle.tsEvent <= 60_000 ? { px: lastCandle.close, barEnd: lastCandle.closeTime } : { px: undefined, barEnd: undefined };
         };
         const p = legPx(BTC);
         const s = legPx(UBTC);
-        const want = p === undefined || s === undefined ? undefined : (p / s - 1) * 1e4;
+        const mismatchedBars = p.barEnd !== undefined && s.barEnd !== undefined && p.barEnd !== s.barEnd;
+        const want = p.px === undefined || s.px === undefined || mismatchedBars ? undefined : (p.px / s.px - 1) * 1e4;
         const got = b.perpSpotBps(now);
         if (want === undefined) expect(got).toBeUndefined();
         else expect(got).toBeCloseTo(want, 6);

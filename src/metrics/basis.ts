@@ -49,25 +49,39 @@ export function bookMid(book: BookSnapshotEvent): number | undefined {
   return Number.isFinite(mid) ? mid : undefined;
 }
 
-/** One leg's price: the latest mid (book or asset context), else the latest candle close. */
+/**
+ * One leg's price: the latest mid (book or asset context) and the latest candle close, each
+ * with how long it counts as current. Fields are overwritten in place (no allocation per event).
+ */
 class Leg {
-  private mid: Quote | undefined;
-  private close: Quote | undefined;
+  midPx: number | undefined = undefined;
+  midTs = -Infinity;
+  closePx: number | undefined = undefined;
+  closeTs = -Infinity;
+  closeFreshForMs = 0;
+  /** Close time of the bar the close came from, ms (`closeTime`). */
+  closeBarEnd = -Infinity;
 
-  onMid(px: number | undefined, tsMs: number, freshForMs: number): void {
-    this.mid = { px, tsMs, freshForMs };
+  onMid(px: number | undefined, tsMs: number): void {
+    this.midPx = px;
+    this.midTs = tsMs;
   }
 
-  onClose(px: number, tsMs: number, freshForMs: number): void {
-    this.close = { px, tsMs, freshForMs };
+  onClose(px: number, tsMs: number, freshForMs: number, barEnd: number): void {
+    this.closePx = px;
+    this.closeTs = tsMs;
+    this.closeFreshForMs = freshForMs;
+    this.closeBarEnd = barEnd;
   }
 
-  /**
-   * A fresh mid wins over a fresh candle close (a close is a trade price, off the mid by up to
-   * half the spread); a fresh one-sided or empty book has no mid, so the close is used then.
-   */
-  at(nowMs: number): number | undefined {
-    return freshPx(this.mid, nowMs) ?? freshPx(this.close, nowMs);
+  /** The mid when fresh (a fresh one-sided or empty book has none: undefined). */
+  mid(nowMs: number, staleAfterMs: number): number | undefined {
+    return nowMs - this.midTs > staleAfterMs ? undefined : this.midPx;
+  }
+
+  /** The candle close when fresh. */
+  close(nowMs: number): number | undefined {
+    return nowMs - this.closeTs > this.closeFreshForMs ? undefined : this.closePx;
   }
 }
 
@@ -84,7 +98,10 @@ function freshPx(quote: Quote | undefined, nowMs: number): number | undefined {
  * - `premiumBps`: the funding premium from the asset context.
  *
  * A part whose inputs are older than the staleness limit is undefined, never made up from a
- * fresh leg and a stale one. The value is undefined only when all three parts are.
+ * fresh leg and a stale one. When neither leg has a fresh mid and both are priced from candle
+ * closes, the two bars must have the same close time: a candle stays fresh for its whole
+ * interval, so otherwise the previous spot bar could be set against the current perp bar (a
+ * difference of one bar's move, not a basis). A mid against a candle close is taken as it is. The value is undefined only when all three parts are.
  * Memory: the latest quote per leg and source.
  */
 export class Basis implements StreamingMetric<BasisBps> {
@@ -113,11 +130,11 @@ export class Basis implements StreamingMetric<BasisBps> {
     const leg = isPerp ? this.perpLeg : this.spotLeg;
     const ts = event.tsEvent;
     if (event.kind === "book") {
-      leg.onMid(bookMid(event), ts, this.staleAfterMs);
+      leg.onMid(bookMid(event), ts);
     } else if (event.kind === "candle") {
-      leg.onClose(event.close, ts, Math.max(this.staleAfterMs, CANDLE_INTERVAL_MS[event.interval]));
+      leg.onClose(event.close, ts, Math.max(this.staleAfterMs, CANDLE_INTERVAL_MS[event.interval]), event.closeTime);
     } else {
-      if (event.midPx !== undefined) leg.onMid(event.midPx, ts, this.staleAfterMs);
+      if (event.midPx !== undefined) leg.onMid(event.midPx, ts);
       if (!isPerp) return;
       if (event.markPx !== undefined && event.oraclePx !== undefined) {
         this.markOracle = { px: bpsOf(event.markPx, event.oraclePx), tsMs: ts, freshForMs: this.staleAfterMs };
@@ -141,11 +158,18 @@ export class Basis implements StreamingMetric<BasisBps> {
     return this.value(nowMs) !== undefined;
   }
 
-  /** Perp mid vs spot mid, bps; undefined without a spot market or when either leg is missing or stale. */
+  /**
+   * Perp mid vs spot mid, bps; undefined without a spot market, when either leg is missing or
+   * stale, or when both legs are candle closes of bars with different close times.
+   */
   perpSpotBps(nowMs: number): number | undefined {
-    const perpPx = this.perpLeg.at(nowMs);
-    const spotPx = this.spotLeg.at(nowMs);
+    // A fresh mid wins over a fresh candle close (a close is a trade price, off the mid by up to half the spread).
+    const perpMid = this.perpLeg.mid(nowMs, this.staleAfterMs);
+    const spotMid = this.spotLeg.mid(nowMs, this.staleAfterMs);
+    const perpPx = perpMid ?? this.perpLeg.close(nowMs);
+    const spotPx = spotMid ?? this.spotLeg.close(nowMs);
     if (perpPx === undefined || spotPx === undefined) return undefined;
+    if (perpMid === undefined && spotMid === undefined && this.perpLeg.closeBarEnd !== this.spotLeg.closeBarEnd) return undefined;
     return bpsOf(perpPx, spotPx);
   }
 }
