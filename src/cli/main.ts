@@ -23,6 +23,8 @@ Examples:
   strategy-monitor record --coins BTC --intervals 1m,5m --duration 3600
   strategy-monitor replay --dry captures/ ../shared/data/hyperliquid/candles
   strategy-monitor backfill --coins BTC,ETH --intervals 1m,1h --days 3 --out data/backfill
+  strategy-monitor replay ../shared/data/hyperliquid/candles/perp ../shared/data/hyperliquid/funding --db out.db
+  strategy-monitor report --db out.db --html report.html
   strategy-monitor config                            effective settings and where each came from
 
 Configuration: defaults < strategy-monitor.json (or --config) < SM_* environment < flags.
@@ -99,6 +101,23 @@ withCommonOptions(
   }
   const { runReplay } = await import("./replay.ts");
   await runReplay(paths, options);
+});
+
+withCommonOptions(
+  program
+    .command("report")
+    .description(
+      "Performance, uncertainty and validation gates per strategy from a journal written by `replay --db`: terminal tables, or --json, --html, --csv.",
+    )
+    .requiredOption("--db <file>", "the SQLite journal to read")
+    .option("--json", "every statistic and the daily equity-return series as JSON on stdout")
+    .option("--html <file>", "write one self-contained HTML page (equity, drawdown, P&L distribution, gates)")
+    .option("--csv <file>", "write the closed positions (outcomes) as CSV")
+    .option("--starting-equity <usd>", "starting balance, USD (default: derived from the journal)")
+    .option("--apply-lifecycle", "write the recommended lifecycle states (validated / killed) into the journal"),
+).action(async (options: Record<string, unknown>) => {
+  const { runReport } = await import("./report.ts");
+  await runReport(options as unknown as Parameters<typeof runReport>[0]);
 });
 
 withCommonOptions(program.command("config").description("Print the effective configuration and where each value came from.")).action(
