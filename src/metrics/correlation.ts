@@ -18,7 +18,22 @@ export interface RollingCorrelationOptions {
   staleAfterMs?: number;
 }
 
-/** Pearson correlation of two equal-length samples (two-pass); undefined when either variance is 0. */
+/**
+ * A variance at or below this fraction of the mean square (Σx² / n) counts as zero: the sample
+ * is one value up to rounding (std ≤ 1e-9 × RMS), and a correlation of rounding noise is
+ * meaningless. Real returns are quoted to ≥ 1e-6 relative steps, far above it.
+ */
+const ZERO_VARIANCE_RELATIVE = 1e-18;
+
+/** True when a sum of squared deviations `c` over a sample whose Σx² is `sumSquares` is zero up to rounding. */
+function noSpread(c: number, sumSquares: number): boolean {
+  return !(c > ZERO_VARIANCE_RELATIVE * sumSquares);
+}
+
+/**
+ * Pearson correlation of two equal-length samples (two-pass); undefined below 2 values or when
+ * either variance is 0 (≤ 1e-18 × its mean square: one value up to rounding).
+ */
 export function pearson(xs: readonly number[], ys: readonly number[]): number | undefined {
   const n = Math.min(xs.length, ys.length);
   if (n < 2) return undefined;
@@ -40,26 +55,183 @@ export function pearson(xs: readonly number[], ys: readonly number[]): number | 
     syy += dy * dy;
     sxy += dx * dy;
   }
-  if (!(sxx > 0) || !(syy > 0)) return undefined;
-  const r = sxy / Math.sqrt(sxx * syy);
+  return correlationOf(sxx, syy, sxy, sxx + n * mx * mx, syy + n * my * my);
+}
+
+/** r = Cxy / √(Cxx·Cyy) from co-moments, clamped to [−1, 1]; undefined without spread or when not finite. */
+function correlationOf(cxx: number, cyy: number, cxy: number, sumXX: number, sumYY: number): number | undefined {
+  if (noSpread(cxx, sumXX) || noSpread(cyy, sumYY)) return undefined;
+  const r = cxy / Math.sqrt(cxx * cyy);
   // Rounding can push |r| a hair past 1.
   return Number.isFinite(r) ? Math.max(-1, Math.min(1, r)) : undefined;
 }
 
+/** Updates between exact recomputations of the co-moments. */
+const RECOMPUTE_EVERY = 64;
+/** Recompute exactly as soon as a variance co-moment falls below this fraction of its peak since the last recomputation. */
+const RECOMPUTE_BELOW_PEAK = 1 / 1024;
+
+/**
+ * Windowed co-moments of (x, y) pairs: means and Cxx = Σ(x − x̄)², Cyy, Cxy, kept with Welford's
+ * add/remove updates (O(1) per pair, no Σx² − (Σx)²/n cancellation), over a ring of the pairs.
+ *
+ * Drift guard: each add or remove adds a rounding error of a few ε (2.2e-16) times the
+ * co-moments' size at that moment, so after k updates the error is ≤ ~4kε × peak, where peak
+ * is the largest Cxx (Cyy) since the last exact two-pass recomputation. Recomputing every 64
+ * updates, and at once when Cxx or Cyy drops below 1/1024 of its peak (a large value leaving
+ * the window), keeps the relative error of Cxx, Cyy ≤ 4 × 64 × 2.2e-16 × 1024 ≈ 6e-11, and so
+ * the correlation's error ≤ ~2e-10.
+ */
+class PairWindow {
+  private bounds = new Float64Array(64);
+  private xs = new Float64Array(64);
+  private ys = new Float64Array(64);
+  private head = 0;
+  size = 0;
+  private meanX = 0;
+  private meanY = 0;
+  cxx = 0;
+  cyy = 0;
+  cxy = 0;
+  private peakXX = 0;
+  private peakYY = 0;
+  private sinceExact = 0;
+
+  /** Boundary of the oldest pair (Infinity when empty). */
+  oldest(): number {
+    return this.size === 0 ? Infinity : (this.bounds[this.head] ?? Infinity);
+  }
+
+  /** Boundary of the newest pair (−Infinity when empty). */
+  newest(): number {
+    return this.size === 0 ? -Infinity : (this.bounds[(this.head + this.size - 1) % this.bounds.length] ?? -Infinity);
+  }
+
+  push(boundary: number, x: number, y: number): void {
+    if (this.size === this.bounds.length) this.grow();
+    const i = (this.head + this.size) % this.bounds.length;
+    this.bounds[i] = boundary;
+    this.xs[i] = x;
+    this.ys[i] = y;
+    this.size += 1;
+    const dx = x - this.meanX;
+    const dy = y - this.meanY;
+    this.meanX += dx / this.size;
+    this.meanY += dy / this.size;
+    this.cxx += dx * (x - this.meanX);
+    this.cyy += dy * (y - this.meanY);
+    this.cxy += dx * (y - this.meanY);
+    this.afterUpdate();
+  }
+
+  shift(): void {
+    if (this.size === 0) return;
+    const x = this.xs[this.head] ?? 0;
+    const y = this.ys[this.head] ?? 0;
+    this.head = (this.head + 1) % this.bounds.length;
+    this.size -= 1;
+    if (this.size === 0) {
+      this.meanX = this.meanY = this.cxx = this.cyy = this.cxy = 0;
+      return;
+    }
+    // Welford's add, reversed: the mean without x, then C −= (x − mean_cur)(x − mean_new).
+    const dx = x - this.meanX;
+    const dy = y - this.meanY;
+    this.meanX -= dx / this.size;
+    this.meanY -= dy / this.size;
+    this.cxx -= dx * (x - this.meanX);
+    this.cyy -= dy * (y - this.meanY);
+    this.cxy -= dx * (y - this.meanY);
+    this.afterUpdate();
+  }
+
+  /** The correlation of the pairs in the window (see {@link pearson}). */
+  correlation(): number | undefined {
+    if (this.size < 2) return undefined;
+    return correlationOf(this.cxx, this.cyy, this.cxy, this.cxx + this.size * this.meanX * this.meanX, this.cyy + this.size * this.meanY * this.meanY);
+  }
+
+  private afterUpdate(): void {
+    this.sinceExact += 1;
+    if (this.cxx > this.peakXX) this.peakXX = this.cxx;
+    if (this.cyy > this.peakYY) this.peakYY = this.cyy;
+    if (this.sinceExact >= RECOMPUTE_EVERY || this.cxx < RECOMPUTE_BELOW_PEAK * this.peakXX || this.cyy < RECOMPUTE_BELOW_PEAK * this.peakYY) this.recompute();
+  }
+
+  /** Two-pass co-moments over the ring, as {@link pearson} computes them. */
+  private recompute(): void {
+    const cap = this.bounds.length;
+    let sx = 0;
+    let sy = 0;
+    for (let k = 0, i = this.head; k < this.size; k += 1, i = i + 1 === cap ? 0 : i + 1) {
+      sx += this.xs[i] ?? 0;
+      sy += this.ys[i] ?? 0;
+    }
+    const mx = sx / this.size;
+    const my = sy / this.size;
+    let cxx = 0;
+    let cyy = 0;
+    let cxy = 0;
+    for (let k = 0, i = this.head; k < this.size; k += 1, i = i + 1 === cap ? 0 : i + 1) {
+      const dx = (this.xs[i] ?? 0) - mx;
+      const dy = (this.ys[i] ?? 0) - my;
+      cxx += dx * dx;
+      cyy += dy * dy;
+      cxy += dx * dy;
+    }
+    this.meanX = mx;
+    this.meanY = my;
+    this.cxx = this.peakXX = cxx;
+    this.cyy = this.peakYY = cyy;
+    this.cxy = cxy;
+    this.sinceExact = 0;
+  }
+
+  /** Doubles the ring (the window's hour count bounds it: ≤ 1024 slots for 30 days). */
+  private grow(): void {
+    const cap = this.bounds.length;
+    const copy = (from: Float64Array): Float64Array => {
+      const to = new Float64Array(cap * 2);
+      for (let k = 0; k < this.size; k += 1) to[k] = from[(this.head + k) % cap] ?? 0;
+      return to;
+    };
+    this.bounds = copy(this.bounds);
+    this.xs = copy(this.xs);
+    this.ys = copy(this.ys);
+    this.head = 0;
+  }
+}
+
 /** One market's hourly closes and the log returns between adjacent hours not yet paired. */
 class HourlyReturns {
-  private lastHour: { boundary: number; close: number } | undefined;
+  private lastBoundary = -Infinity;
+  private lastClose = 0;
   /** Unpaired returns by hour boundary (ms), oldest first. */
   readonly pending = new Map<number, number>();
 
+  /** Boundary of the newest hourly close, ms (−Infinity before the first). */
+  get newest(): number {
+    return this.lastBoundary;
+  }
+
   /** Feeds an hourly close; returns the log return ending at `boundary` when the previous hour is known. */
   add(boundary: number, close: number): number | undefined {
-    const last = this.lastHour;
-    if (last !== undefined && boundary <= last.boundary) return undefined;
-    this.lastHour = { boundary, close };
-    if (last === undefined || last.boundary !== boundary - HOUR_MS || !(last.close > 0) || !(close > 0)) return undefined;
-    const r = Math.log(close / last.close);
+    if (boundary <= this.lastBoundary) return undefined;
+    const adjacent = this.lastBoundary === boundary - HOUR_MS;
+    const lastClose = this.lastClose;
+    this.lastBoundary = boundary;
+    this.lastClose = close;
+    if (!adjacent || !(lastClose > 0) || !(close > 0)) return undefined;
+    const r = Math.log(close / lastClose);
     return Number.isFinite(r) ? r : undefined;
+  }
+
+  /** Drops pending returns of hours at or before `hour`. */
+  dropThrough(hour: number): void {
+    for (const h of this.pending.keys()) {
+      if (h > hour) break;
+      this.pending.delete(h);
+    }
   }
 }
 
@@ -67,8 +239,13 @@ class HourlyReturns {
  * Rolling Pearson correlation of hourly log returns between two markets, aligned by UTC hour:
  * a return for hour H is ln(close_H / close_{H−1h}) from the bars ending on those hours; an hour
  * missing for either market drops that pair. Over the last 30 days (≤ 720 pairs); undefined
- * below 48 pairs or when either variance is 0. Memory: ≤ 720 pairs plus the returns of the
- * market that runs ahead, waiting for the other (dropped once the other has passed their hour).
+ * below 48 pairs or when either variance is 0. O(1) per bar (windowed Welford co-moments with
+ * a bounded-drift exact recomputation, see {@link PairWindow}).
+ *
+ * Memory: ≤ 720 pairs plus the returns of the market that runs ahead, waiting for the other;
+ * those are dropped once the other has passed their hour, or once they are a whole window older
+ * than the newest hour either market has reached (a pair that old would be outside the window of
+ * the stream's present), so a market whose partner never sends bars holds ≤ 720 of them.
  */
 export class RollingCorrelation implements StreamingMetric<number> {
   readonly name = "hourlyReturnCorrelation";
@@ -83,8 +260,7 @@ export class RollingCorrelation implements StreamingMetric<number> {
   readonly staleAfterMs: number;
   private readonly a = new HourlyReturns();
   private readonly b = new HourlyReturns();
-  /** Paired returns, oldest first. */
-  private readonly pairs: { boundary: number; x: number; y: number }[] = [];
+  private readonly pairs = new PairWindow();
   private current: number | undefined;
 
   constructor(options: RollingCorrelationOptions) {
@@ -99,33 +275,33 @@ export class RollingCorrelation implements StreamingMetric<number> {
 
   update(event: MarketEvent): void {
     if (event.kind !== "candle" || event.interval !== this.interval || !event.closed) return;
-    const isA = event.market.key === this.market.key;
-    if (!isA && event.market.key !== this.other.key) return;
+    const isA = event.market === this.market || event.market.key === this.market.key;
+    if (!isA && event.market !== this.other && event.market.key !== this.other.key) return;
     const boundary = event.closeTime + 1;
     if (boundary % HOUR_MS !== 0) return;
     const mine = isA ? this.a : this.b;
     const theirs = isA ? this.b : this.a;
     const r = mine.add(boundary, event.close);
     // The other market's returns before this hour can no longer pair: this one has passed them.
-    for (const hour of theirs.pending.keys()) {
-      if (hour >= boundary) break;
-      theirs.pending.delete(hour);
-    }
+    theirs.dropThrough(boundary - 1);
+    // Returns a whole window behind the present can only make pairs outside the window: bounds memory.
+    mine.dropThrough(boundary - this.windowMs);
     if (r === undefined) return;
     const match = theirs.pending.get(boundary);
     if (match === undefined) {
-      mine.pending.set(boundary, r);
+      // Only while the other market has not passed this hour (else it can never pair).
+      if (boundary > theirs.newest) mine.pending.set(boundary, r);
       return;
     }
     theirs.pending.delete(boundary);
-    this.pairs.push(isA ? { boundary, x: r, y: match } : { boundary, x: match, y: r });
-    while ((this.pairs[0]?.boundary ?? Infinity) <= boundary - this.windowMs) this.pairs.shift();
-    this.current = this.pairs.length < this.minPairs ? undefined : pearson(this.pairs.map((p) => p.x), this.pairs.map((p) => p.y));
+    if (isA) this.pairs.push(boundary, r, match);
+    else this.pairs.push(boundary, match, r);
+    while (this.pairs.oldest() <= boundary - this.windowMs) this.pairs.shift();
+    this.current = this.pairs.size < this.minPairs ? undefined : this.pairs.correlation();
   }
 
   value(nowMs: number): number | undefined {
-    const newest = this.pairs.at(-1);
-    if (newest === undefined || nowMs - newest.boundary > this.staleAfterMs) return undefined;
+    if (this.pairs.size === 0 || nowMs - this.pairs.newest() > this.staleAfterMs) return undefined;
     return this.current;
   }
 
@@ -135,7 +311,12 @@ export class RollingCorrelation implements StreamingMetric<number> {
 
   /** Pairs in the window (≤ windowMs / 1 h). */
   pairCount(): number {
-    return this.pairs.length;
+    return this.pairs.size;
+  }
+
+  /** Returns waiting for the other market's same hour (≤ windowMs / 1 h per market). */
+  pendingCount(): number {
+    return this.a.pending.size + this.b.pending.size;
   }
 }
 
