@@ -39,6 +39,48 @@ export interface RealizedVolatilityOptions {
   staleAfterMs?: number;
 }
 
+/** Window updates between exact recomputations of a running Σr². */
+const RECOMPUTE_EVERY = 64;
+/** Recompute a running Σr² exactly as soon as it falls below this fraction of its peak since the last recomputation. */
+const RECOMPUTE_BELOW_PEAK = 1 / 16;
+
+/**
+ * Σr² of the returns from one start index to the newest, kept by adding entering and
+ * subtracting leaving squares (O(1) per bar instead of a loop over up to 1 440 returns).
+ *
+ * Drift guard: each add or subtract rounds with an error ≤ ε (1.1e-16) × the sum at that moment
+ * (≤ its peak), so after k updates the error is ≤ kε × peak. An exact re-summation every 64
+ * updates, and at once when the sum drops below 1/16 of its peak (a large return leaving), keeps
+ * the relative error ≤ 64 × 16 × 1.1e-16 ≈ 1.1e-13 (half that on the volatility).
+ */
+class SquareSum {
+  /** Absolute index of the first return in the window. */
+  start = 0;
+  sum = 0;
+  private peak = 0;
+  private sinceExact = 0;
+
+  add(square: number): void {
+    this.sum += square;
+    this.after();
+  }
+
+  remove(square: number, exact: () => number): void {
+    this.sum -= square;
+    this.after(exact);
+  }
+
+  /** Re-sums exactly when the guard says so; `exact` computes Σr² over the window. */
+  private after(exact?: () => number): void {
+    this.sinceExact += 1;
+    if (this.sum > this.peak) this.peak = this.sum;
+    if (exact !== undefined && (this.sinceExact >= RECOMPUTE_EVERY || this.sum < RECOMPUTE_BELOW_PEAK * this.peak)) {
+      this.sum = this.peak = exact();
+      this.sinceExact = 0;
+    }
+  }
+}
+
 const SQRT_HOURS_PER_YEAR = Math.sqrt(8_760);
 const SQRT_DAYS_PER_YEAR = Math.sqrt(365);
 
@@ -52,7 +94,8 @@ const SQRT_DAYS_PER_YEAR = Math.sqrt(365);
  * A window is undefined until it holds `minCoverage` (75 %) of its returns. The regime compares
  * the current vol24h with percentiles of vol24h sampled at each bar ending on a UTC hour over
  * the last 720 samples (30 days); undefined before 168 samples (7 days).
- * Memory: the returns of 24 h (≤ 1 440 at 1m) and ≤ 720 regime samples.
+ * Memory: the returns of 24 h (≤ 1 440 at 1m) and ≤ 720 regime samples. O(1) per bar: running
+ * sums of r² per window with a bounded-drift exact recomputation (see {@link SquareSum}).
  */
 export class RealizedVolatility implements StreamingMetric<RealizedVolatilityValue> {
   readonly name = "realizedVolatility";
@@ -67,7 +110,14 @@ export class RealizedVolatility implements StreamingMetric<RealizedVolatilityVal
   readonly highPercentile: number;
   readonly staleAfterMs: number;
   private readonly intervalMs: number;
-  private readonly returns: { closeTime: number; r: number }[] = [];
+  /** Ring of returns by absolute index (slot = index & (capacity − 1)): close times, ms, and log returns. */
+  private closeTimes = new Float64Array(64);
+  private rs = new Float64Array(64);
+  /** Absolute index after the newest return. */
+  private end = 0;
+  /** Σr² over the 1 h and the 24 h windows; `day.start` is the oldest return kept. */
+  private readonly hour = new SquareSum();
+  private readonly day = new SquareSum();
   private readonly regimeSamples: RollingPercentile;
   private previous: { openTime: number; close: number } | undefined;
   private lastCloseTime = -Infinity;
@@ -95,15 +145,16 @@ export class RealizedVolatility implements StreamingMetric<RealizedVolatilityVal
     if (prev !== undefined && event.openTime <= prev.openTime) return;
     if (prev !== undefined && prev.openTime === event.openTime - this.intervalMs && prev.close > 0 && event.close > 0) {
       const r = Math.log(event.close / prev.close);
-      if (Number.isFinite(r)) this.returns.push({ closeTime: event.closeTime, r });
+      if (Number.isFinite(r)) this.push(event.closeTime, r);
     }
     this.previous = { openTime: event.openTime, close: event.close };
     this.lastCloseTime = event.closeTime;
-    const cutoff = event.closeTime - DAY_MS;
-    while ((this.returns[0]?.closeTime ?? Infinity) <= cutoff) this.returns.shift();
+    // Returns closing in (closeTime − window, closeTime] are in a window; the hour's start never trails the day's.
+    this.evict(this.hour, event.closeTime - HOUR_MS);
+    this.evict(this.day, event.closeTime - DAY_MS);
 
-    const vol1h = this.volOver(HOUR_MS, event.closeTime);
-    const vol24h = this.volOver(DAY_MS, event.closeTime);
+    const vol1h = this.volOver(HOUR_MS, this.end - this.hour.start, this.hour.sum);
+    const vol24h = this.volOver(DAY_MS, this.end - this.day.start, this.day.sum);
     if (vol24h !== undefined && (event.closeTime + 1) % HOUR_MS === 0) this.regimeSamples.push(vol24h);
     this.current =
       vol1h === undefined && vol24h === undefined
@@ -125,21 +176,58 @@ export class RealizedVolatility implements StreamingMetric<RealizedVolatilityVal
     return this.value(nowMs) !== undefined;
   }
 
-  /** √(mean(r²) × windowMs / interval) over returns closing in (endMs − windowMs, endMs]; undefined below the coverage. */
-  private volOver(windowMs: number, endMs: number): number | undefined {
+  /** √(mean(r²) × windowMs / interval) from the window's n returns and Σr²; undefined below the coverage. */
+  private volOver(windowMs: number, n: number, sumSquares: number): number | undefined {
     const expected = windowMs / this.intervalMs;
     if (expected < 1) return undefined;
-    let n = 0;
-    let sumSquares = 0;
-    for (let i = this.returns.length - 1; i >= 0; i -= 1) {
-      const x = this.returns[i];
-      if (x === undefined || x.closeTime <= endMs - windowMs) break;
-      n += 1;
-      sumSquares += x.r * x.r;
-    }
     if (n === 0 || n < this.minCoverage * expected) return undefined;
-    const vol = Math.sqrt((sumSquares / n) * expected);
+    const vol = Math.sqrt((Math.max(0, sumSquares) / n) * expected);
     return Number.isFinite(vol) ? vol : undefined;
+  }
+
+  private push(closeTime: number, r: number): void {
+    if (this.end - this.day.start === this.rs.length) this.grow();
+    const slot = this.end & (this.rs.length - 1);
+    this.closeTimes[slot] = closeTime;
+    this.rs[slot] = r;
+    this.end += 1;
+    this.hour.add(r * r);
+    this.day.add(r * r);
+  }
+
+  /** Moves a window's start past the returns closing at or before `cutoffMs`. */
+  private evict(window: SquareSum, cutoffMs: number): void {
+    const mask = this.rs.length - 1;
+    while (window.start < this.end && (this.closeTimes[window.start & mask] ?? Infinity) <= cutoffMs) {
+      const r = this.rs[window.start & mask] ?? 0;
+      window.start += 1;
+      window.remove(r * r, () => this.sumSquares(window.start));
+    }
+  }
+
+  /** Σr² from absolute index `from` to the newest, summed afresh. */
+  private sumSquares(from: number): number {
+    const mask = this.rs.length - 1;
+    let sum = 0;
+    for (let i = from; i < this.end; i += 1) {
+      const r = this.rs[i & mask] ?? 0;
+      sum += r * r;
+    }
+    return sum;
+  }
+
+  /** Doubles the ring (a power of two, so absolute indices map to slots by masking). */
+  private grow(): void {
+    const oldMask = this.rs.length - 1;
+    const times = new Float64Array(this.rs.length * 2);
+    const rs = new Float64Array(this.rs.length * 2);
+    const mask = rs.length - 1;
+    for (let i = this.day.start; i < this.end; i += 1) {
+      times[i & mask] = this.closeTimes[i & oldMask] ?? 0;
+      rs[i & mask] = this.rs[i & oldMask] ?? 0;
+    }
+    this.closeTimes = times;
+    this.rs = rs;
   }
 
   private regimeOf(vol24h: number | undefined): VolatilityRegime | undefined {
