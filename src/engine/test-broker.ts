@@ -1,5 +1,5 @@
 import type { MarketEvent } from "../core/index.ts";
-import type { BrokerRecord, PaperPosition, RiskDecision } from "../paper/index.ts";
+import type { BrokerRecord, PaperOrder, PaperPosition, RiskDecision } from "../paper/index.ts";
 import type { PortfolioView } from "../risk/index.ts";
 import type { Signal } from "../strategies/index.ts";
 import type { KernelBroker } from "./broker-port.ts";
@@ -30,7 +30,8 @@ export class TestBroker implements KernelBroker {
       if (p.signal.market.key !== event.market.key || event.tsEvent <= p.orderTs) continue;
       this.pending.splice(this.pending.indexOf(p), 1);
       if (this.unfillable.has(p.signal.strategy)) {
-        out.push({ kind: "orderUnfilled", orderId: `${p.positionId}:entry`, signalId: p.signal.id, positionId: p.positionId, tsMs: nowMs, code: "no_depth", reason: "test" });
+        const order = this.entryOrder(p.positionId, p.signal, p.sz, p.orderTs);
+        out.push({ kind: "orderUnfilled", orderId: order.id, signalId: p.signal.id, positionId: p.positionId, tsMs: nowMs, code: "no_depth", reason: "test", order });
         continue;
       }
       out.push({ kind: "fill", fill: this.fill(p.positionId, "entry", p.signal.side === "long" ? "buy" : "sell", event.open, p.sz, nowMs, p.signal) });
@@ -76,7 +77,11 @@ export class TestBroker implements KernelBroker {
     const positionId = `pos-${(this.seq += 1)}`;
     const sz = decision.sz ?? 0;
     this.pending.push({ signal, sz, orderTs: nowMs, positionId });
-    return [{ kind: "order", order: { id: `${positionId}:entry`, signalId: signal.id, positionId, legIndex: 0, market: signal.market, side: signal.side === "long" ? "buy" : "sell", sz, tsMs: nowMs, purpose: "entry" } }];
+    return [{ kind: "order", order: this.entryOrder(positionId, signal, sz, nowMs) }];
+  }
+
+  private entryOrder(positionId: string, signal: Signal, sz: number, tsMs: number): PaperOrder {
+    return { id: `${positionId}:entry`, signalId: signal.id, positionId, legIndex: 0, market: signal.market, side: signal.side === "long" ? "buy" : "sell", sz, tsMs, purpose: "entry" };
   }
 
   finish(): BrokerRecord[] {

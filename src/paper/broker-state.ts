@@ -44,9 +44,11 @@ export interface PendingEntry {
   signalId: string;
   strategy: string;
   createdMs: number;
-  /** First time a fill may happen, ms. */
+  /** When the entry orders were placed (the decision's event time), ms. */
+  placedMs: number;
+  /** When the order reaches the venue: signal + latency, ms. Book: first book time; bar: a bar opening at or after dueMs − barOpenToleranceMs may fill it. */
   dueMs: number;
-  /** Last time a fill may happen, ms. */
+  /** Last time a fill's price may be from, ms. */
   deadlineMs: number;
   /** Signal expiry (createdMs + expiryMs), ms: a fill at or after it is refused. */
   expiresMs: number;

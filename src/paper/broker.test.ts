@@ -110,10 +110,24 @@ describe("PaperBroker, book model", () => {
         signalId: s.id,
         positionId: "pos:test:hyperliquid:perp:BTC:1000:0",
         tsMs: 6_201,
-        code: "no_price_within_wait",
-        reason: "no price for BTC within 5000 ms of 1200",
+        code: "no_book",
+        reason: "no book for BTC within 5000 ms of 1200",
+        order: { id: "pos:test:hyperliquid:perp:BTC:1000:0:entry:0", signalId: s.id, positionId: "pos:test:hyperliquid:perp:BTC:1000:0", legIndex: 0, market: BTC, side: "buy", sz: 1, tsMs: 1_000, purpose: "entry" },
       },
     ]);
+    expect(b.portfolio().openPositions).toBe(0);
+  });
+
+  it("releases an entry without a book at exactly createdMs + expiryMs, freeing its slot", () => {
+    const b = new PaperBroker(brokerConfig({ latencyMs: 200, maxFillWaitMs: 500_000 }));
+    const s = oneLegSignal({ entryPx: 100, stopPx: 95, targetPx: 110, createdMs: 1_000 });
+    b.onSignal(s, accept(s, 1));
+    // Expiry 1,000 + 120,000 = 121,000: one ms before it the entry still holds its slot ...
+    expect(b.onEvent(book(spot("X/USDC", "X"), 120_999, [[1, 1]], [[2, 1]]))).toEqual([]);
+    expect(b.portfolio().openPositions).toBe(1);
+    // ... and at it the slot is free, the record timed at the expiry.
+    const [gone] = ofKind(b.onEvent(book(spot("X/USDC", "X"), 121_000, [[1, 1]], [[2, 1]])), "orderUnfilled");
+    expect(gone).toMatchObject({ code: "expired", tsMs: 121_000, reason: "no book for BTC before the signal's expiry 121000 (created 1000)" });
     expect(b.portfolio().openPositions).toBe(0);
   });
 
@@ -227,14 +241,16 @@ describe("PaperBroker, two-leg basis position", () => {
 
 describe("PaperBroker, bar model (candle-only replay)", () => {
   it("enters at the next bar's open and, when that bar holds both stop and target, assumes the stop", () => {
-    const b = new PaperBroker(brokerConfig({ fillModel: "bar", barSpread: { perp: 0, spot: 0 }, barSlippage: 0 }));
+    const b = new PaperBroker(brokerConfig({ fillModel: "bar", latencyMs: 200, barSpread: { perp: 0, spot: 0 }, barSlippage: 0 }));
     b.onEvent(bar(BTC, 0, 100, 100, 100, 100));
     const s = oneLegSignal({ entryPx: 100, stopPx: 98, targetPx: 102, createdMs: 59_999 });
     b.onSignal(s, accept(s, 1));
     const out = b.onEvent(bar(BTC, 60_000, 100, 103, 97, 101));
     const fills = ofKind(out, "fill").map((f) => f.fill);
+    // The order arrives at 59,999 + 200 = 60,199; the bar opened 199 ms before (within the 1 s
+    // tolerance), so it fills at that open, timed 60,199. The entry's own bar is checked for exits.
     expect(fills.map((f) => [f.side, f.px, f.tsMs, f.model])).toEqual([
-      ["buy", 100, 60_000, "bar"],
+      ["buy", 100, 60_199, "bar"],
       ["sell", 98, 119_999, "bar"],
     ]);
     // Gross −2; fees 100 × 0.045 % + 98 × 0.045 % = 0.0891; net −2.0891.
@@ -254,6 +270,70 @@ describe("PaperBroker, bar model (candle-only replay)", () => {
     expect(fill?.slippageUsd).toBeCloseTo(0.04, 10);
     // Oracle approximated by the latest close 101: 2 × 101 × 0.0001 = 0.0202 paid.
     expect(ofKind(b.onEvent(funding(H, 0.0001)), "funding")[0]?.payment.amountUsd).toBeCloseTo(-0.0202, 12);
+  });
+});
+
+describe("PaperBroker, bar model: the open just before a signal (barOpenToleranceMs)", () => {
+  /** A closed 1 h bar (it arrives at its close, openTime + 1 h − 1). */
+  const hourBar = (openTime: number, o: number, h: number, l: number, c: number): CandleEvent => ({ ...bar(BTC, openTime, o, h, l, c), interval: "1h", closeTime: openTime + H - 1, tsEvent: openTime + H - 1, tsInit: openTime + H - 1 });
+  const hourly = (barOpenToleranceMs: number) =>
+    new PaperBroker(brokerConfig({ fillModel: "bar", barInterval: "1h", latencyMs: 200, barOpenToleranceMs, barSpread: { perp: 0, spot: 0 }, barSlippage: 0 }));
+  // Fired at a funding settlement stamped 48 ms after the hour: the 1 h bar opened 48 ms before it.
+  const atSettlement = oneLegSignal({ entryPx: 100, stopPx: 95, targetPx: 110, createdMs: 10 * H + 48 });
+
+  it("fills a signal 48 ms after a 1 h bar's open at that open with a 1 000 ms tolerance, timed at signal + latency", () => {
+    const b = hourly(1_000);
+    b.onEvent(hourBar(9 * H, 100, 100, 100, 100));
+    b.onSignal(atSettlement, accept(atSettlement, 2));
+    // The bar that opened at 10 h arrives at its close, past the 120 s expiry, and still fills: its
+    // open (100.5) is a price from 248 ms before the order arrived at 10 h + 248 ms.
+    const out = b.onEvent(hourBar(10 * H, 100.5, 104, 99, 103));
+    expect(ofKind(out, "fill")[0]?.fill).toMatchObject({ side: "buy", px: 100.5, sz: 2, tsMs: 10 * H + 248, model: "bar" });
+    expect(ofKind(out, "positionOpened")[0]?.position).toMatchObject({ openedMs: 10 * H + 248, entryNotionalUsd: 201 });
+    // Marked at the close 103: (103 − 100.5) × 2 = +5 unrealised; fee 201 × 0.045 % = 0.09045.
+    expect(b.equityUsd()).toBeCloseTo(10_000 + 5 - 0.09045, 9);
+  });
+
+  it("does not fill that signal on the same bar with tolerance 0, and releases it at exactly createdMs + expiryMs", () => {
+    const b = hourly(0);
+    b.onSignal(atSettlement, accept(atSettlement, 2));
+    // No 1 h bar opens in [10 h + 248 ms, expiry − 1]: nothing can fill it, so it goes at the expiry 10 h + 120,048 ms.
+    expect(b.onEvent(funding(10 * H + 120_047, 0))).toEqual([]);
+    expect(b.portfolio().openPositions).toBe(1);
+    const out = b.onEvent(funding(10 * H + 120_048, 0));
+    expect(ofKind(out, "orderUnfilled")[0]).toMatchObject({ code: "expired", tsMs: 10 * H + 120_048 });
+    expect(b.portfolio().openPositions).toBe(0);
+    // The bar, arriving later, fills nothing.
+    expect(ofKind(b.onEvent(hourBar(10 * H, 100.5, 104, 99, 103)), "fill")).toEqual([]);
+  });
+
+  it("never uses an open from further back than the tolerance (a stale price)", () => {
+    const b = hourly(1_000);
+    // 801 ms after the open + 200 ms latency: the open is 1,001 ms before the order arrives.
+    const late = oneLegSignal({ entryPx: 100, stopPx: 95, targetPx: 110, createdMs: 10 * H + 801 });
+    b.onSignal(late, accept(late, 1));
+    const out = b.onEvent(hourBar(10 * H, 100.5, 104, 99, 103));
+    expect(ofKind(out, "fill")).toEqual([]);
+    expect(ofKind(out, "orderUnfilled")[0]).toMatchObject({ code: "expired", tsMs: 10 * H + 120_801 });
+  });
+
+  it("holds an entry while a bar that opened in its window may still arrive, then gives it up as no_bar", () => {
+    // 1 m bars: a signal at 59,999 is due at 60,199; bars opening at 60,000 and 120,000 could fill it
+    // (before the expiry 179,999); the later one arrives at 179,999. Neither comes (a data gap).
+    const b = new PaperBroker(brokerConfig({ fillModel: "bar", latencyMs: 200 }));
+    const s = oneLegSignal({ entryPx: 100, stopPx: 95, targetPx: 110, createdMs: 59_999 });
+    b.onSignal(s, accept(s, 1));
+    expect(b.onEvent(funding(179_999, 0))).toEqual([]);
+    expect(b.portfolio().openPositions).toBe(1);
+    expect(ofKind(b.onEvent(funding(180_000, 0)), "orderUnfilled")[0]).toMatchObject({
+      code: "no_bar",
+      tsMs: 180_000,
+      reason: "the 1m bar(s) of BTC opening in [60000, 120000] never arrived (by 179999)",
+    });
+  });
+
+  it("refuses a tolerance of a whole bar or more", () => {
+    expect(() => new PaperBroker(brokerConfig({ fillModel: "bar", barInterval: "1m", barOpenToleranceMs: 60_000 }))).toThrow(/barOpenToleranceMs = 60000 is invalid/);
   });
 });
 

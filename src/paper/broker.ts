@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, intervalMs, market as internMarket } from "../core/index.ts";
+import { ConfigError, DAY_MS, HOUR_MS, intervalMs, market as internMarket } from "../core/index.ts";
 import type { BookSnapshotEvent, CandleEvent, FundingSettlementEvent, Market, MarketEvent } from "../core/index.ts";
 import type { ExposureLeg, PortfolioView } from "../risk/index.ts";
 import { takerFeeRate } from "../risk/index.ts";
@@ -12,7 +12,7 @@ import { barExit, basisExit, pointExit } from "./exits.ts";
 import type { PriceExit } from "./exits.ts";
 import { fundingAmountUsd } from "./funding.ts";
 import type { BrokerRecord } from "./records.ts";
-import type { EquitySnapshot, ExitReason, FillModel, OrderSide, PaperFill, PaperPosition, PositionSide, RiskDecision } from "./types.ts";
+import type { EquitySnapshot, ExitReason, FillModel, OrderSide, PaperFill, PaperOrder, PaperPosition, PositionSide, RiskDecision } from "./types.ts";
 
 const orderSide = (side: PositionSide, purpose: "entry" | "exit"): OrderSide => ((side === "long") === (purpose === "entry") ? "buy" : "sell");
 const direction = (side: PositionSide): number => (side === "long" ? 1 : -1);
@@ -34,16 +34,28 @@ interface Execution {
  * full state as JSON-serialisable data and {@link PaperBroker.restore} resumes from it exactly.
  *
  * Fill models (see docs/PAPER-TRADING.md): "book" walks the first book of the leg's market at or
- * after the order time + latency; "bar" fills at the next bar's open ± half the assumed spread ±
- * slippage. Market orders pay the taker fee. Funding settles on open perp legs. Exits: stop,
- * target, maximum hold, basis convergence (two legs), reversal, end of data.
+ * after the order time + latency; "bar" fills an entry at the open of the first bar opening at or
+ * after signal + latency − `barOpenToleranceMs`, ± half the assumed spread ± slippage, timed at the
+ * later of that open and signal + latency. Market orders pay the taker fee. Funding settles on open
+ * perp legs. Exits: stop, target, maximum hold, basis convergence (two legs), reversal, end of data.
+ *
+ * An entry that can no longer fill (its signal expired, its wait ran out, or the bars that could
+ * have filled it never came) is released at once — `orderUnfilled`, its slot freed — so a dead
+ * entry never counts against the position limits.
  */
 export class PaperBroker {
   readonly config: BrokerConfig;
   private readonly state: BrokerState;
 
-  /** A fresh account with `config.startingEquityUsd` in cash. */
+  /**
+   * A fresh account with `config.startingEquityUsd` in cash.
+   * @throws ConfigError when `barOpenToleranceMs` is negative, not finite, or not below the bar interval.
+   */
   constructor(config: BrokerConfig = DEFAULT_BROKER_CONFIG, state?: BrokerState) {
+    const tolerance = config.barOpenToleranceMs;
+    if (!(Number.isFinite(tolerance) && tolerance >= 0 && tolerance < intervalMs(config.barInterval))) {
+      throw new ConfigError("paper.barOpenToleranceMs", tolerance, `a number of ms ≥ 0 and below the bar interval ${config.barInterval} (${intervalMs(config.barInterval)} ms)`);
+    }
     this.config = config;
     this.state = state ?? {
       version: 1,
@@ -66,6 +78,8 @@ export class PaperBroker {
     if (copy.version !== 1) throw new Error(`paper broker state version ${String(copy.version)} is not supported (expected 1)`);
     const intern = (m: Market): Market => internMarket(m.venue, m.kind, m.symbol, m.base);
     for (const e of copy.pendingEntries) {
+      // Snapshots from before `placedMs` existed: the order was placed at the signal's time.
+      e.placedMs ??= e.createdMs;
       for (const l of e.legs) {
         l.market = intern(l.market);
         if (l.fill !== null) l.fill = { ...l.fill, market: intern(l.fill.market) };
@@ -116,6 +130,8 @@ export class PaperBroker {
     const out: BrokerRecord[] = [];
     this.advance(event.tsEvent, out);
     const now = this.state.nowMs ?? event.tsEvent;
+    // Before fills: an entry past its last chance is released even if this very event is a price for it.
+    this.giveUpEntries(now, out);
     let markMoved: Market | undefined;
     switch (event.kind) {
       case "book": {
@@ -144,7 +160,6 @@ export class PaperBroker {
       default:
         break;
     }
-    this.giveUpEntries(now, out);
     this.checkExits(event, markMoved, now, out);
     return out;
   }
@@ -170,13 +185,15 @@ export class PaperBroker {
     const known = this.state.positions.some((p) => p.id === positionId) || this.state.pendingEntries.some((e) => e.positionId === positionId);
     if (!decision.accepted || decision.sz === undefined || !(decision.sz > 0) || known) return out;
     const bar = this.config.fillModel === "bar";
-    // Bar model: the next bar's open is already a price after the signal; latency below a bar is absorbed.
-    const dueMs = bar ? signal.createdMs + 1 : signal.createdMs + this.config.latencyMs;
+    // Both models: the order reaches the venue at signal + latency (the bar model may price it at an
+    // open up to barOpenToleranceMs before that).
+    const dueMs = signal.createdMs + this.config.latencyMs;
     const entry: PendingEntry = {
       positionId,
       signalId: signal.id,
       strategy: signal.strategy,
       createdMs: signal.createdMs,
+      placedMs: t,
       dueMs,
       deadlineMs: bar ? signal.createdMs + this.config.maxBarWaitMs : dueMs + this.config.maxFillWaitMs,
       expiresMs: signal.createdMs + signal.expiryMs,
@@ -280,9 +297,13 @@ export class PaperBroker {
   private fillFromBar(bar: CandleEvent, out: BrokerRecord[]): void {
     for (const e of [...this.state.pendingEntries]) {
       for (const l of e.legs) {
-        if (l.fill !== null || l.market.key !== bar.market.key || bar.openTime < e.dueMs) continue;
-        if (this.refuseLate(e, bar.openTime, out)) break;
-        l.fill = this.makeFill(e.positionId, l.orderId, l.legIndex, l.market, orderSide(l.side, "entry"), this.barExecution(bar, l.market, orderSide(l.side, "entry"), l.sz));
+        // A bar that opened more than the tolerance before the order arrived is a stale price.
+        if (l.fill !== null || l.market.key !== bar.market.key || bar.openTime < e.dueMs - this.config.barOpenToleranceMs) continue;
+        // The open may lie (within the tolerance) before the order's arrival; the fill is timed at
+        // the later of the two, so the signal's age at the fill is never negative.
+        const fillMs = Math.max(bar.openTime, e.dueMs);
+        if (this.refuseLate(e, fillMs, out)) break;
+        l.fill = this.makeFill(e.positionId, l.orderId, l.legIndex, l.market, orderSide(l.side, "entry"), this.barExecution(bar, l.market, orderSide(l.side, "entry"), l.sz, fillMs));
         this.openIfFilled(e, out);
       }
     }
@@ -292,7 +313,7 @@ export class PaperBroker {
       for (const o of exit.orders) {
         const leg = p.legs[o.legIndex];
         if (leg === undefined || leg.market.key !== bar.market.key || !(leg.remainingSz > 0)) continue;
-        this.applyExitFill(p, o.legIndex, this.barExecution(bar, leg.market, o.side, leg.remainingSz), out);
+        this.applyExitFill(p, o.legIndex, this.barExecution(bar, leg.market, o.side, leg.remainingSz, bar.openTime), out);
       }
     }
   }
@@ -304,32 +325,72 @@ export class PaperBroker {
       return true;
     }
     if (fillMs > e.deadlineMs) {
-      this.dropEntry(e, fillMs, "no_price_within_wait", `first price at ${fillMs} is ${fillMs - e.dueMs} ms after the order was due at ${e.dueMs}; the wait is ${e.deadlineMs - e.dueMs} ms`, out);
+      this.dropEntry(e, fillMs, this.noPriceCode(), `first price at ${fillMs} is ${fillMs - e.dueMs} ms after the order was due at ${e.dueMs}; the wait is ${e.deadlineMs - e.dueMs} ms`, out);
       return true;
     }
     return false;
   }
 
-  /** Drops entries that can no longer fill because event time passed their wait or expiry. */
+  private noPriceCode(): string {
+    return this.config.fillModel === "bar" ? "no_bar" : "no_book";
+  }
+
+  /**
+   * The last event time at which `e` may still fill, and what it gives up with after that.
+   *
+   * A fill's time must be before the signal's expiry and within the wait: lastFillMs =
+   * min(deadline, expiry − 1). Book model: a book after lastFillMs cannot fill it, so that is the last
+   * chance. Bar model: the price is a bar's open in [due − tolerance, lastFillMs], but a closed bar
+   * arrives one interval after it opens; bars open on the interval's grid (multiples of the interval
+   * since the epoch: Hyperliquid's 1m … 1d candles), so an entry waits for the last bar that opens
+   * in that window to arrive, and when no bar opens in it, gives up at lastFillMs (at the expiry).
+   */
+  private lastChance(e: PendingEntry): { readonly untilMs: number; readonly code: string; readonly reason: string } {
+    const lastFillMs = Math.min(e.deadlineMs, e.expiresMs - 1);
+    const expiryFirst = e.expiresMs - 1 <= e.deadlineMs;
+    const missing = e.legs.filter((l) => l.fill === null).map((l) => l.market.symbol).join(", ");
+    const timeout = (code: string, what: string) => ({
+      untilMs: lastFillMs,
+      code: expiryFirst ? "expired" : code,
+      reason: expiryFirst
+        ? `no ${what} for ${missing} before the signal's expiry ${e.expiresMs} (created ${e.createdMs})`
+        : `no ${what} for ${missing} within ${e.deadlineMs - e.dueMs} ms of ${e.dueMs}`,
+    });
+    if (this.config.fillModel === "book") return timeout("no_book", "book");
+    const every = intervalMs(this.config.barInterval);
+    const name = this.config.barInterval;
+    const earliestOpen = e.dueMs - this.config.barOpenToleranceMs;
+    if (!(every <= DAY_MS && DAY_MS % every === 0)) {
+      // Not on a fixed daily grid (3d, 1w, 1M): wait one interval past the last chance, as a bar opening then would arrive by then.
+      return { ...timeout("no_bar", `${name} bar`), untilMs: lastFillMs + every };
+    }
+    const firstOpen = Math.ceil(earliestOpen / every) * every;
+    const lastOpen = Math.floor(lastFillMs / every) * every;
+    if (e.dueMs > lastFillMs || firstOpen > lastOpen) {
+      return timeout("no_bar", `${name} bar opening in [${earliestOpen}, ${lastFillMs}]`);
+    }
+    return {
+      untilMs: Math.max(lastFillMs, lastOpen + every - 1),
+      code: "no_bar",
+      reason: `the ${name} bar(s) of ${missing} opening in [${firstOpen}, ${lastOpen}] never arrived (by ${lastOpen + every - 1})`,
+    };
+  }
+
+  /** Releases entries past their last chance: `orderUnfilled` at the instant they could no longer fill, slot freed. */
   private giveUpEntries(now: number, out: BrokerRecord[]): void {
-    // A bar opening at the last allowed time is only known when it closes, one interval later.
-    const grace = this.config.fillModel === "bar" ? intervalMs(this.config.barInterval) : 0;
     for (const e of [...this.state.pendingEntries]) {
-      const lastFillMs = Math.min(e.deadlineMs, e.expiresMs - 1);
-      if (now <= lastFillMs + grace) continue;
-      const missing = e.legs.filter((l) => l.fill === null).map((l) => l.market.symbol);
-      if (e.expiresMs - 1 < e.deadlineMs) {
-        this.dropEntry(e, now, "expired", `no price for ${missing.join(", ")} before the signal's expiry ${e.expiresMs} (created ${e.createdMs})`, out);
-      } else {
-        this.dropEntry(e, now, "no_price_within_wait", `no price for ${missing.join(", ")} within ${e.deadlineMs - e.dueMs} ms of ${e.dueMs}`, out);
-      }
+      const chance = this.lastChance(e);
+      if (now > chance.untilMs) this.dropEntry(e, chance.untilMs + 1, chance.code, chance.reason, out);
     }
   }
 
   /** An entry is all-or-nothing across its legs: a leg already priced is discarded with the rest. */
   private dropEntry(e: PendingEntry, tsMs: number, code: string, reason: string, out: BrokerRecord[]): void {
     this.state.pendingEntries = this.state.pendingEntries.filter((x) => x !== e);
-    for (const l of e.legs) out.push({ kind: "orderUnfilled", orderId: l.orderId, signalId: e.signalId, positionId: e.positionId, tsMs, code, reason });
+    for (const l of e.legs) {
+      const order: PaperOrder = { id: l.orderId, signalId: e.signalId, positionId: e.positionId, legIndex: l.legIndex, market: l.market, side: orderSide(l.side, "entry"), sz: l.sz, tsMs: e.placedMs, purpose: "entry" };
+      out.push({ kind: "orderUnfilled", orderId: l.orderId, signalId: e.signalId, positionId: e.positionId, tsMs, code, reason, order });
+    }
   }
 
   private openIfFilled(e: PendingEntry, out: BrokerRecord[]): void {
@@ -379,7 +440,13 @@ export class PaperBroker {
           atPrice = mid === undefined ? undefined : pointExit(primary.side, p.stopPx, p.targetPx, mid);
           reason = atPrice?.reason;
           atPrice = undefined; // book model: the exit order walks a later book, not this price
-        } else if (event.kind === "candle" && this.config.fillModel === "bar" && markMoved?.key === primary.market.key && event.openTime >= p.openedMs) {
+        } else if (
+          event.kind === "candle" &&
+          this.config.fillModel === "bar" &&
+          markMoved?.key === primary.market.key &&
+          // The entry's own bar too: its open priced the entry (at most the tolerance before the fill's time).
+          event.openTime + this.config.barOpenToleranceMs >= p.openedMs
+        ) {
           atPrice = barExit(primary.side, p.stopPx, p.targetPx, event);
           reason = atPrice?.reason;
         }
@@ -511,9 +578,10 @@ export class PaperBroker {
     return { px: walk.px, sz: walk.sz, partial: walk.partial, slippageUsd, tsMs, model: "book" };
   }
 
-  private barExecution(bar: CandleEvent, market: Market, side: OrderSide, sz: number): Execution {
+  /** A fill at `bar`'s open ± half spread ± slippage, timed `tsMs`. */
+  private barExecution(bar: CandleEvent, market: Market, side: OrderSide, sz: number, tsMs: number): Execution {
     const px = barFillPrice(bar.open, side, this.spreadFor(market), this.config.barSlippage);
-    return { px, sz, partial: false, slippageUsd: Math.abs(px - bar.open) * sz, tsMs: bar.openTime, model: "bar" };
+    return { px, sz, partial: false, slippageUsd: Math.abs(px - bar.open) * sz, tsMs, model: "bar" };
   }
 
   private makeFill(positionId: string, orderId: string, legIndex: number, market: Market, side: OrderSide, ex: Execution, n = 0): PaperFill {

@@ -8,7 +8,7 @@ import type { EquitySnapshot, FundingPayment, Outcome, PaperFill, PaperOrder, Pa
  * | ---------------- | -------------------------------------------------------------------- |
  * | `order`          | an entry (accepted signal) or exit (exit rule fired) order is placed  |
  * | `fill`           | an order (or part of it) executed                                     |
- * | `orderUnfilled`  | an entry order gave up: no price within the wait, signal expired, no depth |
+ * | `orderUnfilled`  | an entry order gave up (one per leg): signal expired, no book / bar in the wait, end of data; its slot is free |
  * | `positionOpened` | every leg of an entry has filled                                      |
  * | `positionClosed` | every leg of an exit has filled; `position` carries final fees/funding |
  * | `outcome`        | right after `positionClosed`: the closed position's result            |
@@ -23,11 +23,14 @@ export type BrokerRecord =
       readonly orderId: string;
       readonly signalId: string;
       readonly positionId: string;
+      /** When it gave up: the first instant it could no longer fill (or the end of the data), ms. */
       readonly tsMs: number;
-      /** machine-readable: "no_price_within_wait", "expired", "no_depth" */
+      /** machine-readable: "expired", "no_book" (book model), "no_bar" (bar model), "end_of_data" */
       readonly code: string;
       /** human-readable with the numbers */
       readonly reason: string;
+      /** The order as placed, for the journal (`unfilled_orders`). */
+      readonly order: PaperOrder;
     }
   | { readonly kind: "positionOpened"; readonly position: PaperPosition }
   | { readonly kind: "positionClosed"; readonly position: PaperPosition; readonly closedMs: number }

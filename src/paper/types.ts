@@ -31,6 +31,21 @@ export interface PaperOrder {
   readonly purpose: "entry" | "exit";
 }
 
+/**
+ * An entry order that gave up without a fill, so its position never opened (the journal keeps it in
+ * `unfilled_orders`: an `orders` row needs a position row).
+ */
+export interface UnfilledOrder {
+  /** The order as placed (`tsMs` = when it was placed). */
+  readonly order: PaperOrder;
+  /** When it gave up: the first instant it could no longer fill (or the end of the data), ms. */
+  readonly tsMs: number;
+  /** machine-readable: "expired", "no_book", "no_bar", "end_of_data" */
+  readonly code: string;
+  /** human-readable with the numbers */
+  readonly reason: string;
+}
+
 /** One execution of a paper order. `px` is the volume-weighted average price over levels consumed. */
 export interface PaperFill {
   readonly id: string;
