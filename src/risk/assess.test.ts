@@ -39,9 +39,23 @@ describe("assessSignal", () => {
     const d = assessSignal(basisSignal({ perpPx: 100_300, spotPx: 100_000, stopBasis: 0.006 }), 0, flatPortfolio(10_000), wide);
     expect(d).toMatchObject({ accepted: true, sz: 0.132 });
     expect(d.notionalUsd).toBeCloseTo(13_239.6, 6);
-    expect(assessSignal(basisSignal({ perpPx: 100_300, spotPx: 100_000, stopBasis: 0.006 }), 0, flatPortfolio(10_000), inputs)).toMatchObject({
-      accepted: false,
-      code: "above_max_notional",
-    });
+  });
+
+  it("trades a basis signal with a tight spread stop at the notional cap by default, and refuses it when told to", () => {
+    // The same signal at the default caps: 0.132 BTC would be 13,239.60 USD, above 50 % of 10,000 USD.
+    // Cap: 5,000 / 100,300 = 0.0498504… → 0.04985 BTC on both legs; perp notional 0.04985 × 100,300 = 4,999.955 USD.
+    // Per coin: 4,999.955 + 0.04985 × 100,000 = 9,984.955 ≤ 1 × equity; so it passes every limit.
+    const signal = basisSignal({ perpPx: 100_300, spotPx: 100_000, stopBasis: 0.006 });
+    const d = assessSignal(signal, 0, flatPortfolio(10_000), inputs);
+    expect(d).toMatchObject({ accepted: true, code: "ok", sz: 0.04985 });
+    expect(d.notionalUsd).toBeCloseTo(4_999.955, 6);
+    expect(d.reason).toContain("capped at the maximum notional");
+    const strict = { ...inputs, config: riskConfig({ slippagePerSide: 0, spreadOversize: "reject" }) };
+    expect(assessSignal(signal, 0, flatPortfolio(10_000), strict)).toMatchObject({ accepted: false, code: "above_max_notional" });
+  });
+
+  it("still refuses an oversize one-leg signal by default", () => {
+    // Stop 1 % away: 100 / (1 + 0.09) = 91.74 coins × 100 = 9,174 USD, above the 5,000 USD cap.
+    expect(assessSignal(oneLegSignal({ entryPx: 100, stopPx: 99 }), 0, flatPortfolio(10_000), inputs)).toMatchObject({ accepted: false, code: "above_max_notional" });
   });
 });

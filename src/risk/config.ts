@@ -19,8 +19,15 @@ export interface RiskConfig {
   readonly minNotionalUsd: number;
   /** Largest notional of the primary leg, fraction of equity. Default 0.5. */
   readonly maxNotionalFraction: number;
-  /** "reject" (default) refuses a size above the maximum notional; "cap" cuts it to the maximum. */
+  /** One-leg signals: "reject" (default) refuses a size above the maximum notional; "cap" cuts it to the maximum. */
   readonly oversize: "reject" | "cap";
+  /**
+   * Two-leg (basis) signals: what to do with a size above the maximum notional. Default "cap": a
+   * hedged spread's risk is the spread's move, not the legs' notional, so its stop on the spread is
+   * tight and the risk-based size is large; the notional cap bounds the gross exposure instead, and
+   * the trade risks less than its budget. ("reject" refused every basis signal at the defaults.)
+   */
+  readonly spreadOversize: "reject" | "cap";
   /** Smallest |entry − stop| / entry of a one-leg signal. Default 0.005 (0.5 %). */
   readonly minStopDistance: number;
   /** Largest |entry − stop| / entry. Default 0.05 (5 %). */
@@ -52,6 +59,7 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
   minNotionalUsd: 10,
   maxNotionalFraction: 0.5,
   oversize: "reject",
+  spreadOversize: "cap",
   minStopDistance: 0.005,
   maxStopDistance: 0.05,
   minSpreadStopDistance: 0.002,

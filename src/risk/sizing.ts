@@ -55,7 +55,9 @@ const usd = (x: number): string => `${x.toFixed(2)} USD`;
  * the size s solves  s × d + s × c = B,  i.e.  s = B / (d + c), which is the same as
  * s = (B − expected round-trip fees and slippage at s) / d. Then × the confidence multiplier,
  * × the age factor (linear decay to 0 at expiry), rounded DOWN to the legs' smallest size
- * decimals. Expected failures come back as values with a reason naming the numbers.
+ * decimals. Above the maximum notional a one-leg size is refused (`oversize`, default) and a
+ * two-leg size is cut to the cap (`spreadOversize`, default). Expected failures come back as
+ * values with a reason naming the numbers.
  *
  * @param nowMs the time the size is for (event time), ms.
  */
@@ -91,7 +93,7 @@ export function sizeSignal(signal: SizedSignal, equityUsd: number, nowMs: number
   let capped = false;
   const maxNotionalUsd = equityUsd * config.maxNotionalFraction;
   if (isAbove(sz * entryPx, maxNotionalUsd)) {
-    if (config.oversize === "reject") {
+    if ((signal.legs.length > 1 ? config.spreadOversize : config.oversize) === "reject") {
       return {
         ok: false,
         code: "above_max_notional",
