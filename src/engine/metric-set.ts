@@ -20,7 +20,7 @@ import {
   VolumeRatio,
   Vpin,
 } from "../metrics/index.ts";
-import type { MarketStateOptions, OpenInterestSeriesPort, StreamingMetric, ThresholdValue, VpinOptions } from "../metrics/index.ts";
+import type { MarketStateOptions, OpenInterestSeriesPort, StreamingMetric, VpinOptions } from "../metrics/index.ts";
 
 /** One row of metric values: one market, one interval, at the close of one bar. */
 export interface MetricRow {
@@ -133,6 +133,8 @@ interface BasisLink {
   /** 1 when the spot leg is a Binance series: research only, not executable on Hyperliquid. */
   readonly researchOnly: 0 | 1;
   readonly byKey: Map<BasisKey, Basis>;
+  /** The same instances as a list, so a book or context reaches them without a Map iterator per event. */
+  readonly all: Basis[];
 }
 
 /** Everything computed for one market. Groups are created on the first event that feeds them. */
@@ -382,7 +384,7 @@ export class MetricSet {
 
   private link(perp: MarketMetrics, spot: Market | undefined): void {
     const keys: BasisKey[] = perp.basis === undefined ? ["any"] : [...perp.basis.byKey.keys()];
-    const link: BasisLink = { spot, researchOnly: spot !== undefined && spot.venue !== "hyperliquid" ? 1 : 0, byKey: new Map() };
+    const link: BasisLink = { spot, researchOnly: spot !== undefined && spot.venue !== "hyperliquid" ? 1 : 0, byKey: new Map(), all: [] };
     perp.basis = link;
     for (const key of keys) this.addBasis(perp.market, link, key);
     if (spot === undefined) return;
@@ -395,6 +397,7 @@ export class MetricSet {
   private addBasis(perp: Market, link: BasisLink, key: BasisKey): Basis {
     const metric = new Basis(link.spot === undefined ? { market: perp } : { market: perp, spot: link.spot });
     link.byKey.set(key, metric);
+    link.all.push(metric);
     for (const e of this.latestPriceEvents(perp, link.spot, key)) metric.update(e);
     return metric;
   }
@@ -467,16 +470,11 @@ export class MetricSet {
 /** Feeds a basis: books and contexts to every instance, a candle to those of its interval and "any". */
 function basisUpdate(link: BasisLink, event: MarketEvent): void {
   if (event.kind !== "candle") {
-    for (const b of link.byKey.values()) b.update(event);
+    for (const b of link.all) b.update(event);
     return;
   }
   link.byKey.get("any")?.update(event);
   link.byKey.get(event.interval)?.update(event);
-}
-
-function threshold(v: Record<string, number | undefined>, name: string, t: ThresholdValue | undefined): void {
-  v[`${name}.value`] = t?.value;
-  v[`${name}.samples`] = t?.samples;
 }
 
 function numeric(x: number | "insufficient" | undefined): number | undefined {
@@ -489,72 +487,79 @@ export function correlationColumn(market: Market): string {
 }
 
 /**
- * Every column of one market at `nowMs`, assigned in the fixed column order. Each key is set
- * even when its metric does not exist, so `Object.keys` of an empty entry is the column list.
+ * Every column of one market at `nowMs`, in the fixed column order. One object literal with
+ * every static key (so every row shares one hidden class and no key string is built per row),
+ * then the correlation columns. Each key is set even when its metric does not exist, so
+ * `Object.keys` of an empty entry is the column list.
  */
 function valuesOf(entry: MarketMetrics, g: CandleGroup | undefined, nowMs: number): Record<string, number | undefined> {
-  const v: Record<string, number | undefined> = {};
   const book = entry.book;
-  v["bookImbalance"] = book?.imbalance.value(nowMs);
   const herfindahl = book?.concentration.value(nowMs);
-  v["bookHerfindahl.bid"] = herfindahl?.bid;
-  v["bookHerfindahl.ask"] = herfindahl?.ask;
-  v["liquidityVelocityPerSecond"] = book?.velocity.value(nowMs);
   const stuffing = book?.stuffing.value(nowMs);
-  v["quoteStuffing.churnUsdPerSecond"] = stuffing?.churnUsdPerSecond;
-  v["quoteStuffing.medianChurnUsdPerSecond"] = stuffing?.medianChurnUsdPerSecond;
-  v["quoteStuffing.stuffing"] = stuffing?.stuffing;
-  threshold(v, "bookImbalanceP90", book?.imbalanceThreshold.value(nowMs));
-
+  const imbalanceP90 = book?.imbalanceThreshold.value(nowMs);
   const trades = entry.trades;
-  v["tradeFlow"] = trades?.flow.value(nowMs);
-  threshold(v, "tradeFlowP90", trades?.flowThreshold.value(nowMs));
-  v["vpin"] = trades?.vpin.value(nowMs);
-
-  v["candleFlowProxy"] = g?.proxy.value(nowMs);
+  const flowP90 = trades?.flowThreshold.value(nowMs);
   const vwap = g?.vwap.value(nowMs);
-  v["sessionVwap.vwap"] = vwap?.vwap;
-  v["sessionVwap.std"] = vwap?.std;
-  v["sessionVwap.price"] = vwap?.price;
-  v["sessionVwap.zScore"] = vwap?.zScore;
-  v["sessionVwap.deviation"] = vwap?.deviation;
-  threshold(v, "sessionVwapZScoreP90", g?.zThreshold.value(nowMs));
-  v["volumeRatio"] = g?.volumeRatio.value(nowMs);
-  v["flowToxicity"] = g?.toxicity.value(nowMs);
-  v["flowToxicity.direction"] = g?.toxicity.direction(nowMs);
+  const zP90 = g?.zThreshold.value(nowMs);
   const vol = g?.volatility.value(nowMs);
-  v["realizedVolatility.vol1h"] = vol?.vol1h;
-  v["realizedVolatility.vol1hAnnualised"] = vol?.vol1hAnnualised;
-  v["realizedVolatility.vol24h"] = vol?.vol24h;
-  v["realizedVolatility.vol24hAnnualised"] = vol?.vol24hAnnualised;
-  v["realizedVolatility.regime"] = vol?.regime === undefined ? undefined : REGIME_CODE[vol.regime];
-
   const rate = entry.funding?.rate.value(nowMs);
-  v["fundingRate.perHour"] = rate?.perHour;
-  v["fundingRate.per8h"] = rate?.per8h;
-  v["fundingRate.annualized"] = rate?.annualized;
   const velocity = entry.funding?.velocity.value(nowMs);
-  v["fundingVelocity.velocity4hPerHour"] = velocity?.velocity4hPerHour;
-  v["fundingVelocity.velocity8hPerHour"] = velocity?.velocity8hPerHour;
-  v["fundingVelocity.accelerationPerHour"] = velocity?.accelerationPerHour;
   const predicted = entry.context?.predicted.value(nowMs);
-  v["fundingRatePredicted.perHour"] = predicted?.perHour;
-  v["fundingRatePredicted.per8h"] = predicted?.per8h;
-  v["fundingRatePredicted.annualized"] = predicted?.annualized;
   const oi = entry.context?.openInterest.value(nowMs);
-  v["openInterest.openInterest"] = oi?.openInterest;
-  v["openInterest.change4h"] = numeric(oi?.change4h);
-  v["openInterest.change24h"] = numeric(oi?.change24h);
-  v["openInterest.change7d"] = numeric(oi?.change7d);
-
   const basis = entry.basis?.byKey.get(g?.volumeRatio.interval ?? "any")?.value(nowMs);
-  v["basisBps.perpSpotBps"] = basis?.perpSpotBps;
-  v["basisBps.markOracleBps"] = basis?.markOracleBps;
-  v["basisBps.premiumBps"] = basis?.premiumBps;
-  v["basisBps.researchOnly"] = basis?.perpSpotBps === undefined ? undefined : entry.basis?.researchOnly;
+  const v: Record<string, number | undefined> = {
+    bookImbalance: book?.imbalance.value(nowMs),
+    "bookHerfindahl.bid": herfindahl?.bid,
+    "bookHerfindahl.ask": herfindahl?.ask,
+    liquidityVelocityPerSecond: book?.velocity.value(nowMs),
+    "quoteStuffing.churnUsdPerSecond": stuffing?.churnUsdPerSecond,
+    "quoteStuffing.medianChurnUsdPerSecond": stuffing?.medianChurnUsdPerSecond,
+    "quoteStuffing.stuffing": stuffing?.stuffing,
+    "bookImbalanceP90.value": imbalanceP90?.value,
+    "bookImbalanceP90.samples": imbalanceP90?.samples,
 
+    tradeFlow: trades?.flow.value(nowMs),
+    "tradeFlowP90.value": flowP90?.value,
+    "tradeFlowP90.samples": flowP90?.samples,
+    vpin: trades?.vpin.value(nowMs),
+
+    candleFlowProxy: g?.proxy.value(nowMs),
+    "sessionVwap.vwap": vwap?.vwap,
+    "sessionVwap.std": vwap?.std,
+    "sessionVwap.price": vwap?.price,
+    "sessionVwap.zScore": vwap?.zScore,
+    "sessionVwap.deviation": vwap?.deviation,
+    "sessionVwapZScoreP90.value": zP90?.value,
+    "sessionVwapZScoreP90.samples": zP90?.samples,
+    volumeRatio: g?.volumeRatio.value(nowMs),
+    flowToxicity: g?.toxicity.value(nowMs),
+    "flowToxicity.direction": g?.toxicity.direction(nowMs),
+    "realizedVolatility.vol1h": vol?.vol1h,
+    "realizedVolatility.vol1hAnnualised": vol?.vol1hAnnualised,
+    "realizedVolatility.vol24h": vol?.vol24h,
+    "realizedVolatility.vol24hAnnualised": vol?.vol24hAnnualised,
+    "realizedVolatility.regime": vol?.regime === undefined ? undefined : REGIME_CODE[vol.regime],
+
+    "fundingRate.perHour": rate?.perHour,
+    "fundingRate.per8h": rate?.per8h,
+    "fundingRate.annualized": rate?.annualized,
+    "fundingVelocity.velocity4hPerHour": velocity?.velocity4hPerHour,
+    "fundingVelocity.velocity8hPerHour": velocity?.velocity8hPerHour,
+    "fundingVelocity.accelerationPerHour": velocity?.accelerationPerHour,
+    "fundingRatePredicted.perHour": predicted?.perHour,
+    "fundingRatePredicted.per8h": predicted?.per8h,
+    "fundingRatePredicted.annualized": predicted?.annualized,
+    "openInterest.openInterest": oi?.openInterest,
+    "openInterest.change4h": numeric(oi?.change4h),
+    "openInterest.change24h": numeric(oi?.change24h),
+    "openInterest.change7d": numeric(oi?.change7d),
+
+    "basisBps.perpSpotBps": basis?.perpSpotBps,
+    "basisBps.markOracleBps": basis?.markOracleBps,
+    "basisBps.premiumBps": basis?.premiumBps,
+    "basisBps.researchOnly": basis?.perpSpotBps === undefined ? undefined : entry.basis?.researchOnly,
+  };
   // Passed on as computed: each metric promises finite values, and the tests hold them to it.
   for (const c of entry.correlations) v[c.column] = c.metric.value(nowMs);
   return v;
 }
-

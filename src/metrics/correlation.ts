@@ -190,7 +190,7 @@ class PairWindow {
   /** Doubles the ring (the window's hour count bounds it: ≤ 1024 slots for 30 days). */
   private grow(): void {
     const cap = this.bounds.length;
-    const copy = (from: Float64Array): Float64Array => {
+    const copy = (from: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
       const to = new Float64Array(cap * 2);
       for (let k = 0; k < this.size; k += 1) to[k] = from[(this.head + k) % cap] ?? 0;
       return to;
