@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { BookSnapshotEvent } from "../core/index.ts";
-import { BookConcentration, LiquidityVelocity, QuoteStuffing } from "./book-quality.ts";
+import type { BookLevel, BookSnapshotEvent } from "../core/index.ts";
+import { BookConcentration, LiquidityVelocity, QuoteStuffing, sideChurnUsd } from "./book-quality.ts";
 import type { Levels } from "./test-events.ts";
 import { allFinite, book, BTC } from "./test-events.ts";
 
@@ -138,6 +138,27 @@ describe("QuoteStuffing", () => {
     expect(m.value(T0 + 2_000)).toEqual({ churnUsdPerSecond: 0, medianChurnUsdPerSecond: 200, stuffing: 0 });
     m.update(book(BTC, T0 + 9_000, [[100, 9]], [])); // 7 s gap: no rate
     expect(m.value(T0 + 9_000)).toBeUndefined();
+  });
+
+  it("matches ordered venue sides by price exactly as plain per-price matching does", () => {
+    // Ordered sides with distinct prices take the merge walk; the reference matches price by price.
+    const side = fc.uniqueArray(fc.record({ px: fc.integer({ min: 90, max: 110 }), sz: fc.double({ min: 1e-3, max: 1e3, noNaN: true }) }), { selector: (l) => l.px, maxLength: 12 });
+    fc.assert(
+      fc.property(side, side, fc.boolean(), fc.integer({ min: 1, max: 12 }), (a, b, descending, levels) => {
+        const order = (x: { px: number; sz: number }[]): BookLevel[] =>
+          [...x].sort((p, q) => (descending ? q.px - p.px : p.px - q.px)).map((l) => ({ px: l.px, sz: l.sz, orders: undefined }));
+        const prev = order(a);
+        const next = order(b);
+        const before = prev.slice(0, levels);
+        const after = next.slice(0, levels);
+        let want = 0;
+        for (const px of new Set([...before, ...after].map((l) => l.px))) {
+          want += px * Math.abs((after.find((l) => l.px === px)?.sz ?? 0) - (before.find((l) => l.px === px)?.sz ?? 0));
+        }
+        expect(sideChurnUsd(prev, next, levels)).toBeCloseTo(want, 6);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("stays finite with 1e12 sizes and 1 ms intervals", () => {

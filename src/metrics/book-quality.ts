@@ -163,6 +163,56 @@ export interface QuoteStuffingOptions extends BookQualityOptions {
 
 /** Σ px·|Δsz| between two sides, matching levels by price; a level on one side only counts whole. */
 export function sideChurnUsd(prev: readonly BookLevel[], next: readonly BookLevel[], levels: number): number {
+  const n = Math.min(prev.length, levels);
+  const m = Math.min(next.length, levels);
+  const direction = monotonic(prev, n, monotonic(next, m, 0));
+  return direction === undefined ? churnByMap(prev, next, levels) : churnByMerge(prev, n, next, m, direction);
+}
+
+/**
+ * +1 when the first `count` prices strictly increase, −1 when they strictly decrease (a venue
+ * side: asks up, bids down), `hint` for fewer than 2 levels; undefined when unordered, repeated,
+ * or against a non-zero `hint`.
+ */
+function monotonic(side: readonly BookLevel[], count: number, hint: number | undefined): number | undefined {
+  if (hint === undefined || count < 2) return hint;
+  const first = side[0]?.px ?? 0;
+  const second = side[1]?.px ?? 0;
+  const direction = second > first ? 1 : second < first ? -1 : 0;
+  if (direction === 0 || (hint !== 0 && hint !== direction)) return undefined;
+  for (let i = 2; i < count; i += 1) {
+    const step = (side[i]?.px ?? 0) - (side[i - 1]?.px ?? 0);
+    if (!(step * direction > 0)) return undefined;
+  }
+  return direction;
+}
+
+/** Churn of two sides ordered the same way with distinct prices: one merge walk, no allocation. */
+function churnByMerge(prev: readonly BookLevel[], n: number, next: readonly BookLevel[], m: number, direction: number): number {
+  let churn = 0;
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    const a = i < n ? prev[i] : undefined;
+    const b = j < m ? next[j] : undefined;
+    if (a !== undefined && b !== undefined && a.px === b.px) {
+      churn += b.px * Math.abs(b.sz - a.sz);
+      i += 1;
+      j += 1;
+    } else if (b === undefined || (a !== undefined && (a.px - b.px) * direction < 0)) {
+      // a comes first in the side's order and next has no level at its price
+      churn += (a?.px ?? 0) * (a?.sz ?? 0);
+      i += 1;
+    } else {
+      churn += b.px * b.sz;
+      j += 1;
+    }
+  }
+  return churn;
+}
+
+/** Churn of arbitrary sides (unordered or repeated prices: sizes at one price add up). */
+function churnByMap(prev: readonly BookLevel[], next: readonly BookLevel[], levels: number): number {
   const sizes = (side: readonly BookLevel[]): Map<number, number> => {
     const m = new Map<number, number>();
     for (const l of side.slice(0, levels)) m.set(l.px, (m.get(l.px) ?? 0) + l.sz);
@@ -177,12 +227,70 @@ export function sideChurnUsd(prev: readonly BookLevel[], next: readonly BookLeve
 }
 
 /**
+ * The trailing values of a fixed-size window, kept both in arrival order (a ring) and sorted, so
+ * the median is a lookup and each new value costs two binary searches and two array moves of at
+ * most `capacity` numbers (no sort, no allocation).
+ */
+class SortedWindow {
+  readonly capacity: number;
+  private readonly ring: Float64Array;
+  private readonly sorted: Float64Array;
+  private head = 0;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.ring = new Float64Array(capacity);
+    this.sorted = new Float64Array(capacity);
+  }
+
+  /** Adds `x`, dropping the oldest value when full. */
+  push(x: number): void {
+    if (this.size === this.capacity) {
+      const oldest = this.ring[this.head] ?? 0;
+      const at = this.lowerBound(oldest);
+      this.sorted.copyWithin(at, at + 1, this.size);
+      this.size -= 1;
+      this.ring[this.head] = x;
+      this.head = (this.head + 1) % this.capacity;
+    } else {
+      this.ring[(this.head + this.size) % this.capacity] = x;
+    }
+    const at = this.lowerBound(x);
+    this.sorted.copyWithin(at + 1, at, this.size);
+    this.sorted[at] = x;
+    this.size += 1;
+  }
+
+  /** Median of the values held (mean of the two middle ones for an even count); 0 when empty. */
+  median(): number {
+    const mid = this.size >> 1;
+    if (this.size % 2 === 1) return this.sorted[mid] ?? 0;
+    return ((this.sorted[mid - 1] ?? 0) + (this.sorted[mid] ?? 0)) / 2;
+  }
+
+  /** First index whose value is ≥ x. */
+  private lowerBound(x: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.sorted[mid] ?? 0) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/**
  * Quote-stuffing flag. Rule: for each snapshot, churn = Σ px·|Δsz| over the top N levels of
  * both sides against the previous snapshot (levels matched by price), divided by the seconds
  * since it (snapshots sharing a timestamp add their churn to the next interval; an interval
  * longer than `staleAfterMs` is a feed gap and yields no rate). Flagged when the latest rate
  * exceeds k (default 5) × the median of the previous `window` (default 120) rates and that
  * median is > 0. `undefined` until `window + 1` rates exist. Memory: `window + 1` rates.
+ * Cost per snapshot: a merge walk of the two books' levels and an O(window) sorted-window
+ * update (binary search and one array move), no sort and no allocation.
  */
 export class QuoteStuffing implements StreamingMetric<QuoteStuffingValue> {
   readonly name = "quoteStuffing";
@@ -194,7 +302,10 @@ export class QuoteStuffing implements StreamingMetric<QuoteStuffingValue> {
   readonly staleAfterMs: number;
   readonly window: number;
   readonly k: number;
-  private readonly rates: BoundedQueue<number>;
+  /** The `window` rates before the latest one. */
+  private readonly trailing: SortedWindow;
+  /** The latest rate, not yet in `trailing`. */
+  private latestRate: number | undefined;
   private prev: BookSnapshotEvent | undefined;
   private pendingChurnUsd = 0;
   private latest: QuoteStuffingValue | undefined;
@@ -206,7 +317,7 @@ export class QuoteStuffing implements StreamingMetric<QuoteStuffingValue> {
     this.staleAfterMs = options.staleAfterMs ?? 5_000;
     this.window = options.window ?? 120;
     this.k = options.k ?? 5;
-    this.rates = new BoundedQueue(this.window + 1);
+    this.trailing = new SortedWindow(this.window);
     this.warmUp = `${this.window + 2} book snapshots without a gap over ${this.staleAfterMs} ms`;
   }
 
@@ -225,11 +336,10 @@ export class QuoteStuffing implements StreamingMetric<QuoteStuffingValue> {
     if (dtMs > this.staleAfterMs) return;
     const rate = churn / (dtMs / 1_000);
     if (!Number.isFinite(rate)) return;
-    this.rates.push(rate);
-    if (this.rates.size <= this.window) return;
-    const trailing = this.rates.toArray().slice(0, this.window).sort((a, b) => a - b);
-    const mid = trailing.length >> 1;
-    const median = trailing.length % 2 === 1 ? (trailing[mid] ?? 0) : ((trailing[mid - 1] ?? 0) + (trailing[mid] ?? 0)) / 2;
+    if (this.latestRate !== undefined) this.trailing.push(this.latestRate);
+    this.latestRate = rate;
+    if (this.trailing.size < this.window) return;
+    const median = this.trailing.median();
     this.latest = { churnUsdPerSecond: rate, medianChurnUsdPerSecond: median, stuffing: median > 0 && rate > this.k * median ? 1 : 0 };
   }
 
