@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockBootstrap, clusterBootstrap, defaultBlockLength, quantileSorted } from "./bootstrap.ts";
+import { MIN_BOOTSTRAP_UNITS, activeBlocks, blockBootstrap, clusterBootstrap, defaultBlockLength, quantileSorted } from "./bootstrap.ts";
 import { mulberry32, randomNormal } from "./prng.ts";
 import { profitFactor } from "./profit-factor.ts";
 import { winRate } from "./win-rate.ts";
@@ -40,18 +40,37 @@ describe("clusterBootstrap", () => {
   });
 
   it("gives a win-rate interval inside [0, 1] and drops resamples where a statistic is undefined", () => {
+    // 4 clusters are below the minimum: minUnits 1 lets this test look at the resampling itself
     const pnl = [1, 1, 1, -1].map((x) => [x]);
-    const wr = clusterBootstrap(pnl, (s) => winRate(s), { seed: 2 });
+    const wr = clusterBootstrap(pnl, (s) => winRate(s), { seed: 2, minUnits: 1 });
     expect(wr.lower).toBeGreaterThanOrEqual(0);
     expect(wr.upper).toBe(1);
     // profit factor: a resample with no loss is +Infinity (ordered), so the upper bound is unbounded
-    const pf = clusterBootstrap(pnl, (s) => profitFactor(s).value ?? (s.length > 0 ? Number.POSITIVE_INFINITY : undefined), { seed: 2 });
+    const pf = clusterBootstrap(pnl, (s) => profitFactor(s).value ?? (s.length > 0 ? Number.POSITIVE_INFINITY : undefined), { seed: 2, minUnits: 1 });
     expect(pf.upper).toBeUndefined();
     expect(pf.lower).toBeGreaterThan(0);
   });
 
   it("is empty without clusters", () => {
     expect(clusterBootstrap([], (s) => meanOf(s)).lower).toBeUndefined();
+  });
+
+  it("gives no interval from one overlap cluster instead of a zero-width one, and says why", () => {
+    // 107 trades chained into one cluster: every resample is that cluster, so the old interval was [point, point]
+    const oneCluster = [[10, -5, 7, -3, 12, -8, 4, 6, -2, 9, 1, -1]];
+    const iv = clusterBootstrap(oneCluster, (s) => winRate(s), { seed: 1 });
+    expect(iv).toMatchObject({ lower: undefined, upper: undefined, units: 1, dropped: 0 });
+    expect(iv.undefinedReason).toBe("no interval: 1 overlap cluster, fewer than the 10 an interval needs");
+  });
+
+  it("needs at least MIN_BOOTSTRAP_UNITS (10) clusters", () => {
+    expect(MIN_BOOTSTRAP_UNITS).toBe(10);
+    const clusters = (k: number) => Array.from({ length: k }, (_, i) => [i % 3 === 0 ? -1 : 1]);
+    expect(clusterBootstrap(clusters(9), (s) => winRate(s)).undefinedReason).toBe("no interval: 9 overlap clusters, fewer than the 10 an interval needs");
+    const ten = clusterBootstrap(clusters(10), (s) => winRate(s));
+    expect(ten.undefinedReason).toBeUndefined();
+    expect(ten.units).toBe(10);
+    expect(ten.lower).toBeLessThan(ten.upper!);
   });
 
   it("is wider when overlapping trades move together than when counted as independent", () => {
@@ -71,6 +90,25 @@ describe("blockBootstrap", () => {
     expect(defaultBlockLength(365)).toBe(8);
     expect(defaultBlockLength(30)).toBe(4);
     expect(defaultBlockLength(1)).toBe(1);
+  });
+
+  it("counts the blocks that hold a non-zero value", () => {
+    // blocks of 3: [0,0,0] [0,1,0] [0,0,0] [2] → 2
+    expect(activeBlocks([0, 0, 0, 0, 1, 0, 0, 0, 0, 2], 3)).toBe(2);
+    expect(activeBlocks([], 3)).toBe(0);
+  });
+
+  it("gives no interval when the activity sits in fewer than 10 blocks, however long the series", () => {
+    // 1 005 days (block ⌈1005^(1/3)⌉ = 11), non-zero returns on 6 days of one block (days 803–808; 803 = 73 × 11).
+    // Before: the resamples redrew that block or not, giving a Sharpe-like interval from one week.
+    const series = Array.from({ length: 1_005 }, (_, i) => (i >= 803 && i < 809 ? [0.01, -0.004, 0.006, 0.002, -0.001, 0.003][i - 803]! : 0));
+    const iv = blockBootstrap(series, (s) => meanOf(s), { seed: 1 });
+    expect(iv.lower).toBeUndefined();
+    expect(iv.units).toBe(1);
+    expect(iv.undefinedReason).toBe("no interval: 1 block of 11 days with a non-zero value, fewer than the 10 an interval needs");
+    // 30 days of activity in blocks of 4: 8 blocks, still too few
+    const month = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 0.01 : -0.005));
+    expect(blockBootstrap(month, (s) => meanOf(s)).undefinedReason).toBe("no interval: 8 blocks of 4 days with a non-zero value, fewer than the 10 an interval needs");
   });
 
   it("is deterministic and brackets the mean of a series", () => {

@@ -14,10 +14,10 @@ export const CONVENTIONS = {
   maxDrawdown: "largest (peak - trough) / peak over every equity snapshot, the peak starting at the starting balance",
   timeInMarket: "length of the union of position holding intervals / length of the covered period",
   correlation: "Pearson correlation of daily P&L (USD) between strategies over the same UTC days; null where a series does not vary",
-  bootstrap: "percentile intervals, seeded mulberry32; win rate and profit factor: cluster bootstrap over overlap clusters of trades; Sharpe: circular block bootstrap over days, block ⌈n^(1/3)⌉",
+  bootstrap: "percentile intervals, seeded mulberry32; win rate and profit factor: cluster bootstrap over overlap clusters of trades; Sharpe: circular block bootstrap over days, block ⌈n^(1/3)⌉; no interval from fewer than 10 independent units (overlap clusters, or blocks of days with a non-zero return): it would be falsely narrow",
   psr: "probabilistic Sharpe (Bailey & López de Prado 2012) of the per-day Sharpe, skewness and RAW kurtosis (normal = 3)",
   dsr: "deflated Sharpe (Bailey & López de Prado 2014): PSR against the expected maximum Sharpe of N no-skill variants (Euler-Mascheroni approximation)",
-  effectiveTrades: "overlapping trades form clusters; a cluster of s trades counts s / (1 + (s - 1) ρ̄), ρ̄ the mean pairwise correlation of their coins (same coin or unmeasured = 1)",
-  verdict: "confident pass: effective trades ≥ minimum, bootstrap lower bounds of win rate and profit factor above their thresholds, PSR(threshold) ≥ 0.95, Sharpe lower bound above its threshold and DSR ≥ 0.95 when N > 1 variants, drawdown below its limit",
+  effectiveTrades: "overlapping trades form clusters (per strategy for a strategy's row; across every strategy and coin for combined); a cluster of s trades counts s / (1 + (s - 1) ρ̄), ρ̄ the mean over its pairs of ρ: 0 for two trades never held together, else their coins' correlation (same coin or unmeasured = 1)",
+  verdict: "confident pass: effective trades ≥ minimum, bootstrap lower bounds of win rate and profit factor above their thresholds, PSR(threshold) ≥ 0.95, Sharpe lower bound above its threshold and DSR ≥ 0.95 when N > 1 variants, drawdown below its limit; a criterion without an interval fails, saying why",
   lifecycle: "validated: plain gate and confident verdict pass; killed: ≥ minimum trades and the Sharpe upper bound below 0 or the profit-factor upper bound below 1; otherwise keep forward-testing",
 } as const;

@@ -37,6 +37,14 @@ describe("effectiveSampleSize", () => {
     expect(effectiveSampleSize(trades, rho).effective).toBeCloseTo(3 / 1.8, 12);
   });
 
+  it("does not treat trades chained through one long position as one trade", () => {
+    // [0,100] overlaps [0,10], [20,30], [40,50]; those three never overlap each other.
+    // 6 pairs, 3 overlapping (ρ = 1): ρ̄ = 0.5 → 4 / (1 + 3 × 0.5) = 1.6 (chaining every pair gave 1)
+    const e = effectiveSampleSize([t(0, 100), t(0, 10), t(20, 30), t(40, 50)]);
+    expect(e.clusters).toBe(1);
+    expect(e.effective).toBeCloseTo(1.6, 15);
+  });
+
   it("is 0 without trades", () => {
     expect(effectiveSampleSize([])).toEqual({ trades: 0, clusters: 0, effective: 0 });
   });

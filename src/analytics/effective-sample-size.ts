@@ -40,7 +40,7 @@ export interface EffectiveSampleSize {
   readonly trades: number;
   /** Groups of trades whose holding periods overlap. */
   readonly clusters: number;
-  /** Σ over clusters of s / (1 + (s − 1)·ρ̄), between `clusters` and `trades`. */
+  /** Σ over clusters of s / (1 + (s − 1)·ρ̄), ρ̄ over the pairs that overlap (0 for chained pairs); between `clusters` and `trades`. */
   readonly effective: number;
 }
 
@@ -48,11 +48,15 @@ export interface EffectiveSampleSize {
  * Effective sample size of a strategy's trades, counting overlapping positions and correlated
  * coins honestly. Estimator (Kish's design effect applied per overlap cluster):
  * 1. trades whose holding periods overlap form a cluster (they were exposed to the same moves);
- * 2. a cluster of s trades counts s / (1 + (s − 1)·ρ̄), where ρ̄ is the mean pairwise correlation
- *    of its trades' markets: 1 for the same market or the same base asset, the measured
- *    correlation clamped to [0, 1] otherwise, and 1 when not measured (assume the worst);
+ * 2. a cluster of s trades counts s / (1 + (s − 1)·ρ̄) = s² / Σᵢⱼ ρᵢⱼ, ρ̄ the mean over its pairs of
+ *    ρᵢⱼ: 0 for two trades that never overlap (they are in one cluster only through a chain of
+ *    others), else the correlation of their markets: 1 for the same market or the same base
+ *    asset, the measured correlation clamped to [0, 1] otherwise, and 1 when not measured
+ *    (assume the worst);
  * 3. the effective sample size is the sum over clusters.
- * So overlapping trades on one coin count once; overlapping trades on two uncorrelated coins count twice.
+ * So overlapping trades on one coin count once; overlapping trades on two uncorrelated coins
+ * count twice; one long position overlapping many short sequential ones does not make them one
+ * trade (it is held with each, they are not held with each other).
  * @param correlation measured correlation between two markets; default: none measured.
  */
 export function effectiveSampleSize(trades: readonly TradeSpan[], correlation: MarketCorrelation = () => undefined): EffectiveSampleSize {
@@ -68,11 +72,15 @@ export function effectiveSampleSize(trades: readonly TradeSpan[], correlation: M
     let pairs = 0;
     for (let a = 0; a < s; a += 1) {
       for (let b = a + 1; b < s; b += 1) {
-        const ma = trades[cluster[a]!]!.market;
-        const mb = trades[cluster[b]!]!.market;
+        const ta = trades[cluster[a]!]!;
+        const tb = trades[cluster[b]!]!;
+        pairs += 1;
+        // Chained, not overlapping (A overlaps B, B overlaps C, A and C never held together): no shared move.
+        if (!(ta.openedMs < tb.closedMs && tb.openedMs < ta.closedMs)) continue;
+        const ma = ta.market;
+        const mb = tb.market;
         const rho = ma.key === mb.key || ma.base === mb.base ? 1 : (correlation(ma, mb) ?? 1);
         sum += Math.max(0, Math.min(1, rho));
-        pairs += 1;
       }
     }
     effective += s / (1 + (s - 1) * (sum / pairs));

@@ -48,12 +48,17 @@ describe("performanceFigures edge cases", () => {
     expect(jsonSafe(f)).toBe(true);
   });
 
-  it("all wins: profit factor flagged, its interval has no finite upper bound", () => {
+  it("all wins: profit factor flagged, no interval from 3 trades, and no finite upper bound from 12", () => {
     const f = figures([outcome(10, T0), outcome(20, T0 + DAY_MS), outcome(30, T0 + 2 * DAY_MS)]);
     expect(f.trades.profitFactor).toMatchObject({ noLosses: true });
     expect(f.trades.profitFactor.value).toBeUndefined();
-    expect(f.intervals.winRate.lower).toBe(1);
-    expect(f.intervals.profitFactor.upper).toBeUndefined();
+    // 3 trades are 3 clusters: too few for an interval (it used to claim a win-rate lower bound of 1)
+    expect(f.intervals.winRate.undefinedReason).toBe("no interval: 3 overlap clusters, fewer than the 10 an interval needs");
+    const twelve = figures(Array.from({ length: 12 }, (_, i) => outcome(10 + i, T0 + i * DAY_MS)), 12);
+    expect(twelve.intervals.winRate.lower).toBe(1);
+    expect(twelve.intervals.profitFactor.lower).toBeUndefined();
+    expect(twelve.intervals.profitFactor.upper).toBeUndefined();
+    expect(jsonSafe(twelve)).toBe(true);
     expect(f.maxDrawdown.fraction).toBe(0);
     expect(f.calmar).toBeUndefined();
     expect(jsonSafe(f)).toBe(true);
@@ -61,12 +66,14 @@ describe("performanceFigures edge cases", () => {
 
   it("all losses: win rate 0, profit factor 0, drawdown from the starting balance", () => {
     const f = figures([outcome(-100, T0), outcome(-100, T0 + DAY_MS), outcome(-100, T0 + 2 * DAY_MS)]);
+    const twelve = figures(Array.from({ length: 12 }, (_, i) => outcome(-10, T0 + i * DAY_MS)), 12);
+    expect(twelve.intervals.profitFactor.upper).toBe(0);
     expect(f.trades.winRate).toBe(0);
     expect(f.trades.profitFactor.value).toBe(0);
     // 10 000 → 9 700: 3 %
     expect(f.maxDrawdown.fraction).toBeCloseTo(0.03, 15);
     expect(f.sharpe.annualised).toBeLessThan(0);
-    expect(f.intervals.profitFactor.upper).toBe(0);
+    expect(f.intervals.profitFactor.upper).toBeUndefined();
     expect(jsonSafe(f)).toBe(true);
   });
 

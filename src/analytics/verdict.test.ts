@@ -5,7 +5,7 @@ import { performanceFigures } from "./performance-figures.ts";
 import type { PerformanceFigures } from "./performance-figures.ts";
 import { mulberry32 } from "./prng.ts";
 import { realisedEquityPoints } from "./realised-equity.ts";
-import { DAY_MS, T0, coinFlipEdge, syntheticOutcomes } from "./test-outcomes.ts";
+import { DAY_MS, HOUR_MS, T0, coinFlipEdge, outcome, syntheticOutcomes } from "./test-outcomes.ts";
 import { evaluateGate } from "./verdict.ts";
 
 function simulate(days: number, tradesPerDay: number, p: number, win: number, loss: number, seed: number): PerformanceFigures {
@@ -76,5 +76,37 @@ describe("evaluateGate", () => {
     const s = evaluateGate(withTrials, "g", { minSharpe: 0 }, settings).criteria[0]!;
     expect(s.confident).toBe(false);
     expect(s.reason).toMatch(/DSR 0\.500 over 50 variants/);
+  });
+
+  it("fails win rate and profit factor with a reason when every trade sits in one overlap cluster", () => {
+    // One position held 30 days overlaps 40 one-hour trades (one a day... chained): one cluster of 41 trades.
+    // 35 of 41 win (+50), 6 lose (−50): win rate 0.854, PF 35 × 50 / (6 × 50) = 5.83 — before the fix the
+    // cluster bootstrap returned [0.854, 0.854] and [5.83, 5.83], and both passed "with confidence".
+    const long = outcome(50, T0, 40 * DAY_MS);
+    const short = Array.from({ length: 40 }, (_, i) => outcome(i < 34 ? 50 : -50, T0 + i * DAY_MS + HOUR_MS, HOUR_MS));
+    const outcomes = [long, ...short];
+    const f = performanceFigures({
+      name: "s",
+      outcomes,
+      equity: realisedEquityPoints(outcomes, 10_000),
+      equitySource: "realised",
+      startingBalanceUsd: 10_000,
+      periodStartMs: T0,
+      periodEndMs: T0 + 41 * DAY_MS - 1,
+      resamples: 500,
+      bootstrapConfidence: 0.9,
+      seed: 1,
+    });
+    expect(f.effectiveTrades.clusters).toBe(1);
+    expect(f.trades.winRate).toBeCloseTo(35 / 41, 15);
+    expect(f.intervals.winRate.lower).toBeUndefined();
+    const v = evaluateGate(f, "g", { minWinRate: 0.55, minProfitFactor: 1.5 }, settings);
+    expect(v.criteria.map((c) => [c.criterion, c.pass, c.confident])).toEqual([
+      ["winRate", true, false],
+      ["profitFactor", true, false],
+    ]);
+    expect(v.criteria[0]!.reason).toBe("win rate 0.854, no interval: 1 overlap cluster, fewer than the 10 an interval needs vs > 0.55");
+    expect(v.criteria[1]!.reason).toBe("profit factor 5.83, no interval: 1 overlap cluster, fewer than the 10 an interval needs vs > 1.5");
+    expect(v.reason).toBe("passes gate g on the point estimates, not yet with confidence on winRate, profitFactor");
   });
 });

@@ -1,3 +1,4 @@
+import type { BootstrapInterval } from "./bootstrap.ts";
 import type { GateThresholds } from "./gates.ts";
 import type { PerformanceFigures } from "./performance-figures.ts";
 import { minTrackRecordLength, probabilisticSharpe } from "./psr.ts";
@@ -46,13 +47,21 @@ export interface VerdictSettings {
 
 const fmt = (x: number | undefined, digits = 3) => (x === undefined ? "n/a" : x.toFixed(digits));
 
+/** The interval's lower bound as text, or why there is none ("no interval: 1 overlap cluster, …"). */
+function lowerBound(iv: BootstrapInterval, pct: string, digits: number): string {
+  if (iv.undefinedReason !== undefined) return iv.undefinedReason;
+  return `${pct} lower bound ${fmt(iv.lower, digits)}`;
+}
+
 /**
  * Judges figures against a gate. Plain: each point estimate against its threshold. Confidence-
  * aware, criterion by criterion:
  * - trades: the EFFECTIVE trade count ≥ the minimum (overlapping, correlated trades count less);
- * - win rate, profit factor: the bootstrap interval's lower bound > the threshold;
+ * - win rate, profit factor: the bootstrap interval's lower bound > the threshold; without an
+ *   interval (fewer than MIN_BOOTSTRAP_UNITS overlap clusters) the criterion fails and says why;
  * - Sharpe: PSR(SR* = threshold/√365) ≥ psrConfidence AND the block-bootstrap lower bound >
- *   threshold AND, when more than one variant was tried, DSR ≥ psrConfidence;
+ *   threshold (no interval from too few active blocks: fails, saying why) AND, when more than
+ *   one variant was tried, DSR ≥ psrConfidence;
  * - maximum drawdown: the measured value < the limit (a path statistic; no interval).
  * A criterion without a measurable value fails both ways (a profit factor with no losses is
  * "not measured"; its confident form uses the lower bound, which is finite).
@@ -85,7 +94,7 @@ export function evaluateGate(figures: PerformanceFigures, gate: string, t: GateT
       measured: m,
       pass: m !== undefined && m > t.minWinRate,
       confident: lo !== undefined && lo > t.minWinRate,
-      reason: `win rate ${fmt(m)}, ${pct} lower bound ${fmt(lo)} vs > ${t.minWinRate}`,
+      reason: `win rate ${fmt(m)}, ${lowerBound(iv.winRate, pct, 3)} vs > ${t.minWinRate}`,
     });
   }
   if (t.minProfitFactor !== undefined) {
@@ -98,7 +107,7 @@ export function evaluateGate(figures: PerformanceFigures, gate: string, t: GateT
       measured: pf.value,
       pass: pf.value !== undefined && pf.value > t.minProfitFactor,
       confident: lo !== undefined && lo > t.minProfitFactor,
-      reason: `profit factor ${pf.noLosses ? "n/a (no losses)" : fmt(pf.value, 2)}, ${pct} lower bound ${fmt(lo, 2)} vs > ${t.minProfitFactor}`,
+      reason: `profit factor ${pf.noLosses ? "n/a (no losses)" : fmt(pf.value, 2)}, ${lowerBound(iv.profitFactor, pct, 2)} vs > ${t.minProfitFactor}`,
     });
   }
   let psrAtThreshold: number | undefined;
@@ -123,7 +132,7 @@ export function evaluateGate(figures: PerformanceFigures, gate: string, t: GateT
       confident,
       reason:
         `Sharpe ${fmt(sr, 2)}${sr === undefined ? ` (${figures.sharpe.undefinedReason ?? ""})` : ""} over ${figures.sharpe.periods} days, ` +
-        `PSR(${t.minSharpe}) ${fmt(psrAtThreshold)} vs ≥ ${settings.psrConfidence}, ${pct} lower bound ${fmt(lo, 2)}` +
+        `PSR(${t.minSharpe}) ${fmt(psrAtThreshold)} vs ≥ ${settings.psrConfidence}, ${lowerBound(iv.sharpe, pct, 2)}` +
         (deflationNeeded ? `, DSR ${fmt(dsr.value)} over ${dsr.trials} variants` : "") +
         (minTrackRecordDays !== undefined ? `, needs ${Math.ceil(minTrackRecordDays)} days` : ""),
     });

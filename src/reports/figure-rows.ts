@@ -2,6 +2,7 @@
  * The per-strategy figure table as text cells, shared by the terminal and HTML outputs so both
  * print the same numbers the same way. Pure.
  */
+import { MIN_BOOTSTRAP_UNITS } from "../analytics/index.ts";
 import type { BootstrapInterval, CriterionResult, StrategyReport } from "../analytics/index.ts";
 
 /** One row: a label and one cell per column (strategies, then combined). */
@@ -40,9 +41,16 @@ export function utc(ms: number | undefined | null): string {
   return ms === undefined || ms === null ? NA : new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
-/** "[lo, hi]" with a formatter; open ends as "…". */
-export function interval(iv: BootstrapInterval, f: (x: number | undefined) => string): string {
-  if (iv.lower === undefined && iv.upper === undefined) return "[no interval]";
+/**
+ * "[lo, hi]" with a formatter; open ends as "…"; without an interval from too few independent
+ * units, how many there were, e.g. "[no interval: 1 cluster < 10]".
+ * @param unit what the bootstrap resampled, plural ("clusters", "active blocks").
+ */
+export function interval(iv: BootstrapInterval, f: (x: number | undefined) => string, unit = "units"): string {
+  if (iv.lower === undefined && iv.upper === undefined) {
+    if (iv.units < MIN_BOOTSTRAP_UNITS) return `[no interval: ${iv.units} ${iv.units === 1 ? unit.replace(/s$/, "") : unit} < ${MIN_BOOTSTRAP_UNITS}]`;
+    return "[no interval]";
+  }
   return `[${iv.lower === undefined ? "…" : f(iv.lower)}, ${iv.upper === undefined ? "…" : f(iv.upper)}]`;
 }
 
@@ -63,11 +71,11 @@ export function figureRows(reports: readonly StrategyReport[], variants: Readonl
     row("equity source", (r) => r.figures.equitySource),
     row("trades (effective)", (r) => `${r.figures.trades.trades} (${num(r.figures.effectiveTrades.effective, 1)})`),
     row("wins / losses / scratches", (r) => `${r.figures.trades.wins} / ${r.figures.trades.losses} / ${r.figures.trades.scratches}`),
-    row(`win rate [${ci} CI]`, (r) => `${pct(r.figures.trades.winRate, 1)} ${interval(r.figures.intervals.winRate, (x) => pct(x, 1))}`),
+    row(`win rate [${ci} CI]`, (r) => `${pct(r.figures.trades.winRate, 1)} ${interval(r.figures.intervals.winRate, (x) => pct(x, 1), "clusters")}`),
     row(`profit factor [${ci} CI]`, (r) => {
       const pf = r.figures.trades.profitFactor;
       const point = pf.noLosses ? "no losses" : num(pf.value);
-      return `${point} ${interval(r.figures.intervals.profitFactor, (x) => num(x))}`;
+      return `${point} ${interval(r.figures.intervals.profitFactor, (x) => num(x), "clusters")}`;
     }),
     row("avg win / avg loss", (r) => `${usd(r.figures.trades.avgWinUsd)} / ${usd(r.figures.trades.avgLossUsd)}`),
     row("expectancy per trade", (r) => `${usd(r.figures.trades.expectancyUsd)} (${pct(r.figures.trades.expectancyPct, 3)})`),
@@ -80,7 +88,7 @@ export function figureRows(reports: readonly StrategyReport[], variants: Readonl
     row(`Sharpe [${ci} CI]`, (r) => {
       const s = r.figures.sharpe;
       const point = s.annualised === undefined ? `${NA} (${s.undefinedReason ?? ""})` : num(s.annualised);
-      return `${point} ${interval(r.figures.intervals.sharpe, (x) => num(x))}`;
+      return `${point} ${interval(r.figures.intervals.sharpe, (x) => num(x), "active blocks")}`;
     }),
     row("Sortino", (r) => (r.figures.sortino.annualised === undefined ? `${NA} (${r.figures.sortino.undefinedReason ?? ""})` : num(r.figures.sortino.annualised))),
     row("annualised return", (r) => `${pct(r.figures.annualisedReturn, 1)} over ${r.figures.daily.returns.length} d`),

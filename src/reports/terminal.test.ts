@@ -21,6 +21,12 @@ describe("formatTerminal", () => {
     expect(rowOf(text, "DSR (variants)")?.map((c) => c.replace(/^[\d.]+ /, ""))).toEqual(["DSR (variants)", "(N = 3)", "(N = 1)", "(N = 4)"]);
   });
 
+  it("prints no interval, with the count of independent units, where there are fewer than 10", () => {
+    // flow-toxicity: 3 trades in 3 clusters; combined: 5 in 4 (p1 held 09–11 h and p2 10–12 h overlap); 3 days of returns in blocks of 2 → 2 active blocks
+    expect(rowOf(text, "win rate [90 % CI]")).toEqual(["win rate [90 % CI]", "66.7 % [no interval: 3 clusters < 10]", "50.0 % [no interval: 2 clusters < 10]", "60.0 % [no interval: 4 clusters < 10]"]);
+    expect(rowOf(text, "Sharpe [90 % CI]")?.[3]).toMatch(/^\d+\.\d\d \[no interval: 2 active blocks < 10\]$/);
+  });
+
   it("prints each criterion of each gate with measured, threshold, plain and confident", () => {
     expect(text).toContain("flow-toxicity — gate general");
     expect(rowOf(text, "  trades")).toEqual(["trades", "3", ">= 30", "FAIL", "FAIL", "3 trades, 3.0 effective (3 overlap clusters) vs ≥ 30"]);
