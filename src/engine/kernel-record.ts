@@ -1,4 +1,4 @@
-import type { EquitySnapshot, FundingPayment, Outcome, PaperFill, PaperOrder, PaperPosition, RiskDecision } from "../paper/index.ts";
+import type { EquitySnapshot, FundingPayment, Outcome, PaperFill, PaperOrder, PaperPosition, RiskDecision, UnfilledOrder } from "../paper/index.ts";
 import type { Signal } from "../strategies/index.ts";
 
 /**
@@ -16,6 +16,7 @@ import type { Signal } from "../strategies/index.ts";
  * | `outcome`  | a closed position's result                                                   |
  * | `funding`  | an hourly settlement on an open perp leg                                     |
  * | `equity`   | the account marked to market (at most one per ms)                            |
+ * | `unfilledOrder` | an entry order that gave up without a fill (its position never opened)  |
  */
 export type KernelRecord =
   | { readonly kind: "signal"; readonly signal: Signal }
@@ -25,4 +26,5 @@ export type KernelRecord =
   | { readonly kind: "position"; readonly position: PaperPosition }
   | { readonly kind: "outcome"; readonly outcome: Outcome }
   | { readonly kind: "funding"; readonly payment: FundingPayment }
-  | { readonly kind: "equity"; readonly snapshot: EquitySnapshot };
+  | { readonly kind: "equity"; readonly snapshot: EquitySnapshot }
+  | { readonly kind: "unfilledOrder"; readonly unfilled: UnfilledOrder };

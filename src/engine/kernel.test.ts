@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { market, perp, spot } from "../core/index.ts";
 import type { CandleEvent, FundingSettlementEvent, Market, MarketEvent } from "../core/index.ts";
 import { TradingKernel } from "./kernel.ts";
+import { paperBrokerFactory } from "./paper-broker.ts";
 import type { KernelRecord } from "./kernel-record.ts";
 import { NO_SPOT_LEG_FILTER } from "./spot-leg-filter.ts";
 import { TestBroker } from "./test-broker.ts";
@@ -116,12 +117,44 @@ describe("TradingKernel", () => {
     expect(records.some((r) => r.kind === "position")).toBe(true);
   });
 
-  it("journals no order for an entry that gave up, and frees the signal for the next one", () => {
+  it("journals an entry that gave up as an unfilled order (no order row), and frees the signal for the next one", () => {
     const k = kernel({}, ["contrarian-funding"]);
     const records = k.onEvents(history([0, 0, EXTREME, 0, EXTREME, 0]));
-    expect(kinds(records)).toEqual(["signal", "decision", "signal", "decision"]);
+    expect(kinds(records)).toEqual(["signal", "decision", "unfilledOrder", "signal", "decision", "unfilledOrder"]);
     expect(decisions(records).map((d) => d.code)).toEqual(["ok", "ok"]);
-    expect(k.summary().unfilledEntries).toBe(2);
+    const first = records.find((r) => r.kind === "unfilledOrder");
+    // The order as placed at the settlement ending hour 2; it gave up on hour 3's bar (closing at 4 h − 1 ms).
+    expect(first?.kind === "unfilledOrder" && first.unfilled).toMatchObject({ code: "no_depth", tsMs: T0 + 4 * H - 1, order: { purpose: "entry", side: "sell", tsMs: T0 + 3 * H, market: BTC } });
+    expect(k.summary()).toMatchObject({ unfilledEntries: 2, unfilledByCode: { no_depth: 2 } });
+  });
+
+  describe("with the paper broker's bar model on 1 h bars", () => {
+    const paper = (barOpenToleranceMs: number) =>
+      kernel({ broker: paperBrokerFactory({ fillModel: "bar", barInterval: "1h", latencyMs: 200, barOpenToleranceMs }) });
+    // The settlement ending hour 2 (at 3 h) fires a short; hour 3's bar opened at that very instant.
+    const events = history([0, 0, EXTREME, 0, 0, EXTREME, 0, 0], { 3: { open: 1000, close: 1000 } });
+
+    it("fills a settlement signal at the open of the bar that began just before the order arrived (tolerance 1 s)", () => {
+      const records = paper(1_000).onEvents(events);
+      const fill = records.find((r) => r.kind === "fill");
+      // Sell at 1000 × (1 − half of 1 bp − 1 bp) = 999.85, timed at the signal + 200 ms latency.
+      expect(fill?.kind === "fill" && fill.fill).toMatchObject({ side: "sell", tsMs: T0 + 3 * H + 200, model: "bar" });
+      expect(fill?.kind === "fill" && fill.fill.px).toBeCloseTo(999.85, 9);
+      const position = records.find((r) => r.kind === "position");
+      expect(position?.kind === "position" && position.position.openedMs).toBe(T0 + 3 * H + 200);
+      expect(records.some((r) => r.kind === "unfilledOrder")).toBe(false);
+    });
+
+    it("with tolerance 0 releases the entry at exactly createdMs + expiryMs, journals it, and takes the next signal", () => {
+      const k = paper(0);
+      const records = k.onEvents(events);
+      const unfilled = records.flatMap((r) => (r.kind === "unfilledOrder" ? [r.unfilled] : []));
+      // No 1 h bar opens in [3 h + 200 ms, 3 h + 119,999 ms]: it can never fill, and goes at 3 h + 120 s.
+      expect(unfilled[0]).toMatchObject({ code: "expired", tsMs: T0 + 3 * H + 120_000, order: { tsMs: T0 + 3 * H, purpose: "entry" } });
+      // The slot and the signal are free again: the next extreme settlement (at 6 h) is accepted, not refused.
+      expect(decisions(records).map((d) => d.code)).toEqual(["ok", "ok"]);
+      expect(k.summary()).toMatchObject({ unfilledEntries: 2, unfilledByCode: { expired: 2 } });
+    });
   });
 
   it("writes one equity snapshot per instant, released once time moves on", () => {

@@ -69,8 +69,10 @@ export interface KernelSummary {
   readonly positionsByStrategy: Readonly<Record<string, number>>;
   /** Closed positions by strategy id: count and net P&L, USD. */
   readonly outcomesByStrategy: Readonly<Record<string, { readonly count: number; readonly pnlUsd: number }>>;
-  /** Entries that gave up unfilled (not journaled as orders; see docs/ENGINE.md). */
+  /** Entries (of one or two legs) that gave up unfilled; their orders are `unfilledOrder` records. */
   readonly unfilledEntries: number;
+  /** Unfilled entries by the broker's code (`expired`, `no_book`, `no_bar`, `end_of_data`, ...). */
+  readonly unfilledByCode: Readonly<Record<string, number>>;
   /** Last equity snapshot, USD (`undefined` before the first). */
   readonly equityUsd: number | undefined;
   /** Event clock, ms. */
@@ -118,7 +120,9 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  *
  * Every signal gets exactly one decision record. Entry orders and fills are held back until
  * their position opens, because the journal's orders and fills reference a position row; an
- * entry that gives up unfilled closes its signal and is counted, not journaled. Equity
+ * entry that gives up unfilled (the broker releases it the moment it can no longer fill) ends its
+ * signal in the book, so the strategy may signal again, and its orders become `unfilledOrder`
+ * records (the journal's `unfilled_orders`). Equity
  * snapshots are released once event time moves past them, so two at one instant (the journal
  * keys them by time) become the last one.
  */
@@ -151,6 +155,7 @@ export class TradingKernel {
   private readonly positionsByStrategy: Record<string, number> = {};
   private readonly outcomesByStrategy: Record<string, { count: number; pnlUsd: number }> = {};
   private unfilledEntries = 0;
+  private readonly unfilledByCode: Record<string, number> = {};
   private strategiesCreated = 0;
 
   /** @throws ConfigError for an invalid strategy or signal-book configuration. */
@@ -199,6 +204,7 @@ export class TradingKernel {
       positionsByStrategy: { ...this.positionsByStrategy },
       outcomesByStrategy: Object.fromEntries(Object.entries(this.outcomesByStrategy).map(([k, v]) => [k, { ...v }])),
       unfilledEntries: this.unfilledEntries,
+      unfilledByCode: { ...this.unfilledByCode },
       equityUsd: this.lastEquityUsd,
       nowMs: this.nowMs,
     };
@@ -327,8 +333,14 @@ export class TradingKernel {
           break;
         }
         case "orderUnfilled": {
+          // The held entry order (and a leg's fill, if one leg priced) never reaches a position: the
+          // order is journaled as unfilled instead, one record per leg; its signal ends in the book.
           this.heldEntries.delete(r.positionId);
-          this.unfilledEntries += 1;
+          out.push({ kind: "unfilledOrder", unfilled: { order: r.order, tsMs: r.tsMs, code: r.code, reason: r.reason } });
+          if (r.order.legIndex === 0) {
+            this.unfilledEntries += 1;
+            inc(this.unfilledByCode, r.code);
+          }
           this.endSignal(r.signalId, nowMs);
           break;
         }

@@ -5,6 +5,9 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JournalError } from "./errors.ts";
 import { Journal } from "./journal.ts";
+import { migrate } from "./migrate.ts";
+import { MIGRATIONS } from "./migrations/index.ts";
+import type { PaperOrder, UnfilledOrder } from "../paper/index.ts";
 import { BTC, T0, basisSignalAt, closeTrade, equityAt, fundingOn, openTrade, signalAt } from "./test-records.ts";
 
 const HOUR = 3_600_000;
@@ -35,11 +38,14 @@ describe("Journal", () => {
   });
 
   describe("opening", () => {
-    it("creates the schema at version 1 in WAL mode with foreign keys on", () => {
+    it("creates the schema at version 2 in WAL mode with foreign keys on", () => {
       open().close();
       const db = new DatabaseSync(path);
       expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
-      expect(db.prepare("SELECT version, name FROM schema_migrations").all()).toEqual([{ version: 1, name: "initial" }]);
+      expect(db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all()).toEqual([
+        { version: 1, name: "initial" },
+        { version: 2, name: "unfilled-orders" },
+      ]);
       const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((r) => r["name"]);
       expect(tables).toEqual([
         "checkpoints",
@@ -57,6 +63,7 @@ describe("Journal", () => {
         "signals",
         "strategy_lifecycle",
         "strategy_variants",
+        "unfilled_orders",
       ]);
       db.close();
     });
@@ -65,18 +72,33 @@ describe("Journal", () => {
       open().close();
       open().close();
       const db = new DatabaseSync(path);
-      expect(db.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 1 });
+      expect(db.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 2 });
       db.close();
     });
 
     it("refuses a journal whose schema is newer than the code, and says so", () => {
       open().close();
       const db = new DatabaseSync(path);
-      db.prepare("INSERT INTO schema_migrations (version, name, applied_ms) VALUES (2, 'from-the-future', 0)").run();
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_ms) VALUES (3, 'from-the-future', 0)").run();
       db.close();
       expect(() => Journal.open(path)).toThrow(JournalError);
-      expect(() => Journal.open(path)).toThrow(/schema version 2, newer than this code knows \(1\)/);
+      expect(() => Journal.open(path)).toThrow(/schema version 3, newer than this code knows \(2\)/);
       expect(() => Journal.open(path, { readonly: true })).toThrow(/newer than this code/);
+    });
+
+    it("migrates a version-1 journal to version 2 keeping its rows, and adds the unfilled column to signal_decisions", () => {
+      const db = new DatabaseSync(path);
+      migrate(db, path, MIGRATIONS.slice(0, 1), 0);
+      db.exec(`INSERT INTO markets VALUES ('hyperliquid:perp:BTC', 'hyperliquid', 'perp', 'BTC', 'BTC');
+        INSERT INTO signals VALUES ('s1', 'flow-toxicity', 'hyperliquid:perp:BTC', 'long', 'HIGH', 100, 99, 102, 60000, ${T0}, 120000, 'r', '{"metrics":{},"thresholds":{}}', '[]', NULL, 1);
+        INSERT INTO risk_decisions VALUES ('s1', ${T0}, 0, 'above_max_notional', 'too big', NULL, NULL);`);
+      db.close();
+      const j = open();
+      expect(j.signals().map((r) => [r.signal.id, r.decision?.code])).toEqual([["s1", "above_max_notional"]]);
+      const check = new DatabaseSync(path);
+      expect(check.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: 2 });
+      expect(check.prepare("SELECT id, decision_code, entry_unfilled_code FROM signal_decisions").all()).toEqual([{ id: "s1", decision_code: "above_max_notional", entry_unfilled_code: null }]);
+      check.close();
     });
 
     it("refuses a SQLite file that is not a journal", () => {
@@ -170,6 +192,27 @@ describe("Journal", () => {
       j.writeBatch(closeTrade(1, T0, T0 + 2 * HOUR));
       expect(j.openPositions()).toEqual([]);
       expect(() => j.writeBatch(closeTrade(1, T0, T0 + 3 * HOUR).slice(2))).toThrow(/UNIQUE constraint failed: outcomes.position_id/);
+    });
+
+    it("keeps an entry order that never filled, without a position row, and reads it back", () => {
+      const j = open();
+      const signal = signalAt(2, T0);
+      const order: PaperOrder = { id: `pos:${signal.id}:entry:0`, signalId: signal.id, positionId: `pos:${signal.id}`, legIndex: 0, market: BTC, side: "buy", sz: 0.1, tsMs: T0, purpose: "entry" };
+      const unfilled: UnfilledOrder = { order, tsMs: T0 + 120_000, code: "expired", reason: "no bar for BTC before the signal's expiry" };
+      j.writeBatch([
+        { kind: "signal", signal },
+        { kind: "decision", decision: { signalId: signal.id, tsMs: T0, accepted: true, code: "ok", reason: "sized", sz: 0.1, notionalUsd: 6_000 } },
+        { kind: "unfilledOrder", unfilled },
+      ]);
+      expect(j.unfilledOrders()).toEqual([unfilled]);
+      expect(j.unfilledOrders()[0]?.order.market).toBe(BTC);
+      expect(j.unfilledOrders({ fromMs: T0 + 120_001 })).toEqual([]);
+      expect(j.openPositions()).toEqual([]);
+      const db = new DatabaseSync(path);
+      expect(db.prepare("SELECT decision_code, entry_unfilled_code FROM signal_decisions").all()).toEqual([{ decision_code: "ok", entry_unfilled_code: "expired" }]);
+      db.close();
+      // Its signal must exist: an unfilled order of an unknown signal fails the batch.
+      expect(() => j.writeBatch([{ kind: "unfilledOrder", unfilled: { ...unfilled, order: { ...order, id: "x", signalId: "nowhere" } } }])).toThrow(/FOREIGN KEY constraint failed/);
     });
 
     it("refuses to rewrite a position as a different trade", () => {

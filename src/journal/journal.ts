@@ -4,7 +4,7 @@ import type { SQLInputValue, SQLOutputValue, StatementSync } from "node:sqlite";
 import { market as internMarket } from "../core/index.ts";
 import type { Market, MarketKind, VenueName } from "../core/index.ts";
 import type { OpenInterestSeriesPort } from "../metrics/oi-series-port.ts";
-import type { EquitySnapshot, ExitReason, FundingPayment, Outcome, PaperPosition, PositionLeg, PositionSide, RiskDecision } from "../paper/index.ts";
+import type { EquitySnapshot, ExitReason, FundingPayment, OrderSide, Outcome, PaperPosition, PositionLeg, PositionSide, RiskDecision, UnfilledOrder } from "../paper/index.ts";
 import { transition } from "../strategies/lifecycle.ts";
 import type { LifecycleState, TransitionResult } from "../strategies/lifecycle.ts";
 import type { Confidence, Signal, SignalLeg, SpreadPlan } from "../strategies/signal.ts";
@@ -272,6 +272,27 @@ export class Journal {
     return this.all(sql, ...params).map((r) => ({ signal: this.signalFrom(r), decision: decisionFrom(r) }));
   }
 
+  /** Entry orders that never filled, by the time they gave up (`fromMs` inclusive, `toMs` exclusive), oldest first. */
+  unfilledOrders(range: TimeRange = {}): UnfilledOrder[] {
+    const { where, params } = whereClause("ts_ms", range, []);
+    return this.all(`SELECT * FROM unfilled_orders${where} ORDER BY ts_ms, order_id`, ...params).map((r) => ({
+      order: {
+        id: str(r, "order_id"),
+        signalId: str(r, "signal_id"),
+        positionId: str(r, "position_id"),
+        legIndex: num(r, "leg_index"),
+        market: this.marketOf(str(r, "market")),
+        side: str(r, "side") as OrderSide,
+        sz: num(r, "sz"),
+        tsMs: num(r, "placed_ms"),
+        purpose: "entry",
+      },
+      tsMs: num(r, "ts_ms"),
+      code: str(r, "code"),
+      reason: str(r, "reason"),
+    }));
+  }
+
   /** Funding payments by settlement time, oldest first. */
   fundingPayments(filter: FundingFilter = {}): FundingPayment[] {
     const { where, params } = whereClause("ts_ms", filter, filter.positionId === undefined ? [] : [["position_id", filter.positionId]]);
@@ -444,6 +465,14 @@ export class Journal {
           f.sz,
           f.amountUsd,
         );
+        return;
+      }
+      case "unfilledOrder": {
+        const { order: o, tsMs, code, reason } = record.unfilled;
+        this.ensureMarket(o.market);
+        this.stmt(
+          "INSERT INTO unfilled_orders (order_id, signal_id, position_id, leg_index, market, side, sz, placed_ms, ts_ms, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ).run(o.id, o.signalId, o.positionId, o.legIndex, o.market.key, o.side, o.sz, o.tsMs, tsMs, code, reason);
         return;
       }
       case "equity": {
@@ -643,6 +672,8 @@ function describeRecord(record: JournalRecord): string {
       return `funding ${record.payment.positionId} at ${record.payment.tsMs}`;
     case "equity":
       return `equity at ${record.snapshot.tsMs}`;
+    case "unfilledOrder":
+      return `unfilled order ${record.unfilled.order.id}`;
   }
 }
 

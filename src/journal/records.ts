@@ -1,4 +1,4 @@
-import type { EquitySnapshot, FundingPayment, Outcome, PaperFill, PaperOrder, PaperPosition, RiskDecision } from "../paper/index.ts";
+import type { EquitySnapshot, FundingPayment, Outcome, PaperFill, PaperOrder, PaperPosition, RiskDecision, UnfilledOrder } from "../paper/index.ts";
 import type { LifecycleState } from "../strategies/lifecycle.ts";
 import type { Signal } from "../strategies/signal.ts";
 
@@ -17,6 +17,7 @@ import type { Signal } from "../strategies/signal.ts";
  * | `outcome`  | `outcome.positionId`      | outcomes (and closes the position row) |
  * | `funding`  | (`positionId`, `tsMs`)    | funding_payments |
  * | `equity`   | `snapshot.tsMs`           | equity_snapshots |
+ * | `unfilledOrder` | `unfilled.order.id`  | unfilled_orders (an entry that never filled: no position row) |
  */
 export type JournalRecord =
   | { readonly kind: "signal"; readonly signal: Signal }
@@ -26,7 +27,8 @@ export type JournalRecord =
   | { readonly kind: "position"; readonly position: PaperPosition }
   | { readonly kind: "outcome"; readonly outcome: Outcome }
   | { readonly kind: "funding"; readonly payment: FundingPayment }
-  | { readonly kind: "equity"; readonly snapshot: EquitySnapshot };
+  | { readonly kind: "equity"; readonly snapshot: EquitySnapshot }
+  | { readonly kind: "unfilledOrder"; readonly unfilled: UnfilledOrder };
 
 export type JournalRecordKind = JournalRecord["kind"];
 
