@@ -332,6 +332,21 @@ describe("PaperBroker, bar model: the open just before a signal (barOpenToleranc
     });
   });
 
+  it("closes an exit whose bars stopped at the latest close after the wait, so it pays no later funding", () => {
+    const b = new PaperBroker(brokerConfig({ fillModel: "bar", latencyMs: 0, barSpread: { perp: 0, spot: 0 }, barSlippage: 0 }));
+    const s = { ...oneLegSignal({ entryPx: 100, stopPx: 90, targetPx: 120, createdMs: 59_999 }), maxHoldMs: 60_000 };
+    b.onEvent(bar(BTC, 0, 100, 100, 100, 100));
+    b.onSignal(s, accept(s, 1));
+    b.onEvent(bar(BTC, 60_000, 100, 101, 99, 101)); // buys 1 @ 100 at 60,000; marked 101
+    // Held 60 s at 120,000 (a funding event): the maxHold exit waits for the next 1 m bar, which never comes.
+    expect(ofKind(b.onEvent(funding(120_000, 0)), "order")[0]?.order).toMatchObject({ purpose: "exit", tsMs: 120_000 });
+    // Wait 120 s + one 1 m bar: at 300,000 it is still open; past that it closes at the last close 101.
+    expect(ofKind(b.onEvent(funding(300_000, 0)), "outcome")).toEqual([]);
+    const out = b.onEvent(funding(H, 0.0001));
+    expect(ofKind(out, "outcome")[0]?.outcome).toMatchObject({ exitReason: "maxHold", closedMs: 300_000, grossPnlUsd: 1, fundingUsd: 0 });
+    expect(ofKind(out, "funding")).toEqual([]);
+  });
+
   it("refuses a tolerance of a whole bar or more", () => {
     expect(() => new PaperBroker(brokerConfig({ fillModel: "bar", barInterval: "1m", barOpenToleranceMs: 60_000 }))).toThrow(/barOpenToleranceMs = 60000 is invalid/);
   });

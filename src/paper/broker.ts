@@ -130,8 +130,10 @@ export class PaperBroker {
     const out: BrokerRecord[] = [];
     this.advance(event.tsEvent, out);
     const now = this.state.nowMs ?? event.tsEvent;
-    // Before fills: an entry past its last chance is released even if this very event is a price for it.
+    // Before fills and funding: an entry past its last chance is released even if this very event
+    // is a price for it, and an overdue exit closes before a settlement it should not pay.
     this.giveUpEntries(now, out);
+    this.closeOverdueExits(now, out);
     let markMoved: Market | undefined;
     switch (event.kind) {
       case "book": {
@@ -231,17 +233,36 @@ export class PaperBroker {
     for (const e of [...this.state.pendingEntries]) this.dropEntry(e, now, "end_of_data", "the data ended before the entry filled", out);
     for (const p of [...this.state.positions]) {
       if (p.exit === null) this.startExit(p, "endOfData", now, undefined, out);
-      const exit = p.exit;
-      if (exit === null) continue;
-      for (const o of exit.orders) {
-        const leg = p.legs[o.legIndex];
-        if (leg === undefined || !(leg.remainingSz > 0)) continue;
-        const ref = this.markPx(leg.market, leg.entryPx);
-        const px = barFillPrice(ref, o.side, this.spreadFor(leg.market), this.config.barSlippage);
-        this.applyExitFill(p, o.legIndex, { px, sz: leg.remainingSz, partial: false, slippageUsd: Math.abs(px - ref) * leg.remainingSz, tsMs: now, model: "bar" }, out);
-      }
+      this.exitAtMark(p, now, out);
     }
     return out;
+  }
+
+  /** Fills every leg still held by `p`'s exit at its latest mark ± half spread ± slippage, timed `tsMs` (flagged "bar"). */
+  private exitAtMark(p: OpenPosition, tsMs: number, out: BrokerRecord[]): void {
+    const exit = p.exit;
+    if (exit === null) return;
+    for (const o of exit.orders) {
+      const leg = p.legs[o.legIndex];
+      if (leg === undefined || !(leg.remainingSz > 0)) continue;
+      const ref = this.markPx(leg.market, leg.entryPx);
+      const px = barFillPrice(ref, o.side, this.spreadFor(leg.market), this.config.barSlippage);
+      this.applyExitFill(p, o.legIndex, { px, sz: leg.remainingSz, partial: false, slippageUsd: Math.abs(px - ref) * leg.remainingSz, tsMs, model: "bar" }, out);
+    }
+  }
+
+  /**
+   * Bar model: an exit whose next bar never comes (the market's candles ended, or a gap) closes at
+   * the latest mark once `maxBarWaitMs` + one bar interval have passed since it was triggered —
+   * the same approximation as the end of data. Without this a position whose bars stopped while
+   * other inputs (funding) went on would stay open, paying funding on a months-old price.
+   */
+  private closeOverdueExits(now: number, out: BrokerRecord[]): void {
+    if (this.config.fillModel !== "bar") return;
+    const waitMs = this.config.maxBarWaitMs + intervalMs(this.config.barInterval);
+    for (const p of [...this.state.positions]) {
+      if (p.exit !== null && now > p.exit.triggeredMs + waitMs) this.exitAtMark(p, p.exit.triggeredMs + waitMs, out);
+    }
   }
 
   // --- time -----------------------------------------------------------------------------------
