@@ -17,6 +17,7 @@ export * from "./profit-factor.ts";
 export * from "./psr.ts";
 export * from "./realised-equity.ts";
 export * from "./report.ts";
+export * from "./report-window.ts";
 export * from "./sharpe.ts";
 export * from "./sortino.ts";
 export * from "./time-in-market.ts";

@@ -6,7 +6,7 @@ import { DataFileError } from "../core/index.ts";
 import { Journal } from "../journal/index.ts";
 import { T0, closeTrade, equityAt, openTrade } from "../journal/test-records.ts";
 import { CliUsageError } from "./errors.ts";
-import { parseStartingEquity, runReport } from "./report.ts";
+import { parseReportDate, parseReportWindow, parseStartingEquity, runReport } from "./report.ts";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -57,7 +57,7 @@ describe("runReport", () => {
   it("prints only JSON on stdout with --json, with every daily series", async () => {
     const csv = join(dir, "o.csv");
     await runReport({ db, json: true, startingEquity: "20000", csv });
-    expect(stderr).toBe(`wrote ${csv} (2 outcomes)\n`);
+    expect(stderr).toBe(`wrote ${csv} (2 outcomes; period 2025-09-03 12:00 → 2025-09-04 15:00 UTC (2 days; whole journal))\n`);
     const parsed = JSON.parse(stdout) as { startingEquityUsd: number; startingEquitySource: string; performance: { combined: { figures: { trades: { totalPnlUsd: number }; daily: { returns: number[] } } }; strategies: { figures: { name: string; daily: { returns: number[] } } }[] } };
     expect(parsed.startingEquityUsd).toBe(20_000);
     expect(parsed.startingEquitySource).toBe("flag");
@@ -80,7 +80,7 @@ describe("runReport", () => {
     expect(lines[1]).toBe(
       `pos-0,flow-toxicity:hyperliquid:perp:BTC:${T0}:0,flow-toxicity,hyperliquid:perp:BTC,long,2025-09-03T12:00:00.000Z,${T0},2025-09-03T14:00:00.000Z,${T0 + 2 * HOUR},7200000,6001,173.51855,${173.51855 / 6001},179,5.48145,0,1,target`,
     );
-    expect(stdout).toContain(`wrote ${csv} (2 outcomes)`);
+    expect(stdout).toContain(`wrote ${csv} (2 outcomes; period`);
   });
 
   it("only shows the lifecycle moves without --apply-lifecycle, and writes them with it", async () => {
@@ -104,6 +104,33 @@ describe("runReport", () => {
     expect(stdout).toContain("lifecycle: no change");
   });
 
+  it("restricts every figure and the CSV to --from, starting from the account's equity before it", async () => {
+    const csv = join(dir, "o.csv");
+    await runReport({ db, from: "2025-09-04", csv });
+    expect(stdout).toContain("period: 2025-09-04 00:00 → 2025-09-04 15:00 UTC (1 day; window --from 2025-09-04)");
+    // the snapshot before the window: 10 000 + NET after flow-toxicity's close
+    expect(stdout).toContain(`starting equity: 10,000.00 USD (journal); figures measured from ${(10_000 + NET).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USD (the account's equity at the window start)`);
+    expect(stdout).toMatch(/total P&L \(net\)\s+173\.52 USD\s+173\.52 USD\n/);
+    expect(stdout).toMatch(/^figure\s+vwap-reversion\s+combined$/m);
+    expect(stdout).toContain("window: 1 trade(s) closed before it and 0 at or after its end are left out of every figure");
+    expect(readFileSync(csv, "utf8").trimEnd().split("\n").map((l) => l.split(",")[2])).toEqual(["strategy", "vwap-reversion"]);
+
+    stdout = "";
+    await runReport({ db, json: true, from: "2025-09-04", to: "2025-09-04" });
+    const parsed = JSON.parse(stdout) as { period: { days: number; startingEquityUsd: number; text: string }; performance: { combined: { figures: { daily: { returns: number[] } } } } };
+    expect(parsed.period.days).toBe(1);
+    expect(parsed.period.startingEquityUsd).toBeCloseTo(10_000 + NET, 9);
+    expect(parsed.period.text).toBe("2025-09-04 00:00 → 2025-09-04 23:59 UTC (1 day; window --from 2025-09-04 --to 2025-09-04)");
+    // one day: 10 000 + NET → 10 000 + 2 NET
+    expect(parsed.performance.combined.figures.daily.returns).toHaveLength(1);
+    expect(parsed.performance.combined.figures.daily.returns[0]).toBeCloseTo((10_000 + 2 * NET) / (10_000 + NET) - 1, 12);
+  });
+
+  it("refuses a bad --from or --to before opening the journal", async () => {
+    await expect(runReport({ db, from: "2025-9-4" })).rejects.toThrow('--from must be a UTC date YYYY-MM-DD such as 2025-07-21 (got "2025-9-4")');
+    await expect(runReport({ db, from: "2025-09-05", to: "2025-09-04" })).rejects.toThrow('--to "2025-09-04" is before --from "2025-09-05": the window would be empty');
+  });
+
   it("refuses a journal that does not exist without creating it", async () => {
     const missing = join(dir, "typo.db");
     await expect(runReport({ db: missing })).rejects.toBeInstanceOf(DataFileError);
@@ -116,5 +143,24 @@ describe("parseStartingEquity", () => {
     expect(parseStartingEquity("25000.5")).toBe(25_000.5);
     expect(parseStartingEquity(undefined)).toBeUndefined();
     for (const bad of ["0", "-5", "abc", "", "Infinity"]) expect(() => parseStartingEquity(bad)).toThrow(CliUsageError);
+  });
+});
+
+describe("parseReportDate", () => {
+  it("takes a UTC date: --from its midnight, --to the next midnight (the day is included)", () => {
+    expect(parseReportDate("--from", "2025-07-21")).toBe(Date.UTC(2025, 6, 21));
+    expect(parseReportDate("--to", "2025-07-26")).toBe(Date.UTC(2025, 6, 27));
+    expect(parseReportDate("--to", undefined)).toBeUndefined();
+  });
+
+  it("names the flag and the value of anything that is not a real date", () => {
+    for (const bad of ["2025-02-30", "21/07/2025", "2025-07-21T00:00Z", "", "tomorrow"]) {
+      expect(() => parseReportDate("--to", bad)).toThrow(new CliUsageError(`--to must be a UTC date YYYY-MM-DD such as 2025-07-21 (got ${JSON.stringify(bad)})`));
+    }
+  });
+
+  it("accepts one day as a window and refuses --to before --from", () => {
+    expect(parseReportWindow("2025-07-21", "2025-07-21")).toEqual({ fromMs: Date.UTC(2025, 6, 21), toMs: Date.UTC(2025, 6, 22) });
+    expect(() => parseReportWindow("2025-07-22", "2025-07-21")).toThrow(CliUsageError);
   });
 });

@@ -6,7 +6,9 @@
  */
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { DataFileError } from "../core/index.ts";
+import { inWindow } from "../analytics/index.ts";
+import type { ReportWindow } from "../analytics/index.ts";
+import { DAY_MS, DataFileError } from "../core/index.ts";
 import { Journal } from "../journal/index.ts";
 import { DEFAULT_STARTING_EQUITY_USD, buildReport, formatTerminal, outcomesCsv, renderHtml, reportJson, startingEquityFromJournal } from "../reports/index.ts";
 import type { LifecycleStep, ReportModel, SignalCounts, StartingEquitySource } from "../reports/index.ts";
@@ -28,6 +30,10 @@ export interface ReportCliOptions extends CommonOptions {
   readonly startingEquity?: string;
   /** Write the recommended lifecycle moves into the journal. */
   readonly applyLifecycle?: boolean;
+  /** First UTC day of the report window, YYYY-MM-DD (included). */
+  readonly from?: string;
+  /** Last UTC day of the report window, YYYY-MM-DD (included). */
+  readonly to?: string;
 }
 
 /** What one `--apply-lifecycle` step did. */
@@ -46,6 +52,33 @@ export function parseStartingEquity(value: string | undefined): number | undefin
   return x;
 }
 
+/**
+ * Parses a `--from` / `--to` value: a UTC calendar date YYYY-MM-DD. Returns the window bound in
+ * ms: `--from` its 00:00 UTC (inclusive), `--to` the next day's 00:00 UTC (exclusive), so
+ * `--to 2025-07-26` includes the whole of 26 July.
+ * @throws CliUsageError naming the flag and the value when it is not a real date.
+ */
+export function parseReportDate(flag: "--from" | "--to", value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const ms = m === null ? Number.NaN : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // Date.UTC rolls 2025-02-30 over to 2 March: a date that does not round-trip is not a date.
+  if (m === null || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== value.trim()) {
+    throw new CliUsageError(`${flag} must be a UTC date YYYY-MM-DD such as 2025-07-21 (got ${JSON.stringify(value)})`);
+  }
+  return flag === "--from" ? ms : ms + DAY_MS;
+}
+
+/** The report window of `--from` / `--to`. @throws CliUsageError on a bad date or `--to` before `--from`. */
+export function parseReportWindow(from: string | undefined, to: string | undefined): ReportWindow {
+  const fromMs = parseReportDate("--from", from);
+  const toMs = parseReportDate("--to", to);
+  if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) {
+    throw new CliUsageError(`--to ${JSON.stringify(to)} is before --from ${JSON.stringify(from)}: the window would be empty`);
+  }
+  return { fromMs, toMs };
+}
+
 /** Signals per strategy: fired, accepted and rejected by the risk layer. */
 function signalCounts(journal: Journal): SignalCounts[] {
   const by = new Map<string, { fired: number; accepted: number; rejected: number }>();
@@ -62,8 +95,9 @@ function signalCounts(journal: Journal): SignalCounts[] {
 /**
  * Reads everything the report needs from an open journal and builds it.
  * @param startingEquityFlag `--starting-equity`, already parsed.
+ * @param window `--from` / `--to`, already parsed; default the whole journal.
  */
-export function reportFromJournal(journal: Journal, startingEquityFlag: number | undefined): ReportModel {
+export function reportFromJournal(journal: Journal, startingEquityFlag: number | undefined, window: ReportWindow = {}): ReportModel {
   const outcomes = journal.outcomes();
   const equity = journal.equitySnapshots();
   const derived = startingEquityFromJournal(equity, outcomes);
@@ -80,6 +114,7 @@ export function reportFromJournal(journal: Journal, startingEquityFlag: number |
     lifecycle: journal.lifecycle(),
     signals: signalCounts(journal),
     openPositions: journal.openPositions().length,
+    window,
   });
 }
 
@@ -104,17 +139,18 @@ export function formatApplied(applied: readonly AppliedStep[]): string {
     .join("");
 }
 
-/** Runs the command. @throws DataFileError when the journal does not exist; CliUsageError on a bad flag; JournalError when it is not a journal. */
+/** Runs the command. @throws DataFileError when the journal does not exist; CliUsageError on a bad flag (`--starting-equity`, `--from`, `--to`); JournalError when it is not a journal. */
 export async function runReport(options: ReportCliOptions): Promise<void> {
   if (typeof options.db !== "string" || options.db === "") throw new CliUsageError("report needs --db <journal file>");
   const startingEquity = parseStartingEquity(options.startingEquity);
+  const window = parseReportWindow(options.from, options.to);
   // Journal.open would create a missing file: a typo must not report on an empty new journal.
   if (!existsSync(options.db)) throw new DataFileError(options.db, "no such journal (run `strategy-monitor replay … --db` first)");
   const { logger } = commandContext(options);
   const apply = options.applyLifecycle === true;
   const journal = Journal.open(options.db, { readonly: !apply });
   try {
-    const model = reportFromJournal(journal, startingEquity);
+    const model = reportFromJournal(journal, startingEquity, window);
     // With --json, stdout carries only the JSON; everything else goes to stderr.
     const info = options.json === true ? process.stderr : process.stdout;
     process.stdout.write(options.json === true ? reportJson(model) : formatTerminal(model));
@@ -124,8 +160,9 @@ export async function runReport(options: ReportCliOptions): Promise<void> {
       info.write(`wrote ${options.html}\n`);
     }
     if (options.csv !== undefined) {
-      await writeFile(options.csv, outcomesCsv(journal.outcomes()));
-      info.write(`wrote ${options.csv} (${model.performance.combined.figures.trades.trades} outcomes)\n`);
+      // The same outcomes the figures use: those closed in the window.
+      await writeFile(options.csv, outcomesCsv(journal.outcomes().filter((o) => inWindow(o.closedMs, window))));
+      info.write(`wrote ${options.csv} (${model.performance.combined.figures.trades.trades} outcomes; period ${model.period.text})\n`);
     }
     logger.debug({ db: options.db, trades: model.performance.combined.figures.trades.trades, strategies: model.performance.strategies.length }, "report built");
   } finally {

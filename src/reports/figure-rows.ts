@@ -4,6 +4,7 @@
  */
 import { MIN_BOOTSTRAP_UNITS } from "../analytics/index.ts";
 import type { BootstrapInterval, CriterionResult, StrategyReport } from "../analytics/index.ts";
+import type { ReportModel } from "./report-model.ts";
 
 /** One row: a label and one cell per column (strategies, then combined). */
 export interface FigureRow {
@@ -52,6 +53,15 @@ export function interval(iv: BootstrapInterval, f: (x: number | undefined) => st
     return "[no interval]";
   }
   return `[${iv.lower === undefined ? "…" : f(iv.lower)}, ${iv.upper === undefined ? "…" : f(iv.upper)}]`;
+}
+
+/** The starting-equity sentence of every output: the journal's capital and, for a window, the equity the figures start from. */
+export function startingEquityText(model: Pick<ReportModel, "startingEquityUsd" | "startingEquitySource" | "period">): string {
+  const base = `${num(model.startingEquityUsd)} USD (${model.startingEquitySource})`;
+  const p = model.period;
+  if (p.startingEquitySource === "journal start") return base;
+  const why = p.startingEquitySource === "account snapshot" ? "the account's equity at the window start" : "starting equity + P&L closed before the window";
+  return `${base}; figures measured from ${num(p.startingEquityUsd)} USD (${why})`;
 }
 
 /** Coverage of the report's bootstrap intervals, e.g. "90 %". */

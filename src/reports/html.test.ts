@@ -14,6 +14,13 @@ describe("renderHtml", () => {
     expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
   });
 
+  it("states the period first, in the title too, with the window and the equity it starts from", () => {
+    expect(page).toContain('<p class="period"><strong>Period: 2025-09-03 09:00 → 2025-09-05 14:00 UTC (3 days; whole journal)</strong></p>');
+    const windowed = renderHtml(buildReport(fixtureInput({ window: { fromMs: Date.UTC(2025, 8, 4) } })));
+    expect(windowed).toContain("<title>Strategy Monitor report — fixture.db — 2025-09-04 00:00 → 2025-09-05 14:00 UTC (2 days; window --from 2025-09-04)</title>");
+    expect(windowed).toContain("starting equity 10,000.00 USD (flag); figures measured from 10,160.00 USD (the account&#39;s equity at the window start)");
+  });
+
   it("draws the equity curve, the drawdown and the P&L distribution as inline SVG", () => {
     expect(page.match(/<svg /g)).toHaveLength(3);
     expect(page).toContain("Equity, USD (combined: account; strategies: realised only, dashed)");

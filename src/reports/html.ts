@@ -4,7 +4,7 @@
  * text from the journal is escaped. Pure (returns the page).
  */
 import type { StrategyReport } from "../analytics/index.ts";
-import { criterionCells, figureRows, num, pct, utc } from "./figure-rows.ts";
+import { criterionCells, figureRows, num, pct, startingEquityText } from "./figure-rows.ts";
 import type { ReportModel } from "./report-model.ts";
 import { PALETTE, escapeHtml, histogram, lineChart } from "./svg-charts.ts";
 import { CORRELATION_LIMIT } from "./terminal.ts";
@@ -93,21 +93,19 @@ export function renderHtml(model: ReportModel): string {
   const conventions = Object.entries(p.conventions)
     .map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`)
     .join("");
-  const days = p.combined.figures.daily.dayStartMs.length;
-
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Strategy Monitor report — ${e(model.journalPath)}</title>
+<title>Strategy Monitor report — ${e(model.journalPath)} — ${e(model.period.text)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <h1>Strategy Monitor report</h1>
-<p>Journal <code>${e(model.journalPath)}</code>; period ${e(utc(p.periodStartMs))} → ${e(utc(p.periodEndMs))} UTC (${days} day${days === 1 ? "" : "s"});
-starting equity ${e(num(model.startingEquityUsd))} USD (${e(model.startingEquitySource)}); positions open at the end: ${model.openPositions}.</p>
+<p class="period"><strong>Period: ${e(model.period.text)}</strong></p>
+<p>Journal <code>${e(model.journalPath)}</code>; starting equity ${e(startingEquityText(model))}; positions open at the end of the journal: ${model.openPositions}.</p>
 <p><strong>Equity curves:</strong> ${e(model.equitySourceNote)}.</p>
 ${model.notes.map((n) => `<div class="note">${e(n)}</div>`).join("\n")}
 <h2>Equity</h2>

@@ -101,6 +101,56 @@ describe("buildReport on the hand-built journal", () => {
   });
 });
 
+describe("buildReport over a window (--from 2025-09-04 --to 2025-09-05)", () => {
+  const report = buildReport(fixtureInput({ window: { fromMs: DAY0 + DAY, toMs: DAY0 + 3 * DAY } }));
+  const perf = report.performance;
+  const [flow, vwap] = perf.strategies;
+
+  it("states the period and the equity it starts from: the account's equity before the window", () => {
+    expect(report.period).toEqual({
+      startMs: DAY0 + DAY,
+      endMs: DAY0 + 3 * DAY - 1,
+      startUtc: "2025-09-04T00:00:00.000Z",
+      endUtc: "2025-09-05T23:59:59.999Z",
+      days: 2,
+      fromMs: DAY0 + DAY,
+      toMs: DAY0 + 3 * DAY,
+      // last snapshot before 2025-09-04: day 1 12:00, 10 160 USD
+      startingEquityUsd: 10_160,
+      startingEquitySource: "account snapshot",
+      text: "2025-09-04 00:00 → 2025-09-05 23:59 UTC (2 days; window --from 2025-09-04 --to 2025-09-05)",
+    });
+    expect(report.startingEquityUsd).toBe(10_000);
+  });
+
+  it("counts only the trades closed in the window", () => {
+    // in: flow −100 (day 2), flow +50, vwap +80 (day 3); out: vwap −40 and flow +200 (day 1)
+    const c = perf.combined.figures.trades;
+    expect([c.trades, c.winRate, c.totalPnlUsd]).toEqual([3, 2 / 3, 30]);
+    expect(flow!.figures.trades.totalPnlUsd).toBe(-50);
+    expect(vwap!.figures.trades.trades).toBe(1);
+    expect(report.notes).toContain("window: 2 trade(s) closed before it and 0 at or after its end are left out of every figure");
+  });
+
+  it("measures returns, drawdown and the per-strategy curves from 10 160 USD over two days", () => {
+    expect(perf.combined.figures.daily.equityUsd).toEqual([10_060, 10_190]);
+    expect(perf.combined.figures.daily.returns[0]).toBeCloseTo(10_060 / 10_160 - 1, 15);
+    expect(perf.combined.figures.daily.returns[1]).toBeCloseTo(10_190 / 10_060 - 1, 15);
+    // (10 190 / 10 160)^(365 / 2) − 1: 30 USD in 2 days, not diluted over the journal's 3
+    expect(perf.combined.figures.annualisedReturn).toBeCloseTo((10_190 / 10_160) ** (365 / 2) - 1, 10);
+    // peak 10 160 (the window's start) → 10 060
+    expect(perf.combined.figures.maxDrawdown.fraction).toBeCloseTo(100 / 10_160, 15);
+    expect(flow!.figures.daily.equityUsd).toEqual([10_060, 10_110]);
+    expect(vwap!.figures.daily.pnlUsd).toEqual([0, 80]);
+    expect(report.charts.pnlHistogram.reduce((n, b) => n + b.count, 0)).toBe(3);
+    expect(finiteEverywhere(report)).toBe(true);
+  });
+
+  it("says 'whole journal' without a window", () => {
+    expect(buildReport(fixtureInput()).period.text).toBe("2025-09-03 09:00 → 2025-09-05 14:00 UTC (3 days; whole journal)");
+  });
+});
+
 describe("buildReport on a journal without trades", () => {
   const report = buildReport(fixtureInput({ outcomes: [], equity: [], lifecycle: [], signals: [] }));
 

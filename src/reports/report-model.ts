@@ -5,9 +5,10 @@
  * lifecycle changes a verdict implies, what the journal holds) and never re-computes a statistic.
  * Pure: no I/O, no clock (the CLI reads the journal and passes the rows in).
  */
-import { DEFAULT_GATE_CONFIG, maxDrawdown, performanceReport, realisedEquityPoints } from "../analytics/index.ts";
-import type { EquityPoint, GateConfig, PerformanceReport, Recommendation } from "../analytics/index.ts";
+import { DEFAULT_GATE_CONFIG, applyWindow, maxDrawdown, performanceReport, realisedEquityPoints } from "../analytics/index.ts";
+import type { EquityPoint, GateConfig, PerformanceReport, Recommendation, ReportWindow, WindowedInput } from "../analytics/index.ts";
 import type { EquitySnapshot, Outcome } from "../paper/index.ts";
+import { DAY_MS } from "../core/index.ts";
 import { transition } from "../strategies/lifecycle.ts";
 import type { LifecycleState } from "../strategies/lifecycle.ts";
 
@@ -53,6 +54,28 @@ export interface ReportInput {
   readonly openPositions: number;
   /** Gates and bootstrap settings; default `DEFAULT_GATE_CONFIG`. */
   readonly config?: GateConfig | undefined;
+  /** Restrict every figure to [fromMs, toMs) (see `applyWindow`); default: the whole journal. */
+  readonly window?: ReportWindow | undefined;
+}
+
+/** The period the figures cover, stated first in every output. */
+export interface ReportPeriod {
+  /** First and last instant of the daily series, ms, and the same as ISO 8601 UTC; null without data. */
+  readonly startMs: number | null;
+  readonly endMs: number | null;
+  readonly startUtc: string | null;
+  readonly endUtc: string | null;
+  /** UTC days in the daily series (the annualisation's n). */
+  readonly days: number;
+  /** The `--from` / `--to` window, ms ([from, to)); null when that side is the journal's own. */
+  readonly fromMs: number | null;
+  readonly toMs: number | null;
+  /** Equity the figures are measured from, USD: the starting equity, or the account's equity at the window start. */
+  readonly startingEquityUsd: number;
+  /** Where that came from: "journal start" (the starting equity), "account snapshot" (last one before the window), "realised" (starting equity + P&L closed before the window). */
+  readonly startingEquitySource: WindowedInput["startingBalanceSource"];
+  /** One line for the outputs, e.g. "2025-07-21 00:00 → 2025-07-26 23:59 UTC (6 days; window --from 2025-07-21 --to 2025-07-26)". */
+  readonly text: string;
 }
 
 /** One lifecycle move the verdict implies (`--apply-lifecycle` writes them in order). */
@@ -95,6 +118,9 @@ export interface ChartSeries {
 /** The report as data, JSON-safe: `null` for "not measured" in what this file adds. */
 export interface ReportModel {
   readonly journalPath: string;
+  /** The period every figure covers (and the equity it starts from). */
+  readonly period: ReportPeriod;
+  /** Account capital at the journal's start, USD (the flag, the journal or the default). */
   readonly startingEquityUsd: number;
   readonly startingEquitySource: StartingEquitySource;
   /** What `performance.conventions.equity` says, per output: which curve each figure comes from. */
@@ -194,21 +220,66 @@ export function planLifecycle(strategy: string, current: CurrentLifecycle | unde
   return { ...base, steps, note: null };
 }
 
+/** ISO 8601 UTC of `ms`, or null. */
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** A window end as the flag would give it: a UTC midnight as its date (`--to` is the last day included), else ISO. */
+function flagDate(ms: number, isTo: boolean): string {
+  const shifted = isTo ? ms - DAY_MS : ms;
+  return ms % DAY_MS === 0 ? new Date(shifted).toISOString().slice(0, 10) : new Date(ms).toISOString();
+}
+
+/** The period every output states first. */
+function reportPeriod(performance: PerformanceReport, window: ReportWindow, w: WindowedInput): ReportPeriod {
+  const startMs = performance.periodStartMs;
+  const endMs = performance.periodEndMs;
+  const days = performance.combined.figures.daily.dayStartMs.length;
+  const short = (ms: number | undefined) => (ms === undefined ? "n/a" : new Date(ms).toISOString().slice(0, 16).replace("T", " "));
+  const flags = [
+    ...(window.fromMs === undefined ? [] : [`--from ${flagDate(window.fromMs, false)}`]),
+    ...(window.toMs === undefined ? [] : [`--to ${flagDate(window.toMs, true)}`]),
+  ];
+  const scope = flags.length === 0 ? "whole journal" : `window ${flags.join(" ")}`;
+  return {
+    startMs: startMs ?? null,
+    endMs: endMs ?? null,
+    startUtc: iso(startMs),
+    endUtc: iso(endMs),
+    days,
+    fromMs: window.fromMs ?? null,
+    toMs: window.toMs ?? null,
+    startingEquityUsd: w.startingBalanceUsd,
+    startingEquitySource: w.startingBalanceSource,
+    text: `${short(startMs)} → ${short(endMs)} UTC (${days} day${days === 1 ? "" : "s"}; ${scope})`,
+  };
+}
+
 /**
  * Builds the report: figures, verdicts and recommendations from `performanceReport` (trials =
  * the journal's variant count per strategy), plus chart series, lifecycle plans and notes.
- * @throws RangeError when the starting equity is not a positive finite number (the CLI validates the flag).
+ * With `input.window` every figure, curve and chart covers only the window (`applyWindow`:
+ * trades closed in it, snapshots in it, returns from the account's equity at its start).
+ * @throws RangeError when the starting equity (or the equity at the window start) is not a
+ *   positive finite number, or the window is empty (the CLI validates its flags first).
  */
 export function buildReport(input: ReportInput): ReportModel {
   if (!Number.isFinite(input.startingEquityUsd) || input.startingEquityUsd <= 0) {
     throw new RangeError(`startingEquityUsd must be a positive finite number, got ${input.startingEquityUsd}`);
   }
-  const strategyIds = [...new Set(input.outcomes.map((o) => o.strategy))].sort();
+  const window = input.window ?? {};
+  const w = applyWindow({ startingBalanceUsd: input.startingEquityUsd, outcomes: input.outcomes, equity: input.equity }, window);
+  if (!Number.isFinite(w.startingBalanceUsd) || w.startingBalanceUsd <= 0) {
+    throw new RangeError(`the account's equity at the window start must be positive to measure returns from, got ${w.startingBalanceUsd} USD (${w.startingBalanceSource})`);
+  }
+  const outcomes = w.outcomes;
+  const strategyIds = [...new Set(outcomes.map((o) => o.strategy))].sort();
   const trials = Object.fromEntries(strategyIds.map((id) => [id, Math.max(1, input.variantCounts[id] ?? 1)]));
   const performance = performanceReport({
-    startingBalanceUsd: input.startingEquityUsd,
-    outcomes: input.outcomes,
-    equity: input.equity,
+    startingBalanceUsd: w.startingBalanceUsd,
+    outcomes,
+    equity: w.equity,
+    periodStartMs: w.periodStartMs,
+    periodEndMs: w.periodEndMs,
     trials,
     config: input.config ?? DEFAULT_GATE_CONFIG,
   });
@@ -220,9 +291,7 @@ export function buildReport(input: ReportInput): ReportModel {
   );
 
   const combinedPoints: EquityPoint[] =
-    input.equity.length > 0
-      ? input.equity.map((s) => ({ tsMs: s.tsMs, equityUsd: s.equityUsd }))
-      : realisedEquityPoints(input.outcomes, input.startingEquityUsd);
+    w.equity.length > 0 ? w.equity.map((s) => ({ tsMs: s.tsMs, equityUsd: s.equityUsd })) : realisedEquityPoints(outcomes, w.startingBalanceUsd);
   const equity: ChartSeries[] = [
     { name: "combined", equitySource: performance.combined.figures.equitySource, points: thinPoints(combinedPoints) },
     ...performance.strategies.map((s) => ({
@@ -232,21 +301,25 @@ export function buildReport(input: ReportInput): ReportModel {
     })),
   ];
   // The drawdown chart uses every snapshot (the figure does too), thinned only for drawing.
-  const drawdown = thinPoints(drawdownSeries(combinedPoints, input.startingEquityUsd));
+  const drawdown = thinPoints(drawdownSeries(combinedPoints, w.startingBalanceUsd));
 
+  const windowed = window.fromMs !== undefined || window.toMs !== undefined;
   const notes: string[] = [];
-  if (input.outcomes.length === 0) notes.push("no closed trades in this journal: there is nothing to judge yet");
-  if (input.equity.length === 0 && input.outcomes.length > 0) notes.push("the journal has no equity snapshots: the combined curve is realised-only too");
+  if (outcomes.length === 0) notes.push(windowed ? "no trades closed in the window: there is nothing to judge in it" : "no closed trades in this journal: there is nothing to judge yet");
+  if (w.equity.length === 0 && outcomes.length > 0) notes.push(`the journal has no equity snapshots${windowed ? " in the window" : ""}: the combined curve is realised-only too`);
+  if (w.closedBefore + w.closedAfter > 0) notes.push(`window: ${w.closedBefore} trade(s) closed before it and ${w.closedAfter} at or after its end are left out of every figure`);
+  if (w.openedBefore > 0) notes.push(`window: ${w.openedBefore} trade(s) opened before the window start and closed in it count whole (their P&L before the start included)`);
   if (input.openPositions > 0) notes.push(`${input.openPositions} position(s) still open at the end of the journal: their P&L is in the account curve, not in any trade figure`);
   if (input.startingEquitySource === "default") notes.push(`starting equity not given and not derivable from the journal: assumed ${DEFAULT_STARTING_EQUITY_USD} USD (use --starting-equity)`);
   // Sanity: the drawdown series must agree with the analytics figure (same curve, same rule).
-  const ddCheck = maxDrawdown(combinedPoints, input.startingEquityUsd).fraction;
+  const ddCheck = maxDrawdown(combinedPoints, w.startingBalanceUsd).fraction;
   if (Math.abs(ddCheck - performance.combined.figures.maxDrawdown.fraction) > 1e-12) {
     notes.push(`drawdown chart (${ddCheck}) and figure (${performance.combined.figures.maxDrawdown.fraction}) disagree: please report this`);
   }
 
   return {
     journalPath: input.journalPath,
+    period: reportPeriod(performance, window, w),
     startingEquityUsd: input.startingEquityUsd,
     startingEquitySource: input.startingEquitySource,
     equitySourceNote: `combined: ${performance.combined.figures.equitySource === "account" ? "account snapshots, marked to market" : "realised P&L only (no snapshots)"}; per strategy: realised P&L only (no mark-to-market of open positions), each on the starting equity`,
@@ -255,7 +328,7 @@ export function buildReport(input: ReportInput): ReportModel {
     lifecycle,
     signals: input.signals,
     openPositions: input.openPositions,
-    charts: { equity, drawdown, pnlHistogram: pnlHistogram(input.outcomes.map((o) => o.pnlUsd)) },
+    charts: { equity, drawdown, pnlHistogram: pnlHistogram(outcomes.map((o) => o.pnlUsd)) },
     notes,
   };
 }

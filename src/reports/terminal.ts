@@ -1,6 +1,6 @@
 /** The terminal report: plain-text tables, then the conventions, once. Pure (returns a string). */
 import type { CorrelationMatrix } from "../analytics/index.ts";
-import { criterionCells, figureRows, num, utc } from "./figure-rows.ts";
+import { criterionCells, figureRows, num, startingEquityText } from "./figure-rows.ts";
 import type { ReportModel } from "./report-model.ts";
 
 /** The memo's limit on the daily P&L correlation between strategies run together. */
@@ -32,10 +32,9 @@ export function correlatedPairs(m: CorrelationMatrix, limit = CORRELATION_LIMIT)
 export function formatTerminal(model: ReportModel): string {
   const p = model.performance;
   const out: string[] = [];
-  const days = p.combined.figures.daily.dayStartMs.length;
   out.push(`Strategy Monitor report — ${model.journalPath}`);
-  out.push(`period: ${utc(p.periodStartMs)} → ${utc(p.periodEndMs)} UTC (${days} day${days === 1 ? "" : "s"})`);
-  out.push(`starting equity: ${num(model.startingEquityUsd)} USD (${model.startingEquitySource}); positions open at the end: ${model.openPositions}`);
+  out.push(`period: ${model.period.text}`);
+  out.push(`starting equity: ${startingEquityText(model)}; positions open at the end of the journal: ${model.openPositions}`);
   out.push(`equity curves: ${model.equitySourceNote}`);
   for (const note of model.notes) out.push(`note: ${note}`);
   out.push("");
