@@ -114,6 +114,8 @@ withCommonOptions(
     .option("--html <file>", "write one self-contained HTML page (equity, drawdown, P&L distribution, gates)")
     .option("--csv <file>", "write the closed positions (outcomes) as CSV")
     .option("--starting-equity <usd>", "starting balance, USD (default: derived from the journal)")
+    .option("--from <date>", "first UTC day of the report window, YYYY-MM-DD (included)")
+    .option("--to <date>", "last UTC day of the report window, YYYY-MM-DD (included)")
     .option("--apply-lifecycle", "write the recommended lifecycle states (validated / killed) into the journal"),
 ).action(async (options: Record<string, unknown>) => {
   const { runReport } = await import("./report.ts");
