@@ -202,12 +202,19 @@ class PairWindow {
   }
 }
 
-/** One market's hourly closes and the log returns between adjacent hours not yet paired. */
+/**
+ * One market's hourly closes and the log returns between adjacent hours not yet paired: a
+ * queue in hour order (each market's hours only increase), so the other market finds its
+ * match at the front once the hours it has passed are dropped. A ring; no Map, no allocation.
+ */
 class HourlyReturns {
   private lastBoundary = -Infinity;
   private lastClose = 0;
-  /** Unpaired returns by hour boundary (ms), oldest first. */
-  readonly pending = new Map<number, number>();
+  private hours = new Float64Array(16);
+  private returns = new Float64Array(16);
+  private head = 0;
+  /** Unpaired returns held. */
+  size = 0;
 
   /** Boundary of the newest hourly close, ms (−Infinity before the first). */
   get newest(): number {
@@ -226,12 +233,44 @@ class HourlyReturns {
     return Number.isFinite(r) ? r : undefined;
   }
 
-  /** Drops pending returns of hours at or before `hour`. */
+  /** Queues an unpaired return (hours ascending). */
+  hold(hour: number, r: number): void {
+    if (this.size === this.hours.length) this.grow();
+    const i = (this.head + this.size) & (this.hours.length - 1);
+    this.hours[i] = hour;
+    this.returns[i] = r;
+    this.size += 1;
+  }
+
+  /** Removes and returns the held return of `hour` when it is the oldest held; else undefined. */
+  take(hour: number): number | undefined {
+    if (this.size === 0 || this.hours[this.head] !== hour) return undefined;
+    const r = this.returns[this.head];
+    this.head = (this.head + 1) & (this.hours.length - 1);
+    this.size -= 1;
+    return r;
+  }
+
+  /** Drops held returns of hours at or before `hour`. */
   dropThrough(hour: number): void {
-    for (const h of this.pending.keys()) {
-      if (h > hour) break;
-      this.pending.delete(h);
+    while (this.size > 0 && (this.hours[this.head] ?? Infinity) <= hour) {
+      this.head = (this.head + 1) & (this.hours.length - 1);
+      this.size -= 1;
     }
+  }
+
+  /** Doubles the ring (capacity a power of two; a window of 720 hours needs ≤ 1024). */
+  private grow(): void {
+    const mask = this.hours.length - 1;
+    const hours = new Float64Array(this.hours.length * 2);
+    const returns = new Float64Array(this.hours.length * 2);
+    for (let k = 0; k < this.size; k += 1) {
+      hours[k] = this.hours[(this.head + k) & mask] ?? 0;
+      returns[k] = this.returns[(this.head + k) & mask] ?? 0;
+    }
+    this.hours = hours;
+    this.returns = returns;
+    this.head = 0;
   }
 }
 
@@ -287,13 +326,13 @@ export class RollingCorrelation implements StreamingMetric<number> {
     // Returns a whole window behind the present can only make pairs outside the window: bounds memory.
     mine.dropThrough(boundary - this.windowMs);
     if (r === undefined) return;
-    const match = theirs.pending.get(boundary);
+    // Their held hours before this one are gone, so a match can only be at the front.
+    const match = theirs.take(boundary);
     if (match === undefined) {
       // Only while the other market has not passed this hour (else it can never pair).
-      if (boundary > theirs.newest) mine.pending.set(boundary, r);
+      if (boundary > theirs.newest) mine.hold(boundary, r);
       return;
     }
-    theirs.pending.delete(boundary);
     if (isA) this.pairs.push(boundary, r, match);
     else this.pairs.push(boundary, match, r);
     while (this.pairs.oldest() <= boundary - this.windowMs) this.pairs.shift();
@@ -316,7 +355,7 @@ export class RollingCorrelation implements StreamingMetric<number> {
 
   /** Returns waiting for the other market's same hour (≤ windowMs / 1 h per market). */
   pendingCount(): number {
-    return this.a.pending.size + this.b.pending.size;
+    return this.a.size + this.b.size;
   }
 }
 
