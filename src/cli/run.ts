@@ -1,0 +1,491 @@
+/**
+ * `strategy-monitor run`: the live paper-trading monitor. Live Hyperliquid market events → the
+ * same {@link TradingKernel} replay uses (strategies → risk → paper broker, book fill model) →
+ * the SQLite journal, one transaction per batch with a `live` checkpoint. Optionally records the
+ * capture exactly like `record`, so the session can be replayed later. See docs/LIVE.md.
+ *
+ * Warm restart is the same path as a first start: if the journal holds a `live` checkpoint, the
+ * broker resumes from its snapshot (open positions, cash, pending entries and exits) and the
+ * open-interest tracker reads its 7 days back from `oi_history`; strategies' metric windows
+ * warm up again from the live stream.
+ */
+import type { ConnectionStatusEvent, Market, MarketEvent, MarketEventKind, ParseError } from "../core/index.ts";
+import { market } from "../core/index.ts";
+import type { Config, Logger } from "../config/index.ts";
+import { DEFAULT_SPOT_LEG_FILTER, paperBrokerFactory, TradingKernel } from "../engine/index.ts";
+import type { KernelRecord, KernelSummary, SpotLegFilterConfig } from "../engine/index.ts";
+import { Journal } from "../journal/index.ts";
+import type { Checkpoint } from "../journal/index.ts";
+import type { BrokerConfig, BrokerState, PaperOrder } from "../paper/index.ts";
+import type { RiskConfig } from "../risk/index.ts";
+import { CaptureWriter } from "../replay/capture-writer.ts";
+import { SOURCE_STATUS, SOURCE_WS } from "../replay/capture-format.ts";
+import type { LifecycleState, StrategyConfigs } from "../strategies/index.ts";
+import { HyperliquidLiveSource } from "../venues/hyperliquid/live.ts";
+import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliquid/live.ts";
+import { HyperliquidParser } from "../venues/hyperliquid/parse.ts";
+import { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
+import { CliUsageError } from "./errors.ts";
+import { resolveMarkets } from "./markets.ts";
+import { REPLAY_CHECKPOINT } from "./replay-pipeline.ts";
+import { commandContext, positiveInteger } from "./shared.ts";
+import type { CommonOptions } from "./shared.ts";
+
+/** The checkpoint name of live sessions (replay's is {@link REPLAY_CHECKPOINT}); a journal holds one or the other. */
+export const LIVE_CHECKPOINT = "live";
+/** Default: a batch closes after this many events… */
+export const DEFAULT_LIVE_BATCH_EVENTS = 2_000;
+/** …or once this much event time has passed since its first event, ms (whichever comes first). */
+export const DEFAULT_LIVE_BATCH_MS = 1_000;
+/** Status line cadence, ms (wall clock). */
+export const STATUS_EVERY_MS = 60_000;
+const DEFAULT_DB = "monitor.db";
+const REJECTS_LOGGED_IN_FULL = 20;
+const REJECT_LOG_EVERY = 100;
+
+/** Trading settings of a live session (defaults: each component's own). */
+export interface LiveTradingSettings {
+  readonly strategies?: StrategyConfigs;
+  readonly risk?: Partial<RiskConfig>;
+  /** USD, for a fresh journal only (a restart keeps the account it restores). Default 10 000. */
+  readonly startingEquityUsd?: number;
+  /** Default {@link DEFAULT_SPOT_LEG_FILTER}. */
+  readonly spotLegFilter?: SpotLegFilterConfig;
+  readonly paperTradeWhenKilled?: readonly string[];
+  /** Paper-broker settings over its defaults; the fill model is always `book` live. */
+  readonly broker?: Partial<Omit<BrokerConfig, "startingEquityUsd" | "fees" | "fillModel">>;
+}
+
+/** Totals over every session of a journal, kept in the checkpoint. */
+export interface LiveTotals {
+  /** Events fed to the kernel (status events included). */
+  readonly events: number;
+  readonly eventsByKind: Readonly<Partial<Record<MarketEventKind, number>>>;
+  readonly signals: number;
+  readonly positionsOpened: number;
+  readonly outcomes: number;
+  readonly rejects: number;
+  readonly reconnects: number;
+  readonly batches: number;
+  readonly sessions: number;
+}
+
+/** What a `live` checkpoint's `state` holds. */
+export interface LiveCheckpointState {
+  readonly kind: "live";
+  readonly version: 1;
+  /** The account's starting equity, USD (fixed when the journal was created). */
+  readonly startingEquityUsd: number;
+  /** The paper broker's snapshot ({@link BrokerState}). */
+  readonly broker: unknown;
+  readonly totals: LiveTotals;
+  /** This session's kernel counters at the checkpoint. */
+  readonly session: KernelSummary;
+}
+
+/** What {@link monitorSession}'s `onBatch` sees after each committed batch. */
+export interface LiveBatchInfo {
+  /** Batch number over the journal's life (1-based). */
+  readonly batch: number;
+  readonly records: number;
+  readonly checkpoint: Checkpoint;
+}
+
+/** Options of {@link monitorSession}. */
+export interface MonitorSessionOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** The session flushes and ends when this resolves. */
+  readonly stopped: Promise<void>;
+  /** The journal file (created if missing; a live journal is resumed, a replay journal refused). */
+  readonly dbPath: string;
+  /** Write the capture (raw frames + status lines, as `record` does) into this directory. */
+  readonly recordDir?: string;
+  /** Events per batch at most. Default {@link DEFAULT_LIVE_BATCH_EVENTS}. */
+  readonly batchEvents?: number;
+  /** Event time per batch at most, ms. Default {@link DEFAULT_LIVE_BATCH_MS}. */
+  readonly batchMs?: number;
+  /**
+   * Wall-clock backstop, ms: a non-empty batch older than this is committed even when no further
+   * event arrives (a quiet feed must not keep records out of the journal). Default `batchMs`.
+   */
+  readonly idleFlushMs?: number;
+  readonly trading?: LiveTradingSettings;
+  /** Status line cadence, ms. Default {@link STATUS_EVERY_MS}. */
+  readonly statusEveryMs?: number;
+  /** Called after each committed batch. */
+  readonly onBatch?: (info: LiveBatchInfo) => void;
+  /** Sees every event the live source delivers, before the kernel. */
+  readonly onEvent?: (event: MarketEvent) => void;
+  /** Called once every subscription is made. */
+  readonly onStarted?: () => void;
+}
+
+/** What {@link monitorSession} did. */
+export interface MonitorSummary {
+  readonly journal: string;
+  /** True when the session resumed a `live` checkpoint. */
+  readonly restored: boolean;
+  /** Open positions restored from the checkpoint. */
+  readonly restoredPositions: number;
+  /** Batches committed by this session. */
+  readonly batches: number;
+  readonly recordsWritten: number;
+  /** Events by kind delivered by the live source in this session (status events included). */
+  readonly events: Readonly<Partial<Record<MarketEventKind, number>>>;
+  readonly stats: LiveSourceStats;
+  readonly kernel: KernelSummary;
+  /** Capture files written (with `recordDir`). */
+  readonly files: readonly string[];
+  /** Open positions at the end (kept in the journal; a restart restores them). */
+  readonly openPositions: number;
+}
+
+/** Why a session cannot use a journal; thrown before anything is subscribed. */
+function liveCheckpointState(journal: Journal, dbPath: string): LiveCheckpointState | undefined {
+  if (journal.latestCheckpoint(REPLAY_CHECKPOINT) !== undefined) {
+    throw new CliUsageError(`${dbPath} holds a replay's journal (checkpoint "${REPLAY_CHECKPOINT}"); a live session needs its own --db`);
+  }
+  const checkpoint = journal.latestCheckpoint(LIVE_CHECKPOINT);
+  if (checkpoint === undefined) return undefined;
+  const state = checkpoint.state as Partial<LiveCheckpointState> | null;
+  if (state === null || typeof state !== "object" || state.kind !== "live" || state.version !== 1 || typeof state.startingEquityUsd !== "number" || state.totals === undefined) {
+    throw new CliUsageError(`${dbPath}: the "${LIVE_CHECKPOINT}" checkpoint is not one this version wrote; use a new --db`);
+  }
+  return state as LiveCheckpointState;
+}
+
+/**
+ * Entry orders the restored broker still holds. The kernel holds an entry's order record until
+ * its position opens (orders reference a position row), and that hold is not part of the broker
+ * snapshot: after a restart the kernel would emit the fill without its order and the batch would
+ * fail the journal's foreign key. So the session re-emits each such order just before its first
+ * fill or unfilled record. Keyed by order id.
+ */
+function restoredEntryOrders(state: BrokerState | undefined): Map<string, PaperOrder> {
+  const orders = new Map<string, PaperOrder>();
+  for (const e of state?.pendingEntries ?? []) {
+    for (const l of e.legs) {
+      const m: Market = market(l.market.venue, l.market.kind, l.market.symbol, l.market.base);
+      orders.set(l.orderId, { id: l.orderId, signalId: e.signalId, positionId: e.positionId, legIndex: l.legIndex, market: m, side: l.side === "long" ? "buy" : "sell", sz: l.sz, tsMs: e.placedMs, purpose: "entry" });
+    }
+  }
+  return orders;
+}
+
+/** Inserts a restored entry order before the first record that needs it (see {@link restoredEntryOrders}). */
+function withRestoredOrders(records: KernelRecord[], orders: Map<string, PaperOrder>): KernelRecord[] {
+  if (orders.size === 0) return records;
+  const out: KernelRecord[] = [];
+  for (const r of records) {
+    const positionId = r.kind === "fill" ? r.fill.positionId : r.kind === "position" ? r.position.id : undefined;
+    if (positionId !== undefined) {
+      for (const [id, order] of orders) {
+        if (order.positionId !== positionId) continue;
+        out.push({ kind: "order", order });
+        orders.delete(id);
+      }
+    }
+    // An entry that gave up is journaled as unfilled; its order row is not needed.
+    if (r.kind === "unfilledOrder") orders.delete(r.unfilled.order.id);
+    out.push(r);
+  }
+  return out;
+}
+
+/**
+ * One monitor session: open the journal (refusing a replay's), restore a live checkpoint if
+ * there is one, resolve markets over REST, subscribe, feed every event to the kernel and commit
+ * its records in batches until `stopped` resolves; then stop the source, commit the last batch
+ * with its checkpoint and close the capture. Open positions stay open across sessions.
+ * @throws CliUsageError for a replay journal or a foreign live checkpoint; ConfigError for an
+ *   unknown coin; VenueError when REST fails; JournalError when a batch cannot be written (the
+ *   session stops at once: the journal keeps the last committed checkpoint).
+ */
+export async function monitorSession(options: MonitorSessionOptions): Promise<MonitorSummary> {
+  const { config, logger, dbPath } = options;
+  const log = logger.child({ component: "run" });
+  const batchEvents = options.batchEvents ?? DEFAULT_LIVE_BATCH_EVENTS;
+  const batchMs = options.batchMs ?? DEFAULT_LIVE_BATCH_MS;
+  const idleFlushMs = options.idleFlushMs ?? batchMs;
+  const trading = options.trading ?? {};
+
+  const journal = Journal.open(dbPath);
+  let writer: CaptureWriter | undefined;
+  try {
+    const prior = liveCheckpointState(journal, dbPath);
+    const priorCheckpoint = prior === undefined ? undefined : journal.latestCheckpoint(LIVE_CHECKPOINT);
+    const brokerState = prior?.broker as BrokerState | undefined;
+    const startingEquityUsd = prior?.startingEquityUsd ?? trading.startingEquityUsd ?? 10_000;
+    if (prior !== undefined && trading.startingEquityUsd !== undefined && trading.startingEquityUsd !== prior.startingEquityUsd) {
+      log.warn({ requested: trading.startingEquityUsd, kept: prior.startingEquityUsd }, "the journal's account keeps its starting equity; use a new --db for another");
+    }
+    const lifecycle: Record<string, LifecycleState> = Object.fromEntries(journal.lifecycle().map((l) => [l.strategy, l.state]));
+    const kernel = new TradingKernel({
+      broker: paperBrokerFactory({ ...trading.broker, fillModel: "book" }, brokerState),
+      ...(trading.strategies === undefined ? {} : { strategies: trading.strategies }),
+      ...(trading.risk === undefined ? {} : { risk: trading.risk }),
+      startingEquityUsd,
+      lifecycle,
+      paperTradeWhenKilled: trading.paperTradeWhenKilled ?? [],
+      spotLegFilter: trading.spotLegFilter ?? DEFAULT_SPOT_LEG_FILTER,
+      oiSeries: journal.openInterestSeries(),
+    });
+    if (priorCheckpoint !== undefined) {
+      // Signal ids and equity snapshots are keyed by ms: the restarted kernel must not reuse an
+      // instant the journal already holds, so its clock starts just after the checkpoint's.
+      kernel.clock.advance(priorCheckpoint.tsMs + 1);
+    }
+    const pendingOrders = restoredEntryOrders(brokerState);
+    const restoredPositions = brokerState?.positions.length ?? 0;
+    if (prior !== undefined) {
+      log.info(
+        { restoredPositions, pendingEntries: brokerState?.pendingEntries.length ?? 0, cashUsd: brokerState?.cashUsd, checkpointMs: priorCheckpoint?.tsMs, sessions: prior.totals.sessions },
+        "warm restart: broker restored from the live checkpoint; strategies warm up again",
+      );
+    }
+
+    const rest = new HyperliquidRest({ restUrl: config.restUrl, ...config.rest, logger: logger.child({ component: "rest" }) });
+    const markets = await resolveMarkets(config, rest, log);
+
+    const runId = `live-${Date.now()}-${process.pid}`;
+    journal.startRun({ runId, command: "run", inputPaths: [], config: { coins: config.coins, candleIntervals: config.candleIntervals, spotPairs: markets.spotPairs.map((p) => p.pairName), batchEvents, batchMs, startingEquityUsd, record: options.recordDir ?? null }, startedMs: Date.now() });
+
+    if (options.recordDir !== undefined) {
+      writer = new CaptureWriter({
+        dir: options.recordDir,
+        maxBytes: config.record.rotateBytes,
+        flushIntervalMs: config.record.flushIntervalMs,
+        header: { network: config.network, coins: config.coins, candleIntervals: config.candleIntervals, spotPairs: markets.spotPairs.map((p) => p.pairName) },
+      });
+      if (markets.spotMetaRaw !== undefined) writer.write(Date.now(), "info:spotMeta", markets.spotMetaRaw);
+    }
+    const capture = writer;
+
+    // --- batching --------------------------------------------------------------------------
+    const priorTotals = prior?.totals;
+    const counts: Partial<Record<MarketEventKind, number>> = {};
+    let pending: KernelRecord[] = [];
+    let batchEventsSeen = 0;
+    let batchStartMs = 0;
+    let lastEventMs = priorCheckpoint?.lastEventMs ?? 0;
+    let sessionEvents = 0;
+    let batches = 0;
+    let recordsWritten = 0;
+    let rejects = 0;
+    let lastCommitWallMs = Date.now();
+    let fatal: Error | undefined;
+    let stopNow!: () => void;
+    const failed = new Promise<void>((resolve) => (stopNow = resolve));
+
+    const totals = (reconnects: number): LiveTotals => {
+      const k = kernel.summary();
+      const sum = (r: Readonly<Record<string, number>>): number => Object.values(r).reduce((a, b) => a + b, 0);
+      const byKind: Partial<Record<MarketEventKind, number>> = { ...priorTotals?.eventsByKind };
+      for (const [kind, n] of Object.entries(counts) as [MarketEventKind, number][]) byKind[kind] = (byKind[kind] ?? 0) + n;
+      return {
+        events: (priorTotals?.events ?? 0) + sessionEvents,
+        eventsByKind: byKind,
+        signals: (priorTotals?.signals ?? 0) + sum(k.signalsByStrategy),
+        positionsOpened: (priorTotals?.positionsOpened ?? 0) + sum(k.positionsByStrategy),
+        outcomes: (priorTotals?.outcomes ?? 0) + Object.values(k.outcomesByStrategy).reduce((a, o) => a + o.count, 0),
+        rejects: (priorTotals?.rejects ?? 0) + rejects,
+        reconnects: (priorTotals?.reconnects ?? 0) + reconnects,
+        batches: (priorTotals?.batches ?? 0) + batches,
+        sessions: (priorTotals?.sessions ?? 0) + 1,
+      };
+    };
+
+    const commit = (): void => {
+      if (fatal !== undefined || (batchEventsSeen === 0 && pending.length === 0)) return;
+      batches += 1;
+      const state: LiveCheckpointState = {
+        kind: "live",
+        version: 1,
+        startingEquityUsd,
+        broker: kernel.brokerSnapshot(),
+        totals: totals(source.stats.reconnects),
+        session: kernel.summary(),
+      };
+      const checkpoint: Checkpoint = { name: LIVE_CHECKPOINT, tsMs: kernel.clock.now(), eventsConsumed: state.totals.events, lastEventMs, state };
+      const records = pending;
+      try {
+        journal.writeBatch(records, checkpoint);
+      } catch (error) {
+        batches -= 1;
+        fatal = error instanceof Error ? error : new Error(String(error));
+        log.error({ err: error, records: records.length }, "journal write failed; stopping (the journal keeps the last committed checkpoint)");
+        stopNow();
+        return;
+      }
+      recordsWritten += records.length;
+      pending = [];
+      batchEventsSeen = 0;
+      lastCommitWallMs = Date.now();
+      options.onBatch?.({ batch: state.totals.batches, records: records.length, checkpoint });
+    };
+
+    const onEvent = (event: MarketEvent): void => {
+      if (fatal !== undefined) return;
+      counts[event.kind] = (counts[event.kind] ?? 0) + 1;
+      options.onEvent?.(event);
+      if (event.kind === "status") {
+        capture?.write(event.tsInit, SOURCE_STATUS, statusLine(event));
+        logStatus(log, event);
+      }
+      const records = withRestoredOrders(kernel.onEvents([event]), pendingOrders);
+      for (const r of records) pending.push(r);
+      sessionEvents += 1;
+      lastEventMs = event.tsEvent;
+      if (batchEventsSeen === 0) batchStartMs = kernel.clock.now();
+      batchEventsSeen += 1;
+      if (batchEventsSeen >= batchEvents || kernel.clock.now() - batchStartMs >= batchMs) commit();
+    };
+
+    const parser = new HyperliquidParser({ spot: markets.resolver });
+    const source = new HyperliquidLiveSource({ wsUrl: config.wsUrl, ...config.live, logger: logger.child({ component: "live" }) }, parser, {
+      ...(capture === undefined ? {} : { onFrame: (raw: string, tsInit: number) => capture.write(tsInit, SOURCE_WS, raw) }),
+      onEvent,
+      onReject: (error: ParseError) => {
+        rejects += 1;
+        logReject(log, error, rejects);
+      },
+    });
+
+    const plan: LiveSubscriptionPlan = { perps: config.coins, spotPairs: markets.spotPairs, candleIntervals: config.candleIntervals };
+    log.info(
+      { coins: config.coins, spotPairs: markets.spotPairs.map((p) => `${p.pairName} (${p.wireName})`), intervals: config.candleIntervals, db: dbPath, record: options.recordDir ?? false, batchEvents, batchMs },
+      "monitoring",
+    );
+    await source.start(plan);
+    options.onStarted?.();
+
+    const statusLineLog = (): void => {
+      const k = kernel.summary();
+      const t = totals(source.stats.reconnects);
+      log.info(
+        {
+          events: { ...counts },
+          signals: t.signals,
+          openPositions: openPositionsOf(kernel),
+          equityUsd: k.equityUsd,
+          decisions: k.decisionsByCode,
+          rejects,
+          reconnects: source.stats.reconnects,
+          gaps: source.stats.gaps,
+          batches: t.batches,
+        },
+        "monitor status",
+      );
+    };
+    const statusTimer = setInterval(statusLineLog, options.statusEveryMs ?? STATUS_EVERY_MS);
+    statusTimer.unref();
+    const idleTimer = setInterval(() => {
+      if (batchEventsSeen > 0 && Date.now() - lastCommitWallMs >= idleFlushMs) commit();
+    }, idleFlushMs);
+    idleTimer.unref();
+
+    await Promise.race([options.stopped, failed]);
+    clearInterval(statusTimer);
+    clearInterval(idleTimer);
+    await source.stop();
+    // The last batch and its checkpoint: what a restart resumes from. Nothing arrives after stop().
+    if (batchEventsSeen > 0 || pending.length > 0) commit();
+    if (capture !== undefined) await capture.close();
+    writer = undefined;
+    if (fatal !== undefined) throw fatal;
+    journal.finishRun(runId, Date.now());
+    statusLineLog();
+    const summary: MonitorSummary = {
+      journal: dbPath,
+      restored: prior !== undefined,
+      restoredPositions,
+      batches,
+      recordsWritten,
+      events: { ...counts },
+      stats: { ...source.stats },
+      kernel: kernel.summary(),
+      files: capture === undefined ? [] : [...capture.files],
+      openPositions: openPositionsOf(kernel),
+    };
+    log.info({ batches, recordsWritten, openPositions: summary.openPositions, files: summary.files }, "monitor stopped; open positions stay in the journal for the next start");
+    return summary;
+  } finally {
+    if (writer !== undefined) await writer.close();
+    journal.close();
+  }
+}
+
+function openPositionsOf(kernel: TradingKernel): number {
+  return (kernel.brokerSnapshot() as BrokerState).positions.length;
+}
+
+function statusLine(event: ConnectionStatusEvent): string {
+  return JSON.stringify({ state: event.state, gapFrom: event.gapFrom, gapTo: event.gapTo, detail: event.detail });
+}
+
+function logStatus(log: Logger, event: ConnectionStatusEvent): void {
+  const fields = { state: event.state, gapFrom: event.gapFrom, gapTo: event.gapTo, gapMs: event.gapFrom !== undefined && event.gapTo !== undefined ? event.gapTo - event.gapFrom : undefined, detail: event.detail };
+  if (event.state === "gap" || event.state === "disconnected") log.warn(fields, `connection ${event.state}`);
+  else log.info(fields, `connection ${event.state}`);
+}
+
+function logReject(log: Logger, error: ParseError, total: number): void {
+  if (total <= REJECTS_LOGGED_IN_FULL) {
+    log.warn({ field: error.field, total }, `rejected: ${error.message}`);
+  } else if (total % REJECT_LOG_EVERY === 0) {
+    log.warn({ field: error.field, total }, `rejected ${total} values so far; latest: ${error.message}`);
+  }
+}
+
+/** Options of {@link runMonitor} (the CLI's). */
+export interface RunOptions extends CommonOptions {
+  /** Journal file (`--db`). Default `monitor.db`. */
+  readonly db?: string;
+  /** Also write the capture (`--record`), into `--out` or the config's `record.dir`. */
+  readonly record?: boolean;
+  readonly out?: string;
+  /** `--batch-events`: events per batch at most. */
+  readonly batchEvents?: string | number;
+  /** `--batch-ms`: event time per batch at most, ms. */
+  readonly batchMs?: string | number;
+  /** `--equity`: starting equity of a new journal's account, USD. */
+  readonly equity?: string | number;
+  /** `--duration`: stop after this many seconds. */
+  readonly duration?: string;
+}
+
+/** The CLI entry: `run [--db monitor.db] [--record [--out dir]] [--coins …] [--intervals …] [--batch-events n] [--batch-ms ms] [--equity usd] [--duration s]`. */
+export async function runMonitor(options: RunOptions): Promise<void> {
+  const durationS = positiveInteger("--duration", options.duration);
+  const batchEvents = positiveInteger("--batch-events", options.batchEvents);
+  const batchMs = positiveInteger("--batch-ms", options.batchMs);
+  const equity = options.equity === undefined ? undefined : Number(options.equity);
+  if (equity !== undefined && !(equity > 0 && Number.isFinite(equity))) throw new CliUsageError(`--equity must be a positive number of USD (got ${JSON.stringify(options.equity)})`);
+  const { config, logger } = commandContext(options, { "record.dir": options.out });
+  await monitorSession({
+    config,
+    logger,
+    stopped: untilStopped(durationS),
+    dbPath: options.db ?? DEFAULT_DB,
+    ...(options.record === true ? { recordDir: config.record.dir } : {}),
+    ...(batchEvents === undefined ? {} : { batchEvents }),
+    ...(batchMs === undefined ? {} : { batchMs }),
+    ...(equity === undefined ? {} : { trading: { startingEquityUsd: equity } }),
+  });
+}
+
+/** Resolves on Ctrl-C / SIGTERM, or after `durationS` seconds if given. */
+function untilStopped(durationS: number | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = durationS === undefined ? undefined : setTimeout(done, durationS * 1000);
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+}
