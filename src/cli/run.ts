@@ -268,7 +268,6 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     let pending: KernelRecord[] = [];
     let batchEventsSeen = 0;
     let batchStartMs = 0;
-    let lastEventMs = priorCheckpoint?.lastEventMs ?? 0;
     let sessionEvents = 0;
     let batches = 0;
     let recordsWritten = 0;
@@ -307,7 +306,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
         totals: totals(source.stats.reconnects),
         session: kernel.summary(),
       };
-      const checkpoint: Checkpoint = { name: LIVE_CHECKPOINT, tsMs: kernel.clock.now(), eventsConsumed: state.totals.events, lastEventMs, state };
+      const checkpoint: Checkpoint = { name: LIVE_CHECKPOINT, tsMs: kernel.clock.now(), eventsConsumed: state.totals.events, lastEventMs: kernel.clock.now(), state };
       const records = pending;
       try {
         journal.writeBatch(records, checkpoint);
@@ -336,7 +335,6 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       const records = withRestoredOrders(kernel.onEvents([event]), pendingOrders);
       for (const r of records) pending.push(r);
       sessionEvents += 1;
-      lastEventMs = event.tsEvent;
       if (batchEventsSeen === 0) batchStartMs = kernel.clock.now();
       batchEventsSeen += 1;
       if (batchEventsSeen >= batchEvents || kernel.clock.now() - batchStartMs >= batchMs) commit();
