@@ -257,6 +257,47 @@ describe("strategy-monitor run", () => {
     expect(atBoundary?.equityUsd).toBeCloseTo(brokerBefore.cashUsd + unrealised, 9);
   }, 40_000);
 
+  it("an entry still pending at a checkpoint fills after the restart with its order rows (the kernel's held entry is not in the snapshot)", async () => {
+    const db = join(dir, "monitor.db");
+    const first = session(db);
+    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions");
+    // The basis signal at H + 400 places both entry orders; no book at or after H + 600 comes before the stop.
+    ws.send("l2Book", book("BTC", H + 100, 118_999, 119_001));
+    ws.send("l2Book", book("@142", H + 150, 117_799, 117_801));
+    ws.send("l2Book", book("BTC", H + 400, 118_999, 119_001));
+    await waitFor(() => first.events.filter((e) => e.kind === "book").length === 3, "three books");
+    first.stop();
+    await first.done;
+    expect((liveState(db)?.broker as BrokerState).pendingEntries.map((e) => e.legs.map((l) => l.orderId))).toEqual([
+      ["pos:basis-arbitrage:hyperliquid:perp:BTC:" + String(H + 400) + ":0:entry:0", "pos:basis-arbitrage:hyperliquid:perp:BTC:" + String(H + 400) + ":0:entry:1"],
+    ]);
+    await waitFor(() => ws.subscriptions().length === 0, "the first session's unsubscribe");
+
+    const second = session(db);
+    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions again");
+    ws.send("l2Book", book("@142", H + 700, 117_799, 117_801));
+    ws.send("l2Book", book("BTC", H + 800, 118_999, 119_001));
+    await waitFor(() => second.events.filter((e) => e.kind === "book").length === 2, "two books");
+    second.stop();
+    const summary = await second.done;
+    expect(summary.openPositions).toBe(1);
+
+    const { DatabaseSync } = await import("node:sqlite");
+    const sqlite = new DatabaseSync(db, { readOnly: true });
+    try {
+      const orders = sqlite.prepare("SELECT id, purpose, side, sz FROM orders ORDER BY id").all();
+      const fills = sqlite.prepare("SELECT order_id FROM fills ORDER BY order_id").all();
+      const positionId = `pos:basis-arbitrage:hyperliquid:perp:BTC:${H + 400}:0`;
+      expect(orders).toEqual([
+        { id: `${positionId}:entry:0`, purpose: "entry", side: "sell", sz: 0.04201 },
+        { id: `${positionId}:entry:1`, purpose: "entry", side: "buy", sz: 0.04201 },
+      ]);
+      expect(fills.map((f) => f["order_id"])).toEqual([`${positionId}:entry:0`, `${positionId}:entry:1`]);
+    } finally {
+      sqlite.close();
+    }
+  });
+
   it("with a capture, replays (replay --dry) to the events the session saw", async () => {
     const db = join(dir, "monitor.db");
     const captures = join(dir, "captures");
