@@ -209,7 +209,10 @@ export class MetricSet {
   private readonly basisBySpot = new Map<Market, MarketMetrics[]>();
   private readonly hlPerps: MarketMetrics[] = [];
   private readonly columnList: string[] = [...STATIC_COLUMNS];
-  private pending: { entry: MarketMetrics; group: CandleGroup; candle: CandleEvent }[] = [];
+  /** Bars closed and not yet returned as rows: three parallel lists (no object per bar), emptied by flush. */
+  private readonly pendingEntries: MarketMetrics[] = [];
+  private readonly pendingGroups: CandleGroup[] = [];
+  private readonly pendingCandles: CandleEvent[] = [];
   private pendingAt = -Infinity;
 
   constructor(options: MetricSetOptions = {}) {
@@ -225,7 +228,7 @@ export class MetricSet {
    * earlier time, now final; usually none (a shared empty array, no allocation).
    */
   update(event: MarketEvent): readonly MetricRow[] {
-    const rows = this.pending.length > 0 && event.tsEvent > this.pendingAt ? this.flush() : NO_ROWS;
+    const rows = this.pendingCandles.length > 0 && event.tsEvent > this.pendingAt ? this.flush() : NO_ROWS;
     this.clock.advance(event.tsEvent);
     if (event.kind === "status") return rows;
     this.store.update(event);
@@ -268,16 +271,24 @@ export class MetricSet {
 
   /** The rows of every bar closed so far and not yet returned (call at the end of a stream). */
   flush(): readonly MetricRow[] {
-    if (this.pending.length === 0) return NO_ROWS;
+    const count = this.pendingCandles.length;
+    if (count === 0) return NO_ROWS;
     const nowMs = this.clock.now();
-    const rows = this.pending.map(({ entry, group, candle }) => ({
-      tsMs: candle.closeTime,
-      marketKey: entry.market.key,
-      symbol: entry.market.symbol,
-      interval: candle.interval,
-      values: valuesOf(entry, group, nowMs),
-    }));
-    this.pending = [];
+    const rows: MetricRow[] = new Array<MetricRow>(count);
+    for (let i = 0; i < count; i += 1) {
+      const entry = this.pendingEntries[i] as MarketMetrics;
+      const candle = this.pendingCandles[i] as CandleEvent;
+      rows[i] = {
+        tsMs: candle.closeTime,
+        marketKey: entry.market.key,
+        symbol: entry.market.symbol,
+        interval: candle.interval,
+        values: valuesOf(entry, this.pendingGroups[i], nowMs),
+      };
+    }
+    this.pendingEntries.length = 0;
+    this.pendingGroups.length = 0;
+    this.pendingCandles.length = 0;
     return rows;
   }
 
@@ -326,9 +337,10 @@ export class MetricSet {
     g.volatility.update(event);
     if (event.closed && event.openTime > g.lastRowOpenTime) {
       g.lastRowOpenTime = event.openTime;
-      if (this.pending.length === 0) this.pendingAt = event.tsEvent;
-      else if (event.tsEvent > this.pendingAt) this.pendingAt = event.tsEvent;
-      this.pending.push({ entry, group: g, candle: event });
+      if (this.pendingCandles.length === 0 || event.tsEvent > this.pendingAt) this.pendingAt = event.tsEvent;
+      this.pendingEntries.push(entry);
+      this.pendingGroups.push(g);
+      this.pendingCandles.push(event);
     }
   }
 
