@@ -47,7 +47,7 @@ export interface MetricSetOptions {
   state?: MarketStateOptions;
   /** Bars whose closes on the UTC hour give the hourly returns of the correlations. Default "1h". */
   correlationInterval?: CandleInterval;
-  /** Compute the pairwise correlations (N(N − 1)/2 of them; each update is O(window) today). Default true. */
+  /** Compute the pairwise correlations (N(N − 1)/2 of them; O(1) per hourly bar and pair). Default true. */
   correlations?: boolean;
   /** Where open interest is kept (the journal's port, so 7 days survive a restart). Default: one in-memory series shared by all coins. */
   openInterestSeries?: OpenInterestSeriesPort;

@@ -83,9 +83,9 @@ const RECOMPUTE_BELOW_PEAK = 1 / 1024;
  * the correlation's error ≤ ~2e-10.
  */
 class PairWindow {
-  private bounds = new Float64Array(64);
-  private xs = new Float64Array(64);
-  private ys = new Float64Array(64);
+  private bounds: Float64Array<ArrayBuffer>;
+  private xs: Float64Array<ArrayBuffer>;
+  private ys: Float64Array<ArrayBuffer>;
   private head = 0;
   size = 0;
   private meanX = 0;
@@ -96,6 +96,13 @@ class PairWindow {
   private peakXX = 0;
   private peakYY = 0;
   private sinceExact = 0;
+
+  /** @param capacity initial slots: the most pairs the window can hold (grows past it if needed). */
+  constructor(capacity: number) {
+    this.bounds = new Float64Array(capacity);
+    this.xs = new Float64Array(capacity);
+    this.ys = new Float64Array(capacity);
+  }
 
   /** Boundary of the oldest pair (Infinity when empty). */
   oldest(): number {
@@ -187,7 +194,7 @@ class PairWindow {
     this.sinceExact = 0;
   }
 
-  /** Doubles the ring (the window's hour count bounds it: ≤ 1024 slots for 30 days). */
+  /** Doubles the ring: only when the constructor could not size it from the window. */
   private grow(): void {
     const cap = this.bounds.length;
     const copy = (from: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
@@ -299,7 +306,7 @@ export class RollingCorrelation implements StreamingMetric<number> {
   readonly staleAfterMs: number;
   private readonly a = new HourlyReturns();
   private readonly b = new HourlyReturns();
-  private readonly pairs = new PairWindow();
+  private readonly pairs: PairWindow;
   private current: number | undefined;
 
   constructor(options: RollingCorrelationOptions) {
@@ -309,6 +316,9 @@ export class RollingCorrelation implements StreamingMetric<number> {
     this.windowMs = options.windowMs ?? 30 * DAY_MS;
     this.minPairs = options.minPairs ?? 48;
     this.staleAfterMs = options.staleAfterMs ?? 2 * HOUR_MS;
+    // One pair per hour: a window of W ms holds at most ⌈W / 1 h⌉ (720 for 30 days), allocated once.
+    const hours = Math.ceil(this.windowMs / HOUR_MS);
+    this.pairs = new PairWindow(Number.isFinite(hours) && hours >= 1 && hours <= 65_536 ? hours : 64);
     this.warmUp = `${this.minPairs} hours with a return for both ${this.market.symbol} and ${this.other.symbol}`;
   }
 

@@ -119,7 +119,9 @@ export class RealizedVolatility implements StreamingMetric<RealizedVolatilityVal
   private readonly hour = new SquareSum();
   private readonly day = new SquareSum();
   private readonly regimeSamples: RollingPercentile;
-  private previous: { openTime: number; close: number } | undefined;
+  /** The previous closed bar's open time (−Infinity before the first) and close, kept as fields (no object per bar). */
+  private previousOpen = -Infinity;
+  private previousClose = 0;
   private lastCloseTime = -Infinity;
   private current: RealizedVolatilityValue | undefined;
 
@@ -140,14 +142,14 @@ export class RealizedVolatility implements StreamingMetric<RealizedVolatilityVal
 
   update(event: MarketEvent): void {
     if (event.kind !== "candle" || event.market.key !== this.market.key || event.interval !== this.interval || !event.closed) return;
-    const prev = this.previous;
     // Time order, and a correction of the newest bar is not a new return.
-    if (prev !== undefined && event.openTime <= prev.openTime) return;
-    if (prev !== undefined && prev.openTime === event.openTime - this.intervalMs && prev.close > 0 && event.close > 0) {
-      const r = Math.log(event.close / prev.close);
+    if (event.openTime <= this.previousOpen) return;
+    if (this.previousOpen === event.openTime - this.intervalMs && this.previousClose > 0 && event.close > 0) {
+      const r = Math.log(event.close / this.previousClose);
       if (Number.isFinite(r)) this.push(event.closeTime, r);
     }
-    this.previous = { openTime: event.openTime, close: event.close };
+    this.previousOpen = event.openTime;
+    this.previousClose = event.close;
     this.lastCloseTime = event.closeTime;
     // Returns closing in (closeTime − window, closeTime] are in a window; the hour's start never trails the day's.
     this.evict(this.hour, event.closeTime - HOUR_MS);
