@@ -39,6 +39,12 @@ describe("parseSettingText", () => {
     expect(() => parseSettingText(setting("map"), "UBTC=BTC=X", "env SM_K")).toThrow(ConfigError);
   });
 
+  it("refuses text for an object section and points to the config file", () => {
+    expect(() => parseSettingText(setting("object"), '{"a":1}', "env SM_K")).toThrow(
+      'config k = "{\\"a\\":1}" is invalid: what is allowed, set in the config file (not settable from env SM_K; see docs/CONFIGURATION.md)',
+    );
+  });
+
   it("keeps strings as they are", () => {
     expect(parseSettingText(setting("string"), " captures ", "env SM_K")).toBe(" captures ");
   });

@@ -18,7 +18,8 @@ const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
  * - boolean: `true`/`false`, also `1`/`0`, `yes`/`no`, `on`/`off` (any case);
  * - list: comma-separated, items trimmed, empty items dropped (`BTC, ETH` → `["BTC","ETH"]`);
  * - map: comma-separated `KEY=VALUE` pairs (`UBTC=BTC,UETH=ETH`);
- * - string: taken as is.
+ * - string: taken as is;
+ * - object (a JSON object section such as `strategies`): refused; set it in the config file.
  *
  * @throws ConfigError naming the key, the text and what is allowed.
  */
@@ -52,5 +53,8 @@ export function parseSettingText(setting: Setting, text: string, from: string): 
       }
       return map;
     }
+    case "object":
+      // Nested sections are one object each; as env text they would be unreadable JSON.
+      throw new ConfigError(setting.key, text, `${setting.allowed}, set in the config file (not settable from ${from}; see docs/CONFIGURATION.md)`);
   }
 }

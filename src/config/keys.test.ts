@@ -30,6 +30,11 @@ describe("settings derived from the schema", () => {
       "server.host",
       "server.port",
       "data.sharedDir",
+      "strategies",
+      "risk",
+      "broker",
+      "analytics",
+      "paperTradeWhenKilled",
     ]);
   });
 
@@ -41,6 +46,10 @@ describe("settings derived from the schema", () => {
     expect(kind.get("live.pingIntervalMs")).toBe("number");
     expect(kind.get("log.level")).toBe("string");
     expect(kind.get("restUrl")).toBe("string");
+    expect(kind.get("strategies")).toBe("object");
+    expect(kind.get("risk")).toBe("object");
+    expect(kind.get("analytics")).toBe("object");
+    expect(kind.get("paperTradeWhenKilled")).toBe("list");
   });
 
   it("know the sections", () => {

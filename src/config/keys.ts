@@ -3,10 +3,13 @@
  * variable names, so that file, env and flag sources all address the same keys.
  */
 import * as v from "valibot";
-import { rawConfigSchema } from "./schema.ts";
+import { OBJECT_SETTING, rawConfigSchema } from "./schema.ts";
 
-/** How a string from env or a flag is turned into the leaf's value. */
-export type SettingKind = "string" | "number" | "boolean" | "list" | "map";
+/**
+ * How a string from env or a flag is turned into the leaf's value. `object` = a JSON object
+ * section (`strategies`, `risk`, ...): file only, its text form is refused with a pointer to the file.
+ */
+export type SettingKind = "string" | "number" | "boolean" | "list" | "map" | "object";
 
 /** One leaf setting. */
 export interface Setting {
@@ -48,6 +51,12 @@ const KIND_OF_TYPE: Readonly<Record<string, SettingKind>> = {
   record: "map",
 };
 
+// Object sections are `custom` leaves marked with OBJECT_SETTING metadata (see schema.ts).
+function markedKind(leaf: SchemaNode): SettingKind | undefined {
+  const metadata: Readonly<Record<string, unknown>> = v.getMetadata(leaf as unknown as Parameters<typeof v.getMetadata>[0]);
+  return metadata["settingKind"] === OBJECT_SETTING.settingKind ? "object" : undefined;
+}
+
 function collect(node: SchemaNode, prefix: string, out: Setting[]): void {
   const leaf = node.type === "optional" && node.wrapped !== undefined ? node.wrapped : node;
   if (leaf.type === "strict_object" && leaf.entries !== undefined) {
@@ -56,7 +65,7 @@ function collect(node: SchemaNode, prefix: string, out: Setting[]): void {
     }
     return;
   }
-  const kind = KIND_OF_TYPE[leaf.type];
+  const kind = markedKind(leaf) ?? KIND_OF_TYPE[leaf.type];
   const allowed = v.getDescription(leaf as unknown as Parameters<typeof v.getDescription>[0]);
   if (kind === undefined || allowed === undefined) {
     // A schema edit introduced a leaf type or forgot its description: a bug, caught by tests.

@@ -44,6 +44,11 @@ describe("defaults", () => {
       log: { level: "info", format: "auto" },
       server: { host: "127.0.0.1", port: 8787 },
       data: { sharedDir: "../shared/data/hyperliquid" },
+      strategies: {},
+      risk: {},
+      broker: {},
+      analytics: {},
+      paperTradeWhenKilled: [],
     });
   });
 
@@ -190,8 +195,8 @@ describe("validation failures name key, value and what is allowed", () => {
   });
 
   it("an unknown top-level section", () => {
-    const error = errorOf(() => loadConfig(options({ files: fileWith({ strategies: {} }) })));
-    expect(error.message).toBe(`config strategies = {} is invalid: not a known key; see docs/CONFIGURATION.md for the keys${fromFile}`);
+    const error = errorOf(() => loadConfig(options({ files: fileWith({ journal: {} }) })));
+    expect(error.message).toBe(`config journal = {} is invalid: not a known key; see docs/CONFIGURATION.md for the keys${fromFile}`);
   });
 
   it("an unknown flag key", () => {
@@ -290,6 +295,52 @@ describe("validation failures name key, value and what is allowed", () => {
   });
 });
 
+describe("trading sections (content checked by the composition root)", () => {
+  const fromFile = ` (from file ${CWD}/strategy-monitor.json)`;
+
+  it("take the file's objects whole, inner keys unchecked here", () => {
+    const config = loadConfig(
+      options({
+        files: fileWith({
+          strategies: { "flow-toxicity": { threshold: 2.5 } },
+          risk: { riskPerTrade: 0.005 },
+          broker: { latencyMs: 300 },
+          analytics: { psrConfidence: 0.9 },
+          paperTradeWhenKilled: ["basis-arbitrage"],
+        }),
+      }),
+    );
+    expect(config.strategies).toEqual({ "flow-toxicity": { threshold: 2.5 } });
+    expect(config.risk).toEqual({ riskPerTrade: 0.005 });
+    expect(config.broker).toEqual({ latencyMs: 300 });
+    expect(config.analytics).toEqual({ psrConfidence: 0.9 });
+    expect(config.paperTradeWhenKilled).toEqual(["basis-arbitrage"]);
+    expect(Object.isFrozen(config.strategies["flow-toxicity"])).toBe(true);
+  });
+
+  it("a strategy's settings given as a number name the strategy's key path", () => {
+    const error = errorOf(() => loadConfig(options({ files: fileWith({ strategies: { "flow-toxicity": 2.5 } }) })));
+    expect(error.key).toBe("strategies.flow-toxicity");
+    expect(error.message).toBe(`config strategies.flow-toxicity = 2.5 is invalid: an object of this strategy's settings, such as {"threshold":2.5}${fromFile}`);
+  });
+
+  it("a section given as a list is refused", () => {
+    const error = errorOf(() => loadConfig(options({ files: fileWith({ risk: [1] }) })));
+    expect(error.message).toBe(`config risk = [1] is invalid: an object of risk settings, such as {"riskPerTrade":0.01}${fromFile}`);
+  });
+
+  it("an object section cannot come from the environment: the error points to the file", () => {
+    const error = errorOf(() => loadConfig(options({ env: { SM_STRATEGIES: '{"flow-toxicity":{}}' } })));
+    expect(error.key).toBe("strategies");
+    expect(error.message).toMatch(/set in the config file \(not settable from env SM_STRATEGIES; see docs\/CONFIGURATION.md\)$/);
+  });
+
+  it("paperTradeWhenKilled reads a list from the environment and may be empty", () => {
+    expect(loadConfig(options({ env: { SM_PAPER_TRADE_WHEN_KILLED: "basis-arbitrage, liquidity" } })).paperTradeWhenKilled).toEqual(["basis-arbitrage", "liquidity"]);
+    expect(loadConfig(options({ files: fileWith({ paperTradeWhenKilled: [] }) })).paperTradeWhenKilled).toEqual([]);
+  });
+});
+
 describe("env parsing", () => {
   it("reads lists, numbers and booleans", () => {
     const config = loadConfig(
@@ -362,7 +413,7 @@ describe("sources", () => {
     expect(byKey.get("record.dir")).toEqual({ key: "record.dir", value: "out", source: "flag", origin: "record.dir" });
     expect(byKey.get("log.level")).toEqual({ key: "log.level", value: "info", source: "default", origin: "built-in" });
     expect(byKey.get("restUrl")).toEqual({ key: "restUrl", value: "https://api.hyperliquid.xyz", source: "network", origin: "mainnet" });
-    expect(rows).toHaveLength(26);
+    expect(rows).toHaveLength(31);
   });
 
   it("give custom URLs the source that set them", () => {

@@ -6,10 +6,14 @@
  * `config live.pingIntervalMs = -5 is invalid: an integer number of ms between 1000 and 55000`.
  * Cross-field rules (custom network needs URLs, base ≤ max backoff, …) live in `load.ts`.
  *
- * Later sections will be added here, each as its own strict object with defaults:
- * `metrics` (window lengths, warm-up), `strategies` (enabled set, thresholds: fixed or
- * percentile), `risk` (sizing, exposure limits), `fees` (Hyperliquid fee tier table, since
- * tiers change), `journal` (SQLite path, checkpoint interval).
+ * The trading sections (`strategies`, `risk`, `broker`, `analytics`) are typed here only as JSON
+ * objects: their content belongs to the layers that use them (strategies, risk, paper,
+ * analytics), which this generic loader may not import. The composition root
+ * (src/cli/trading-config.ts) validates their content with the owning layer's schema, so an
+ * error still names the full key path (`strategies.flow-toxicity.threshold`). They are
+ * file-only: an object is one value, and env text cannot express it readably.
+ *
+ * Later sections: `metrics` (window lengths, warm-up), `journal` (SQLite path, checkpoint interval).
  */
 import * as v from "valibot";
 import { CANDLE_INTERVALS } from "../core/index.ts";
@@ -79,6 +83,37 @@ function uniqueList<T extends string>(item: v.GenericSchema<unknown, T>, allowed
   );
 }
 
+function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Marks a leaf whose value is a JSON object section (file only), for keys.ts. Needed because the
+ * leaf is a `custom` schema: valibot's object schemas accept arrays, so a plain-object check comes first.
+ */
+export const OBJECT_SETTING = { settingKind: "object" } as const;
+
+/** A JSON object whose keys the owning layer checks (file only; see the file comment). */
+function jsonObject(allowed: string) {
+  return v.pipe(v.custom<Readonly<Record<string, unknown>>>(isPlainObject, allowed), v.metadata(OBJECT_SETTING), v.description(allowed));
+}
+
+/** A JSON object of JSON objects (`strategies`: strategy id → its settings). */
+function objectOfObjects(allowed: string, inner: string) {
+  return v.pipe(
+    v.custom<Readonly<Record<string, unknown>>>(isPlainObject, allowed),
+    v.objectWithRest({}, v.custom<Readonly<Record<string, unknown>>>(isPlainObject, inner), allowed),
+    v.metadata(OBJECT_SETTING),
+    v.description(allowed),
+  );
+}
+
+/** A possibly empty list of distinct strings. */
+function stringList(item: v.GenericSchema<unknown, string>, allowed: string, maxItems: number) {
+  const unique = (list: string[]): boolean => new Set(list).size === list.length;
+  return v.pipe(v.array(item, allowed), v.maxLength(maxItems, allowed), v.check(unique, `${allowed}, without duplicates`), v.description(allowed));
+}
+
 // Hyperliquid names perps `BTC`, `kPEPE`, builder-deployed ones `xyz:TSLA`.
 const COIN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,31}$/;
 const COINS_ALLOWED = "a non-empty list of Hyperliquid perp coin names such as [\"BTC\",\"ETH\"] (letters, digits, ':', '.', '_', '-'; at most 100)";
@@ -89,6 +124,10 @@ const candleInterval = v.picklist(CANDLE_INTERVALS as readonly [CandleInterval, 
 
 const ALIASES_ALLOWED = "an object mapping a spot token name to a perp coin name, such as {\"UBTC\":\"BTC\"}";
 const aliasName = v.pipe(v.string(ALIASES_ALLOWED), v.regex(COIN_PATTERN, ALIASES_ALLOWED));
+
+const STRATEGIES_ALLOWED = "an object mapping a strategy id to an object of its settings, such as {\"flow-toxicity\":{\"threshold\":2.5}}";
+const PAPER_WHEN_KILLED_ALLOWED = "a list of strategy ids, such as [\"basis-arbitrage\"] (empty: killed strategies only record signals)";
+const strategyId = v.pipe(v.string(PAPER_WHEN_KILLED_ALLOWED), v.regex(/^[a-z0-9-]{1,64}$/, PAPER_WHEN_KILLED_ALLOWED));
 
 // ---------------------------------------------------------------------------------------------
 
@@ -141,6 +180,11 @@ export const rawConfigSchema = v.strictObject({
   data: v.strictObject({
     sharedDir: nonEmptyString("a directory path"),
   }),
+  strategies: objectOfObjects(STRATEGIES_ALLOWED, "an object of this strategy's settings, such as {\"threshold\":2.5}"),
+  risk: jsonObject("an object of risk settings, such as {\"riskPerTrade\":0.01}"),
+  broker: jsonObject("an object of paper-broker settings, such as {\"latencyMs\":200}"),
+  analytics: jsonObject("an object of gate and verdict settings, such as {\"psrConfidence\":0.95}"),
+  paperTradeWhenKilled: stringList(strategyId, PAPER_WHEN_KILLED_ALLOWED, 100),
 });
 
 /** `network`-independent part of the schema output; see {@link Config} for the documented type. */
@@ -239,6 +283,19 @@ export interface Config {
   readonly log: LogConfig;
   readonly server: ServerConfig;
   readonly data: DataConfig;
+  /**
+   * Strategy id → that strategy's settings (only those changed; the rest keep the strategy's
+   * defaults). Default `{}`. Content validated by the composition root (src/cli/trading-config.ts).
+   */
+  readonly strategies: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Risk settings replacing the defaults (sizing, limits, fees). Default `{}`. Content validated by the composition root. */
+  readonly risk: Readonly<Record<string, unknown>>;
+  /** Paper-broker settings replacing the defaults (latency, bar fills, equity). Default `{}`. Content validated by the composition root. */
+  readonly broker: Readonly<Record<string, unknown>>;
+  /** Gates and verdict settings (the analytics layer's `parseGateConfig`). Default `{}`. Content validated by the composition root. */
+  readonly analytics: Readonly<Record<string, unknown>>;
+  /** Strategy ids that keep paper trading while killed. Default `[]` (killed = shadow mode: signals recorded, no positions). */
+  readonly paperTradeWhenKilled: readonly string[];
 }
 
 // The schema and the documented interface must agree (compile-time check).
@@ -280,4 +337,9 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
   log: { level: "info", format: "auto" },
   server: { host: "127.0.0.1", port: 8787 },
   data: { sharedDir: "../shared/data/hyperliquid" },
+  strategies: {},
+  risk: {},
+  broker: {},
+  analytics: {},
+  paperTradeWhenKilled: [],
 };
