@@ -16,28 +16,37 @@ import { Journal } from "../journal/index.ts";
 import type { Checkpoint } from "../journal/index.ts";
 import { InMemoryOpenInterestSeries } from "../metrics/index.ts";
 import type { OpenInterestSample, OpenInterestSeriesPort } from "../metrics/index.ts";
-import type { RiskConfig } from "../risk/index.ts";
+import { DEFAULT_BROKER_CONFIG } from "../paper/index.ts";
 import { ReplayDiagnostics } from "../replay/diagnostics.ts";
 import { mergeSources } from "../replay/merge.ts";
 import { openReplaySources } from "../replay/sources.ts";
-import type { LifecycleState, StrategyConfigs } from "../strategies/index.ts";
+import type { LifecycleState } from "../strategies/index.ts";
 import { CliUsageError } from "./errors.ts";
 import { progressBar } from "./progress.ts";
 import { commandContext, positiveInteger } from "./shared.ts";
 import type { CommonOptions } from "./shared.ts";
+import { effectiveRiskConfig, gatesFromConfig, parseTradingSections, tradingSectionsFromConfig } from "./trading-config.ts";
 
 /** The checkpoint name of replays in the journal. */
 export const REPLAY_CHECKPOINT = "replay";
 /** Default events per journal batch (one transaction each). Part of a run's identity. */
 export const DEFAULT_BATCH_EVENTS = 4096;
 
-/** Trading settings of a replay (the configuration file has no trading sections yet; defaults otherwise). */
+/**
+ * Trading settings of a replay: the configuration's trading sections as written (validated by
+ * {@link replayIntoJournal} with `parseTradingSections`; a bad one is a ConfigError naming the key
+ * path), plus the command-line flags, which win over the `broker` section.
+ */
 export interface ReplayTradingSettings {
-  readonly strategies?: StrategyConfigs;
-  readonly risk?: Partial<RiskConfig>;
-  /** USD. Default 10 000. */
+  /** The `strategies` section: strategy id → its settings. Default `{}` (every strategy's defaults). */
+  readonly strategies?: Readonly<Record<string, unknown>>;
+  /** The `risk` section. Default `{}`. */
+  readonly risk?: Readonly<Record<string, unknown>>;
+  /** The `broker` section (its `startingEquityUsd` and `barInterval` yield to the two settings below). Default `{}`. */
+  readonly broker?: Readonly<Record<string, unknown>>;
+  /** USD (`--equity`). Default `broker.startingEquityUsd`, else 10 000. */
   readonly startingEquityUsd?: number;
-  /** Candles the bar fill model fills, marks and exits on. Default "1h". */
+  /** Candles the bar fill model fills, marks and exits on (`--fill-interval`). Default `broker.barInterval`, else "1h". */
   readonly fillInterval?: CandleInterval;
   /** Default {@link DEFAULT_SPOT_LEG_FILTER}. */
   readonly spotLegFilter?: SpotLegFilterConfig;
@@ -135,19 +144,26 @@ export async function replayIntoJournal(
 ): Promise<ReplayPipelineSummary> {
   const batchEvents = options.batchEvents ?? DEFAULT_BATCH_EVENTS;
   const trading = options.trading ?? {};
+  // Before any file is opened: a bad setting is the user's to fix, not a half-written journal.
+  const parsed = parseTradingSections(trading);
+  const { startingEquityUsd: brokerEquity, barInterval: brokerInterval, ...brokerRest } = parsed.broker;
+  const { fillModel: _fillModel, fees: _fees, startingEquityUsd: _equity, barInterval: _interval, ...brokerDefaults } = DEFAULT_BROKER_CONFIG;
   const diagnostics = new ReplayDiagnostics();
   const { sources, files } = await openReplaySources(paths, options.aliases === undefined ? { diagnostics } : { diagnostics, aliases: options.aliases });
   const inputs = await Promise.all(files.flatMap((f) => f.paths).map(async (p) => ({ path: resolve(p), bytes: (await stat(p)).size })));
   const journal = Journal.open(dbPath);
   try {
     const lifecycle: Record<string, LifecycleState> = Object.fromEntries(journal.lifecycle().map((l) => [l.strategy, l.state]));
+    // Effective values (defaults filled in), so a run configured to the defaults matches one that
+    // was not configured, and a changed default is a changed setting.
     const settings = {
-      strategies: trading.strategies ?? {},
-      risk: trading.risk ?? {},
-      startingEquityUsd: trading.startingEquityUsd ?? 10_000,
-      fillInterval: trading.fillInterval ?? "1h",
+      strategies: parsed.variants,
+      risk: effectiveRiskConfig(parsed.risk),
+      broker: { ...brokerDefaults, ...brokerRest },
+      startingEquityUsd: trading.startingEquityUsd ?? brokerEquity ?? 10_000,
+      fillInterval: trading.fillInterval ?? brokerInterval ?? "1h",
       spotLegFilter: trading.spotLegFilter ?? DEFAULT_SPOT_LEG_FILTER,
-      paperTradeWhenKilled: trading.paperTradeWhenKilled ?? [],
+      paperTradeWhenKilled: parsed.paperTradeWhenKilled,
       lifecycle,
       aliases: options.aliases ?? null,
       batchEvents,
@@ -172,9 +188,9 @@ export async function replayIntoJournal(
 
     const oi = new ReplayOpenInterestSeries(journal.openInterestSeries());
     const kernel = new TradingKernel({
-      broker: paperBrokerFactory({ fillModel: "bar", barInterval: settings.fillInterval }),
-      strategies: settings.strategies,
-      risk: settings.risk,
+      broker: paperBrokerFactory({ ...settings.broker, fillModel: "bar", barInterval: settings.fillInterval }),
+      strategies: parsed.strategies,
+      risk: parsed.risk,
       startingEquityUsd: settings.startingEquityUsd,
       lifecycle,
       paperTradeWhenKilled: settings.paperTradeWhenKilled,
@@ -186,6 +202,7 @@ export async function replayIntoJournal(
     let batchNo = 0;
     let events = 0;
     let lastEventMs = 0;
+    let firstEventMs: number | undefined;
     let recordsWritten = 0;
     let filesDone = 0;
     oi.writing = skipBatches === 0;
@@ -199,6 +216,11 @@ export async function replayIntoJournal(
         }
         return;
       }
+      if (batchNo === skipBatches + 1) {
+        // Every variant tried counts for the deflated Sharpe ratio. Seen at the data's first event,
+        // not the wall clock, so a resumed or repeated replay writes the same rows.
+        for (const [strategy, config] of Object.entries(parsed.variants)) journal.recordVariant(strategy, config, firstEventMs ?? 0);
+      }
       const state: ReplayState = { identity, digest, batches: batchNo, complete, summary: kernel.summary(), broker: kernel.brokerSnapshot() };
       const checkpoint: Checkpoint = { name: REPLAY_CHECKPOINT, tsMs: kernel.clock.now(), eventsConsumed: events, lastEventMs, state };
       journal.writeBatch(records, checkpoint);
@@ -210,6 +232,7 @@ export async function replayIntoJournal(
     hooks.onProgress?.(0, sources.length, 0);
     for await (const merged of mergeSources(sources, { onSourceDone: () => hooks.onProgress?.((filesDone += 1), sources.length, events) })) {
       for (const event of merged) {
+        firstEventMs ??= event.tsEvent;
         pending.push(event);
         if (pending.length === batchEvents) {
           batchNo += 1;
@@ -257,25 +280,40 @@ export function identityDifferences(before: RunIdentity, now: RunIdentity): stri
   if (removed.length > 0) out.push(`inputs no longer given: ${removed.join(", ")}`);
   if (added.length > 0) out.push(`new inputs: ${added.join(", ")}`);
   if (resized.length > 0) out.push(`inputs changed size: ${resized.join(", ")}`);
-  const a = (before.settings ?? {}) as Record<string, unknown>;
-  const b = (now.settings ?? {}) as Record<string, unknown>;
-  for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-    const x = JSON.stringify(a[key]);
-    const y = JSON.stringify(b[key]);
-    if (x !== y) out.push(`setting ${key}: ${x ?? "unset"} → ${y ?? "unset"}`);
-  }
+  settingDifferences(before.settings ?? {}, now.settings ?? {}, "", out);
   return out;
+}
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+// Names the leaf that differs (`setting strategies.flow-toxicity.threshold: 2 → 3`), not the whole section.
+function settingDifferences(a: unknown, b: unknown, path: string, out: string[]): void {
+  if (path !== "" && !(isPlainObject(a) && isPlainObject(b))) {
+    const x = JSON.stringify(a);
+    const y = JSON.stringify(b);
+    if (x !== y) out.push(`setting ${path}: ${x ?? "unset"} → ${y ?? "unset"}`);
+    return;
+  }
+  const x = isPlainObject(a) ? a : {};
+  const y = isPlainObject(b) ? b : {};
+  for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) settingDifferences(x[key], y[key], path === "" ? key : `${path}.${key}`, out);
 }
 
 /** The CLI entry: `replay <paths…> --db <file> [--batch-events n] [--fill-interval 1h] [--equity usd] [--json]`. */
 export async function runReplayPipeline(paths: readonly string[], options: ReplayPipelineOptions): Promise<void> {
   const { config } = commandContext(options);
+  // The whole configuration is checked at start, gates too, though only `report` uses them.
+  gatesFromConfig(config);
   const batchEvents = positiveInteger("--batch-events", options.batchEvents);
   const equity = options.equity === undefined ? undefined : Number(options.equity);
   if (equity !== undefined && !(equity > 0 && Number.isFinite(equity))) throw new CliUsageError(`--equity must be a positive number of USD (got ${JSON.stringify(options.equity)})`);
   const fillInterval = options.fillInterval;
   if (fillInterval !== undefined && !isCandleInterval(fillInterval)) throw new CliUsageError(`--fill-interval must be a candle interval such as 1m or 1h (got ${JSON.stringify(fillInterval)})`);
-  const trading: ReplayTradingSettings = { ...(equity === undefined ? {} : { startingEquityUsd: equity }), ...(fillInterval === undefined ? {} : { fillInterval }) };
+  const trading: ReplayTradingSettings = {
+    ...tradingSectionsFromConfig(config),
+    ...(equity === undefined ? {} : { startingEquityUsd: equity }),
+    ...(fillInterval === undefined ? {} : { fillInterval }),
+  };
   const bar = progressBar("replay", 1, options.json !== true && process.stderr.isTTY);
   let summary: ReplayPipelineSummary;
   try {
@@ -314,6 +352,7 @@ export function formatReplaySummary(s: ReplayPipelineSummary): string {
     out.push(`${id.padEnd(28)}  ${String(k.signalsByStrategy[id] ?? 0).padStart(7)}  ${String(k.positionsByStrategy[id] ?? 0).padStart(9)}  ${String(o.count).padStart(8)}  ${usd(o.pnlUsd)}`);
   }
   out.push(`total P&L ${usd(total)}; equity ${k.equityUsd === undefined ? "-" : k.equityUsd.toFixed(2)} USD; decisions ${JSON.stringify(k.decisionsByCode)}`);
+  out.push(`unfilled entries ${k.unfilledEntries} ${JSON.stringify(k.unfilledByCode)}`);
   for (const f of s.files.filter((x) => x.error !== undefined)) out.push(`failed: ${f.path}: ${f.error ?? ""}`);
   return `${out.join("\n")}\n`;
 }
