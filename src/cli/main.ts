@@ -19,7 +19,9 @@ program
     "after",
     `
 Examples:
-  strategy-monitor                                   record BTC, ETH, SOL (+ spot pairs) to ./captures
+  strategy-monitor                                   the monitor: BTC, ETH, SOL live, paper-traded into monitor.db
+  strategy-monitor run --record --db monitor.db      the same, and keep the raw frames in ./captures
+  strategy-monitor report --db monitor.db            which strategies have earned capital
   strategy-monitor record --coins BTC --intervals 1m,5m --duration 3600
   strategy-monitor replay --dry captures/ ../shared/data/hyperliquid/candles
   strategy-monitor backfill --coins BTC,ETH --intervals 1m,1h --days 3 --out data/backfill
@@ -44,9 +46,30 @@ function withCommonOptions(command: Command): Command {
 
 withCommonOptions(
   program
-    .command("record", { isDefault: true })
+    .command("run", { isDefault: true })
     .description(
-      "Record live Hyperliquid market data (raw WebSocket frames with their receive time) to gzip capture files, rotating daily or by size. Replay them later with `replay`. (The default command.)",
+      "The monitor (the default command): watch the coins live, run every strategy, paper-trade every signal (book-walk fills, fees, hourly funding) into a SQLite journal; restarts resume open positions and equity from the journal.",
+    )
+    .option("--db <file>", "the journal (default monitor.db); judge it with `report --db`")
+    .option("--coins <list>", "perp coins, comma-separated (default from config: BTC,ETH,SOL)")
+    .option("--intervals <list>", "candle intervals, comma-separated (default from config: 1m,1h)")
+    .option("--no-spot", "do not subscribe to the spot pairs (basis arbitrage needs them)")
+    .option("--record", "also write the raw frames to capture files, replayable with `replay`")
+    .option("--out <dir>", "with --record: capture directory (default from config: captures)")
+    .option("--equity <usd>", "starting equity of a new journal's paper account, USD (default 10000)")
+    .option("--batch-events <n>", "events per journal transaction at most (default 2000)")
+    .option("--batch-ms <ms>", "event time per journal transaction at most, ms (default 1000)")
+    .option("--duration <seconds>", "stop after this many seconds (default: run until Ctrl-C)"),
+).action(async (options: Record<string, unknown>) => {
+  const { runMonitor } = await import("./run.ts");
+  await runMonitor(options as unknown as Parameters<typeof runMonitor>[0]);
+});
+
+withCommonOptions(
+  program
+    .command("record")
+    .description(
+      "Record live Hyperliquid market data (raw WebSocket frames with their receive time) to gzip capture files, rotating daily or by size. Replay them later with `replay`.",
     )
     .option("--coins <list>", "perp coins, comma-separated (default from config: BTC,ETH,SOL)")
     .option("--intervals <list>", "candle intervals, comma-separated (default from config: 1m,1h)")
