@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { replayIntoJournal } from "../../src/cli/replay-pipeline.ts";
 import type { ReplayTradingSettings } from "../../src/cli/replay-pipeline.ts";
+import { STRATEGY_IDS } from "../../src/cli/trading-config.ts";
+import { ConfigError } from "../../src/core/index.ts";
 import { writeHistoryFixture } from "./fixtures/history-fixture.ts";
 import { dumpJournal } from "./fixtures/journal-dump.ts";
 
@@ -48,5 +50,54 @@ describe("replay into a journal", () => {
     const again = await replayIntoJournal([join(dir, "inputs")], join(dir, "a.db"), { trading: TRADING, batchEvents: 64 });
     expect(again.alreadyComplete).toBe(true);
     expect(again.recordsWritten).toBe(0);
+  });
+
+  it("records every strategy's effective configuration once as a variant, seen at the data's first event", () => {
+    const variants = dumpJournal(join(dir, "a.db"))["strategy_variants"] as { strategy: string; config_json: string; first_seen_ms: number }[];
+    expect(variants.map((v) => v.strategy).sort()).toEqual([...STRATEGY_IDS].sort());
+    const basis = variants.find((v) => v.strategy === "basis-arbitrage");
+    expect(JSON.parse(basis?.config_json ?? "{}")).toMatchObject({ threshold: 0.003 });
+    // The fixture's first bar opens 2025-06-02T00:00Z; every variant is stamped with one event time.
+    expect(new Set(variants.map((v) => v.first_seen_ms)).size).toBe(1);
+    expect(variants[0]?.first_seen_ms).toBeGreaterThanOrEqual(Date.UTC(2025, 5, 2));
+  });
+
+  it("a strategy override changes what fires: a 1 % basis threshold, above the fixture's 0.6 % basis, silences basis arbitrage", async () => {
+    const inputs = join(dir, "inputs");
+    const base = await replayIntoJournal([inputs], join(dir, "a.db"), { trading: TRADING, batchEvents: 64 });
+    const strict = await replayIntoJournal([inputs], join(dir, "strict.db"), { trading: { ...TRADING, strategies: { "basis-arbitrage": { threshold: 0.01 } } }, batchEvents: 64 });
+    expect(base.kernel.signalsByStrategy["basis-arbitrage"]).toBe(5);
+    expect(strict.kernel.signalsByStrategy["basis-arbitrage"] ?? 0).toBe(0);
+    // The other strategies do not depend on basis settings.
+    const { "basis-arbitrage": _a, ...others } = base.kernel.signalsByStrategy;
+    const { "basis-arbitrage": _b, ...strictOthers } = strict.kernel.signalsByStrategy;
+    expect(strictOthers).toEqual(others);
+    // The two configurations are two variants of basis arbitrage, each journal recording its own.
+    const variant = dumpJournal(join(dir, "strict.db"))["strategy_variants"] as { strategy: string; config_json: string }[];
+    expect(JSON.parse(variant.find((v) => v.strategy === "basis-arbitrage")?.config_json ?? "{}")).toMatchObject({ threshold: 0.01 });
+  });
+
+  it("refuses a journal written with other strategy settings, naming the setting that differs", async () => {
+    await expect(
+      replayIntoJournal([join(dir, "inputs")], join(dir, "a.db"), { trading: { ...TRADING, strategies: { "basis-arbitrage": { threshold: 0.01 } } }, batchEvents: 64 }),
+    ).rejects.toThrow(/setting strategies\.basis-arbitrage\.threshold: 0\.003 → 0\.01/);
+    await expect(replayIntoJournal([join(dir, "inputs")], join(dir, "a.db"), { trading: { ...TRADING, risk: { ...TRADING.risk, riskPerTrade: 0.02 } }, batchEvents: 64 })).rejects.toThrow(
+      /setting risk\.riskPerTrade: 0\.01 → 0\.02/,
+    );
+  });
+
+  it("accepts settings that spell out the defaults against a journal written without them", async () => {
+    const explicit: ReplayTradingSettings = { ...TRADING, strategies: { "basis-arbitrage": { threshold: 0.003 } }, risk: { ...TRADING.risk, riskPerTrade: 0.01, feeTier: 0 }, broker: { latencyMs: 200 } };
+    const again = await replayIntoJournal([join(dir, "inputs")], join(dir, "a.db"), { trading: explicit, batchEvents: 64 });
+    expect(again.alreadyComplete).toBe(true);
+  });
+
+  it("a bad setting stops the replay before a journal is created, naming the key path", async () => {
+    const db = join(dir, "never.db");
+    const run = replayIntoJournal([join(dir, "inputs")], db, { trading: { ...TRADING, strategies: { "flow-toxicity": { threshold: -1 } } }, batchEvents: 64 });
+    await expect(run).rejects.toThrow(ConfigError);
+    await expect(run).rejects.toThrow("config strategies.flow-toxicity.threshold = -1 is invalid: a number of toxicity units (mean / std of impact) between 0 and 1000");
+    await expect(replayIntoJournal([join(dir, "inputs")], db, { trading: { ...TRADING, strategies: { "basis-arb": {} } } })).rejects.toThrow(/not a known strategy id; did you mean basis-arbitrage\?/);
+    expect(existsSync(db)).toBe(false);
   });
 });
