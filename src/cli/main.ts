@@ -62,7 +62,7 @@ withCommonOptions(
     .option("--duration <seconds>", "stop after this many seconds (default: run until Ctrl-C)"),
 ).action(async (options: Record<string, unknown>) => {
   const { runMonitor } = await import("./run.ts");
-  await runMonitor(options as unknown as Parameters<typeof runMonitor>[0]);
+  await runMonitor(options);
 });
 
 withCommonOptions(
