@@ -2,8 +2,8 @@
  * Which markets a live session watches: the perp universe and the spot pairs, resolved over REST
  * at start (never hard-coded: spot `@N` indices differ between networks).
  *
- * Copied from `recordSession` in record.ts (the lead's file) so that `run` resolves markets
- * exactly as `record` does; record.ts can switch to this function to dedupe.
+ * The one implementation, used by `run` and `record`, so a live session and a recording watch
+ * the same markets.
  */
 import { ConfigError } from "../core/index.ts";
 import type { Config, Logger } from "../config/index.ts";
@@ -51,7 +51,7 @@ export async function resolveMarkets(config: Config, rest: HyperliquidRest, log:
   for (const coin of config.coins) {
     const pair = resolver.byBase(coin);
     if (pair === undefined) {
-      log.info({ coin }, "no spot pair on the venue for this coin; watching the perp only");
+      log.info({ coin }, "no spot pair on the venue for this coin; the perp only");
       continue;
     }
     const oracle = oracleOf.get(coin);

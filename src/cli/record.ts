@@ -1,13 +1,12 @@
 /**
  * `strategy-monitor record`: live Hyperliquid frames → gzip capture files.
  *
- * At start it asks the venue for the perp universe and the spot pairs (REST), checks every
- * requested coin exists, resolves each coin's spot pair from spotMeta (never hard-coded) and
- * sanity-checks its mid against the perp's oracle price. The spotMeta answer goes into the
+ * At start it resolves the markets exactly as `run` does ({@link resolveMarkets}: the perp
+ * universe and the spot pairs over REST, every requested coin checked, each coin's spot pair from
+ * spotMeta, never hard-coded, its mid sanity-checked against the perp's oracle price). The spotMeta answer goes into the
  * capture so that replay resolves `@N` names exactly as this session did. Then it subscribes
  * and writes every raw frame with its receive time, plus connection-status lines.
  */
-import { ConfigError } from "../core/index.ts";
 import type { ConnectionStatusEvent, MarketEvent, MarketEventKind, ParseError } from "../core/index.ts";
 import type { Config, Logger } from "../config/index.ts";
 import { CaptureWriter } from "../replay/capture-writer.ts";
@@ -16,8 +15,7 @@ import { HyperliquidLiveSource } from "../venues/hyperliquid/live.ts";
 import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliquid/live.ts";
 import { HyperliquidParser } from "../venues/hyperliquid/parse.ts";
 import { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
-import { SpotResolver } from "../venues/hyperliquid/spot.ts";
-import type { SpotPair } from "../venues/hyperliquid/spot.ts";
+import { resolveMarkets } from "./markets.ts";
 import { commandContext, positiveInteger } from "./shared.ts";
 import type { CommonOptions } from "./shared.ts";
 
@@ -26,8 +24,6 @@ export interface RecordOptions extends CommonOptions {
   readonly duration?: string;
 }
 
-/** A spot mid further than this from the perp's oracle price is not the same asset (or a dead book). */
-const MAX_SPOT_ORACLE_DEVIATION = 0.05;
 /** Log the first rejects one by one, then one line per this many. */
 const REJECTS_LOGGED_IN_FULL = 20;
 const REJECT_LOG_EVERY = 100;
@@ -62,39 +58,7 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
   const log = logger.child({ component: "record" });
 
   const rest = new HyperliquidRest({ restUrl: config.restUrl, ...config.rest, logger: logger.child({ component: "rest" }) });
-  const perps = await rest.metaAndAssetCtxs();
-  const known = new Set(perps.universe.map((p) => p.name));
-  for (const coin of config.coins) {
-    if (!known.has(coin)) {
-      throw new ConfigError("coins", coin, `a perp listed by the venue (${perps.universe.length} listed, e.g. ${[...known].slice(0, 5).join(", ")})`);
-    }
-  }
-
-  let resolver = SpotResolver.empty();
-  let spotMetaRaw: string | undefined;
-  const spotPairs: SpotPair[] = [];
-  if (config.spot.enabled) {
-    const spotAnswer = await rest.spotMetaAndAssetCtxs();
-    const spotMeta: unknown = Array.isArray(spotAnswer.body) ? spotAnswer.body[0] : undefined;
-    resolver = SpotResolver.fromSpotMeta(spotMeta, config.spot.baseAliases);
-    spotMetaRaw = JSON.stringify(spotMeta);
-    const oracleOf = new Map(perps.contexts.map((c) => [c.market.symbol, c.oraclePx]));
-    const spotMidOf = new Map(spotAnswer.contexts.map((c) => [c.market.symbol, c.midPx ?? c.markPx]));
-    for (const coin of config.coins) {
-      const pair = resolver.byBase(coin);
-      if (pair === undefined) {
-        log.info({ coin }, "no spot pair on the venue for this coin; recording the perp only");
-        continue;
-      }
-      const oracle = oracleOf.get(coin);
-      const mid = spotMidOf.get(pair.pairName);
-      if (oracle !== undefined && mid !== undefined && Math.abs(mid / oracle - 1) > MAX_SPOT_ORACLE_DEVIATION) {
-        log.warn({ coin, pair: pair.pairName, spotMid: mid, perpOracle: oracle }, "spot mid is more than 5 % from the perp oracle; not recording this spot leg");
-        continue;
-      }
-      spotPairs.push(pair);
-    }
-  }
+  const { spotPairs, resolver, spotMetaRaw } = await resolveMarkets(config, rest, log);
 
   const writer = new CaptureWriter({
     dir: config.record.dir,
