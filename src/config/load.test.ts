@@ -428,4 +428,13 @@ describe("sources", () => {
     ]);
     expect(text).toBe('coins     = ["BTC"]  # env SM_COINS\nlog.level = "info"   # default\n');
   });
+
+  it("do not widen every line to a long object section's value", () => {
+    const long = { riskPerTrade: 0.01, confidenceMultiplier: { HIGH: 1, MEDIUM: 0.7, LOW: 0.4 }, maxOpenPositions: 5 };
+    const text = formatConfigSources([
+      { key: "coins", value: ["BTC"], source: "env", origin: "SM_COINS" },
+      { key: "risk", value: long, source: "default", origin: "built-in" },
+    ]);
+    expect(text).toBe(`coins = ["BTC"]  # env SM_COINS\nrisk  = ${JSON.stringify(long)}  # default\n`);
+  });
 });

@@ -329,12 +329,15 @@ function resolveUrls(raw: RawConfig, where: (key: string) => string): { restUrl:
   return { ...fixed, urlSource: { source: "network", origin: raw.network } };
 }
 
+const MAX_ALIGNED_VALUE = 60;
+
 /**
  * Renders rows as aligned `key = value  source origin` lines for `strategy-monitor config`.
  */
 export function formatConfigSources(rows: readonly ConfigSourceRow[]): string {
   const shown = rows.map((row) => ({ key: row.key, value: JSON.stringify(row.value) ?? "undefined", from: row.source === "default" ? "default" : `${row.source} ${row.origin}` }));
   const keyWidth = Math.max(...shown.map((r) => r.key.length));
-  const valueWidth = Math.max(...shown.map((r) => r.value.length));
+  // Object sections can be hundreds of characters: they do not set the column width, or every line would be that wide.
+  const valueWidth = Math.max(0, ...shown.map((r) => r.value.length).filter((n) => n <= MAX_ALIGNED_VALUE));
   return shown.map((r) => `${r.key.padEnd(keyWidth)} = ${r.value.padEnd(valueWidth)}  # ${r.from}`).join("\n") + "\n";
 }
