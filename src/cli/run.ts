@@ -13,7 +13,7 @@ import type { ConnectionStatusEvent, Market, MarketEvent, MarketEventKind, Parse
 import { market } from "../core/index.ts";
 import type { Config, Logger } from "../config/index.ts";
 import { DEFAULT_SPOT_LEG_FILTER, paperBrokerFactory, TradingKernel } from "../engine/index.ts";
-import type { KernelRecord, KernelSummary, SpotLegFilterConfig } from "../engine/index.ts";
+import type { KernelCarryState, KernelRecord, KernelSummary, SpotLegFilterConfig } from "../engine/index.ts";
 import { Journal } from "../journal/index.ts";
 import type { Checkpoint } from "../journal/index.ts";
 import type { BrokerConfig, BrokerState, PaperOrder } from "../paper/index.ts";
@@ -81,6 +81,11 @@ export interface LiveCheckpointState {
   readonly totals: LiveTotals;
   /** This session's kernel counters at the checkpoint. */
   readonly session: KernelSummary;
+  /**
+   * What the kernel held back at the checkpoint (entry orders awaiting their position, the last
+   * instant's equity snapshot); absent in checkpoints written before it was kept.
+   */
+  readonly kernel?: KernelCarryState;
 }
 
 /** What {@link monitorSession}'s `onBatch` sees after each committed batch. */
@@ -156,41 +161,20 @@ function liveCheckpointState(journal: Journal, dbPath: string): LiveCheckpointSt
 }
 
 /**
- * Entry orders the restored broker still holds. The kernel holds an entry's order record until
- * its position opens (orders reference a position row), and that hold is not part of the broker
- * snapshot: after a restart the kernel would emit the fill without its order and the batch would
- * fail the journal's foreign key. So the session re-emits each such order just before its first
- * fill or unfilled record. Keyed by order id.
+ * The kernel's carried records for a checkpoint written before checkpoints held them (no
+ * `kernel` field): the entry orders the restored broker still has pending, rebuilt from its
+ * snapshot, so their fills do not reach the journal without their order rows.
  */
-function restoredEntryOrders(state: BrokerState | undefined): Map<string, PaperOrder> {
-  const orders = new Map<string, PaperOrder>();
-  for (const e of state?.pendingEntries ?? []) {
-    for (const l of e.legs) {
+function carryFromBrokerState(state: BrokerState | undefined): KernelCarryState {
+  const heldEntries = (state?.pendingEntries ?? []).map((e) => ({
+    positionId: e.positionId,
+    orders: e.legs.map((l): PaperOrder => {
       const m: Market = market(l.market.venue, l.market.kind, l.market.symbol, l.market.base);
-      orders.set(l.orderId, { id: l.orderId, signalId: e.signalId, positionId: e.positionId, legIndex: l.legIndex, market: m, side: l.side === "long" ? "buy" : "sell", sz: l.sz, tsMs: e.placedMs, purpose: "entry" });
-    }
-  }
-  return orders;
-}
-
-/** Inserts a restored entry order before the first record that needs it (see {@link restoredEntryOrders}). */
-function withRestoredOrders(records: KernelRecord[], orders: Map<string, PaperOrder>): KernelRecord[] {
-  if (orders.size === 0) return records;
-  const out: KernelRecord[] = [];
-  for (const r of records) {
-    const positionId = r.kind === "fill" ? r.fill.positionId : r.kind === "position" ? r.position.id : undefined;
-    if (positionId !== undefined) {
-      for (const [id, order] of orders) {
-        if (order.positionId !== positionId) continue;
-        out.push({ kind: "order", order });
-        orders.delete(id);
-      }
-    }
-    // An entry that gave up is journaled as unfilled; its order row is not needed.
-    if (r.kind === "unfilledOrder") orders.delete(r.unfilled.order.id);
-    out.push(r);
-  }
-  return out;
+      return { id: l.orderId, signalId: e.signalId, positionId: e.positionId, legIndex: l.legIndex, market: m, side: l.side === "long" ? "buy" : "sell", sz: l.sz, tsMs: e.placedMs, purpose: "entry" };
+    }),
+    fills: [],
+  }));
+  return { heldEntries, pendingEquity: null };
 }
 
 /**
@@ -230,13 +214,13 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       paperTradeWhenKilled: trading.paperTradeWhenKilled ?? [],
       spotLegFilter: trading.spotLegFilter ?? DEFAULT_SPOT_LEG_FILTER,
       oiSeries: journal.openInterestSeries(),
+      ...(prior === undefined ? {} : { carry: prior.kernel ?? carryFromBrokerState(brokerState) }),
     });
     if (priorCheckpoint !== undefined) {
       // Signal ids and equity snapshots are keyed by ms: the restarted kernel must not reuse an
       // instant the journal already holds, so its clock starts just after the checkpoint's.
       kernel.clock.advance(priorCheckpoint.tsMs + 1);
     }
-    const pendingOrders = restoredEntryOrders(brokerState);
     const restoredPositions = brokerState?.positions.length ?? 0;
     if (prior !== undefined) {
       log.info(
@@ -273,6 +257,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     let recordsWritten = 0;
     let rejects = 0;
     let lastCommitWallMs = Date.now();
+    let lastEventMs = kernel.clock.now();
     let fatal: Error | undefined;
     let stopNow!: () => void;
     const failed = new Promise<void>((resolve) => (stopNow = resolve));
@@ -305,8 +290,10 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
         broker: kernel.brokerSnapshot(),
         totals: totals(source.stats.reconnects),
         session: kernel.summary(),
+        kernel: kernel.carryState(),
       };
-      const checkpoint: Checkpoint = { name: LIVE_CHECKPOINT, tsMs: kernel.clock.now(), eventsConsumed: state.totals.events, lastEventMs: kernel.clock.now(), state };
+      // tsMs is the kernel's clock (1 ms past the last event after the stop's flush); lastEventMs the latest event time seen.
+      const checkpoint: Checkpoint = { name: LIVE_CHECKPOINT, tsMs: kernel.clock.now(), eventsConsumed: state.totals.events, lastEventMs, state };
       const records = pending;
       try {
         journal.writeBatch(records, checkpoint);
@@ -332,7 +319,8 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
         capture?.write(event.tsInit, SOURCE_STATUS, statusLine(event));
         logStatus(log, event);
       }
-      const records = withRestoredOrders(kernel.onEvents([event]), pendingOrders);
+      const records = kernel.onEvents([event]);
+      lastEventMs = kernel.clock.now();
       for (const r of records) pending.push(r);
       sessionEvents += 1;
       if (batchEventsSeen === 0) batchStartMs = kernel.clock.now();
@@ -387,7 +375,13 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     clearInterval(statusTimer);
     clearInterval(idleTimer);
     await source.stop();
-    // The last batch and its checkpoint: what a restart resumes from. Nothing arrives after stop().
+    // The last batch and its checkpoint: what a restart resumes from. Nothing arrives after stop(),
+    // so the equity snapshot of the last instant is released now (the clock moves 1 ms on; the
+    // restart's clock starts after the checkpoint's, so that instant is never reused).
+    if (fatal === undefined) {
+      const flushed = kernel.flushPending(kernel.clock.now() + 1);
+      for (const r of flushed) pending.push(r);
+    }
     if (batchEventsSeen > 0 || pending.length > 0) commit();
     if (capture !== undefined) await capture.close();
     writer = undefined;

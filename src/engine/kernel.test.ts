@@ -179,3 +179,55 @@ describe("TradingKernel", () => {
     expect(whole).toContain('"kind":"outcome"');
   });
 });
+
+describe("TradingKernel at a stop and a warm restart", () => {
+  // Extreme funding at the end of hour 2 → a short placed at 3 h; the test broker fills it at hour 3's bar (closing at 4 h − 1 ms).
+  const upToSignal = history([0, 0, EXTREME]);
+  const hour3 = bar(BTC, T0 + 3 * H, { close: 1000 });
+
+  it("flushPending releases the last instant's equity snapshot, and no later snapshot can reuse its ms", () => {
+    const k = kernel();
+    const records = k.onEvents([...upToSignal, hour3]);
+    // The position opened at 4 h − 1 ms: its snapshot is held, since another event of that ms could follow.
+    expect(records.some((r) => r.kind === "equity")).toBe(false);
+    const flushed = k.flushPending(k.clock.now() + 1);
+    expect(flushed.map((r) => (r.kind === "equity" ? r.snapshot.tsMs : r.kind))).toEqual([T0 + 4 * H - 1]);
+    expect(k.clock.now()).toBe(T0 + 4 * H);
+    expect(k.flushPending(k.clock.now() + 1)).toEqual([]);
+  });
+
+  it("carries a held entry order and the pending snapshot through JSON to a restarted kernel, which journals them exactly as an uninterrupted one", () => {
+    const straight = kernel();
+    const whole = [...straight.onEvents([...upToSignal, hour3]), ...straight.finish()];
+
+    const first = kernel();
+    // The broker's state is not part of this test: a fresh test broker restarts from the signal's records (the same calls, replayed to it).
+    const before = first.onEvents(upToSignal);
+    expect(before.some((r) => r.kind === "order")).toBe(false); // held until the position opens
+    const carry = JSON.parse(JSON.stringify(first.carryState())) as ReturnType<TradingKernel["carryState"]>;
+    expect(carry.heldEntries).toHaveLength(1);
+    expect(carry.heldEntries[0]?.orders[0]).toMatchObject({ purpose: "entry", side: "sell", market: { key: "hyperliquid:perp:BTC" } });
+
+    // A kernel restored from the carry emits the held order with the fill and position; its broker holds the pending entry.
+    const broker = new TestBroker({ startingEquityUsd: 10_000, risk: first.risk });
+    const restored = new TradingKernel({ broker: () => broker, strategies: STRATEGIES, carry });
+    // Put the entry back into the fresh broker as the restored broker would hold it (the test broker has no restore).
+    const signal = before.find((r) => r.kind === "signal");
+    const decision = decisions(before)[0];
+    if (signal?.kind !== "signal" || decision === undefined) throw new Error("no signal");
+    broker.onSignal(signal.signal, decision, signal.signal.createdMs);
+    const after = [...restored.onEvents([hour3]), ...restored.finish()];
+    const trading = (rs: readonly KernelRecord[]) => rs.filter((r) => r.kind !== "equity" && r.kind !== "signal" && r.kind !== "decision");
+    expect(JSON.stringify(trading(after))).toBe(JSON.stringify(trading(whole)));
+    const order = after.find((r) => r.kind === "order");
+    expect(order?.kind === "order" && order.order.market).toBe(BTC); // interned again
+  });
+
+  it("releases a carried equity snapshot at the restarted kernel's first later event", () => {
+    const carry = { heldEntries: [], pendingEquity: { tsMs: T0 + 5, equityUsd: 10_010, cashUsd: 10_010, unrealizedUsd: 0, openPositions: 0, grossExposureUsd: 0 } };
+    const k = kernel({ carry });
+    expect(k.summary().equityUsd).toBe(10_010);
+    const records = k.onEvents([bar(BTC, T0 + H, { close: 1000 })]);
+    expect(records.flatMap((r) => (r.kind === "equity" ? [r.snapshot] : []))).toEqual([carry.pendingEquity]);
+  });
+});

@@ -1,8 +1,8 @@
-import { EventClock } from "../core/index.ts";
+import { EventClock, market } from "../core/index.ts";
 import type { Market, MarketEvent } from "../core/index.ts";
 import { InMemoryOpenInterestSeries } from "../metrics/index.ts";
 import type { OpenInterestSeriesPort } from "../metrics/index.ts";
-import type { BrokerRecord, EquitySnapshot, RiskDecision } from "../paper/index.ts";
+import type { BrokerRecord, EquitySnapshot, PaperFill, PaperOrder, RiskDecision } from "../paper/index.ts";
 import { assessSignal, riskConfig } from "../risk/index.ts";
 import type { RiskConfig, RiskInputs, SzDecimals } from "../risk/index.ts";
 import { BasisArbitrageStrategy, createStrategies, SignalBook, takesPaperPositions } from "../strategies/index.ts";
@@ -49,6 +49,26 @@ export interface TradingKernelOptions {
   readonly spotLegFilter?: SpotLegFilterConfig;
   /** Open-interest history (so 7 days survive a restart). Default: in memory. */
   readonly oiSeries?: OpenInterestSeriesPort;
+  /**
+   * What a previous kernel carried at its checkpoint ({@link TradingKernel.carryState}): a live
+   * warm restart passes it with the broker's snapshot. Default: nothing carried.
+   */
+  readonly carry?: KernelCarryState;
+}
+
+/**
+ * Records the kernel holds back between events, as JSON-safe data: the part of its state a live
+ * checkpoint must keep beside the broker's snapshot so that a restart loses nothing.
+ */
+export interface KernelCarryState {
+  /**
+   * Entry orders (and fills of a two-leg entry's first leg) waiting for their position to open,
+   * by position id, in the order they were placed. Without them a restored entry's fill would
+   * reach the journal without its order row.
+   */
+  readonly heldEntries: readonly { readonly positionId: string; readonly orders: readonly PaperOrder[]; readonly fills: readonly PaperFill[] }[];
+  /** The equity snapshot of the latest instant, not yet released (`null`: none). */
+  readonly pendingEquity: EquitySnapshot | null;
 }
 
 /** Counts and money so far; what a checkpoint records and a resumed run must reproduce. */
@@ -172,6 +192,7 @@ export class TradingKernel {
       szDecimals: options.szDecimals ?? szDecimalsFrom(),
       correlation: (a, b) => this.correlations.correlation(a, b, this.nowMs),
     };
+    if (options.carry !== undefined) this.restoreCarry(options.carry);
   }
 
   /** Feeds a batch of events in order; returns the records they produced, in order. */
@@ -190,6 +211,35 @@ export class TradingKernel {
     this.brokerRecords(this.broker.finish(this.nowMs), this.nowMs, out);
     this.releaseEquity(Infinity, out);
     return out;
+  }
+
+  /**
+   * Event time has reached `nowMs` without an event (a live session stopping): the clock moves
+   * there and the equity snapshot held for an earlier instant is released, so the last one is
+   * journaled. Afterwards no snapshot can be produced at or before the released instant (the
+   * clock does not go back), so the journal's one-snapshot-per-ms key holds. Pass a time after
+   * the clock's (e.g. `clock.now() + 1`): a snapshot at `nowMs` or later stays held.
+   */
+  flushPending(nowMs: number): KernelRecord[] {
+    const out: KernelRecord[] = [];
+    this.clock.advance(nowMs);
+    this.nowMs = this.clock.now();
+    this.releaseEquity(this.nowMs, out);
+    return out;
+  }
+
+  /**
+   * The records held back (entry orders and fills waiting for their position, the latest
+   * instant's equity snapshot) as JSON-safe data, for a live checkpoint; pass it back as
+   * {@link TradingKernelOptions.carry} on restart. Replay does not need it: it recomputes.
+   */
+  carryState(): KernelCarryState {
+    const heldEntries = [...this.heldEntries].map(([positionId, records]) => ({
+      positionId,
+      orders: records.flatMap((r) => (r.kind === "order" ? [r.order] : [])),
+      fills: records.flatMap((r) => (r.kind === "fill" ? [r.fill] : [])),
+    }));
+    return structuredClone({ heldEntries, pendingEquity: this.pendingEquity ?? null });
   }
 
   /** The kernel's counters so far. */
@@ -380,6 +430,23 @@ export class TradingKernel {
     if (ref === undefined) return;
     this.signalRefs.delete(signalId);
     this.book.close(ref.strategy, ref.market, nowMs);
+  }
+
+  private restoreCarry(carry: KernelCarryState): void {
+    // Markets come back from JSON as plain objects; the interned ones keep reference equality.
+    const m = (x: { venue: Market["venue"]; kind: Market["kind"]; symbol: string; base: string }): Market => market(x.venue, x.kind, x.symbol, x.base);
+    for (const h of carry.heldEntries) {
+      // An order is placed before any of its fills, so orders first keeps the journal's order.
+      const records: KernelRecord[] = [
+        ...h.orders.map((o): KernelRecord => ({ kind: "order", order: { ...o, market: m(o.market) } })),
+        ...h.fills.map((f): KernelRecord => ({ kind: "fill", fill: { ...f, market: m(f.market) } })),
+      ];
+      this.heldEntries.set(h.positionId, records);
+    }
+    if (carry.pendingEquity !== null) {
+      this.pendingEquity = { ...carry.pendingEquity };
+      this.lastEquityUsd = carry.pendingEquity.equityUsd;
+    }
   }
 
   /** Emits the held equity snapshot if it is older than `beforeMs`. */

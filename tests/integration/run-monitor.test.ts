@@ -127,7 +127,8 @@ describe("strategy-monitor run", () => {
     expect(checkpoint?.eventsConsumed).toBe(summary.kernel.events);
     // The event clock: the latest event time seen (the stop's status event, stamped by the wall clock, is earlier).
     expect(checkpoint?.lastEventMs).toBe(H + HOUR_MS + 2_000);
-    expect(checkpoint?.tsMs).toBe(H + HOUR_MS + 2_000);
+    // The kernel's clock: the stop released the last instant's equity snapshot, moving it 1 ms on.
+    expect(checkpoint?.tsMs).toBe(H + HOUR_MS + 2_001);
     expect((state.broker as BrokerState).cashUsd).toBe(10_000);
 
     // One snapshot per UTC hour boundary the event clock crossed: from the first event (the
@@ -257,7 +258,7 @@ describe("strategy-monitor run", () => {
     expect(atBoundary?.equityUsd).toBeCloseTo(brokerBefore.cashUsd + unrealised, 9);
   }, 40_000);
 
-  it("an entry still pending at a checkpoint fills after the restart with its order rows (the kernel's held entry is not in the snapshot)", async () => {
+  it("an entry still pending at a checkpoint fills after the restart with its order rows (the kernel's held orders are in the checkpoint)", async () => {
     const db = join(dir, "monitor.db");
     const first = session(db);
     await waitFor(() => ws.subscriptions().length === 6, "six subscriptions");
@@ -271,6 +272,10 @@ describe("strategy-monitor run", () => {
     expect((liveState(db)?.broker as BrokerState).pendingEntries.map((e) => e.legs.map((l) => l.orderId))).toEqual([
       ["pos:basis-arbitrage:hyperliquid:perp:BTC:" + String(H + 400) + ":0:entry:0", "pos:basis-arbitrage:hyperliquid:perp:BTC:" + String(H + 400) + ":0:entry:1"],
     ]);
+    // The kernel holds both entry orders until the position opens; the checkpoint carries them.
+    expect(liveState(db)?.kernel?.heldEntries.map((h) => h.orders.map((o) => o.id))).toEqual([
+      ["pos:basis-arbitrage:hyperliquid:perp:BTC:" + String(H + 400) + ":0:entry:0", "pos:basis-arbitrage:hyperliquid:perp:BTC:" + String(H + 400) + ":0:entry:1"],
+    ]);
     await waitFor(() => ws.subscriptions().length === 0, "the first session's unsubscribe");
 
     const second = session(db);
@@ -281,6 +286,8 @@ describe("strategy-monitor run", () => {
     second.stop();
     const summary = await second.done;
     expect(summary.openPositions).toBe(1);
+    // The snapshot of the instant the position opened (the last one before the stop) is written at the stop.
+    expect(readJournal(db, (j) => j.equitySnapshots()).at(-1)).toMatchObject({ tsMs: H + 800, openPositions: 1 });
 
     const { DatabaseSync } = await import("node:sqlite");
     const sqlite = new DatabaseSync(db, { readOnly: true });
