@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (second part): per-event cost of the full metric set on the real data, next to
  * the cost of parsing the same events from the venue's JSON. Prints figures; asserts nothing.
- * Best of N rounds (BENCH_ROUNDS, default 5) after one warm-up round.
+ * Best of N rounds (BENCH_ROUNDS, default 5) after one warm-up round; within a round the runs take turns.
  *
  * Two data sets, each printed with JSON.parse ns/event, parse ns/event, metric-set ns/event and
  * the ratio metric set / parse (below 1: the metrics cost less than parsing the frames):
@@ -40,16 +40,23 @@ interface Figure {
   readonly items: number;
 }
 
-function best(run: () => number): Figure {
-  run(); // warm-up round (JIT)
-  let ms = Infinity;
-  let items = 0;
+/**
+ * Best time of each run over ROUNDS rounds after a warm-up round. The runs take turns within each
+ * round, so a slower stretch of a shared machine hits them all alike and the ratios stay fair.
+ */
+function best<K extends string>(runs: Record<K, () => number>): Record<K, Figure> {
+  const names = Object.keys(runs) as K[];
+  for (const name of names) runs[name](); // warm-up round (JIT)
+  const ms = new Map<K, number>(names.map((n) => [n, Infinity]));
+  const items = new Map<K, number>();
   for (let i = 0; i < ROUNDS; i += 1) {
-    const start = performance.now();
-    items = run();
-    ms = Math.min(ms, performance.now() - start);
+    for (const name of names) {
+      const start = performance.now();
+      items.set(name, runs[name]());
+      ms.set(name, Math.min(ms.get(name) ?? Infinity, performance.now() - start));
+    }
   }
-  return { ms, items };
+  return Object.fromEntries(names.map((n) => [n, { ms: ms.get(n) ?? Infinity, items: items.get(n) ?? 0 }])) as Record<K, Figure>;
 }
 
 const filesIn = (folder: string, keep: (name: string) => boolean = () => true): string[] =>
@@ -104,17 +111,17 @@ for (const e of historyEvents) {
 for (const [market, rows] of pages) fundingPages.push({ text: JSON.stringify(rows), market });
 const historyItems = candleCount + fundingCount;
 
-const historyJson = best(() => {
+const historyJsonRun = (): number => {
   for (const f of candleFrames) sink += (JSON.parse(f.text) as { channel: string }).channel.length;
   for (const p of fundingPages) sink += (JSON.parse(p.text) as unknown[]).length;
   return historyItems;
-});
-const historyParse = best(() => {
+};
+const historyParseRun = (): number => {
   const parser = new HyperliquidParser({ spot: spotResolver });
   for (const f of candleFrames) sink += parser.parseFrame(f.text, f.tsInit).events.length;
   for (const p of fundingPages) for (const row of JSON.parse(p.text) as RawFundingRow[]) sink += parseFundingRow(row, p.market).rate;
   return historyItems;
-});
+};
 let metricRows = 0;
 const metricsOver = (events: readonly MarketEvent[], options: ConstructorParameters<typeof MetricSet>[0], repeat = 1) => (): number => {
   metricRows = 0;
@@ -126,20 +133,28 @@ const metricsOver = (events: readonly MarketEvent[], options: ConstructorParamet
   sink += metricRows;
   return events.length * repeat;
 };
-const historyMetrics = best(metricsOver(historyEvents, {}));
-const historyRows = metricRows;
-const historyNoCorrelation = best(metricsOver(historyEvents, { correlations: false }));
+let historyRows = 0;
+const history = best({
+  json: historyJsonRun,
+  parse: historyParseRun,
+  metrics: () => {
+    const n = metricsOver(historyEvents, {})();
+    historyRows = metricRows;
+    return n;
+  },
+  noCorrelation: metricsOver(historyEvents, { correlations: false }),
+});
 
 // ---- (b) l2 books + trades recording ----------------------------------------------------------
 
 const l2Events = await replayEvents(filesIn("l2_trades", (f) => f.startsWith("orderbooks_") || f.startsWith("trades_")));
 const l2Sources = (await loadFrameSources(dataDir)).filter((s) => s.name.startsWith("l2_trades/"));
 const l2FrameCount = l2Sources.reduce((n, s) => n + s.frames.length, 0);
-const l2Json = best(() => {
+const l2JsonRun = (): number => {
   for (let k = 0; k < REPEAT_SMALL; k += 1) for (const s of l2Sources) for (const f of s.frames) sink += (JSON.parse(f) as { channel: string }).channel.length;
   return l2FrameCount * REPEAT_SMALL;
-});
-const l2Parse = best(() => {
+};
+const l2ParseRun = (): number => {
   let n = 0;
   for (let k = 0; k < REPEAT_SMALL; k += 1) {
     for (const s of l2Sources) {
@@ -149,8 +164,8 @@ const l2Parse = best(() => {
   }
   sink += n;
   return l2FrameCount * REPEAT_SMALL;
-});
-const l2Metrics = best(metricsOver(l2Events, {}, REPEAT_SMALL));
+};
+const l2 = best({ json: l2JsonRun, parse: l2ParseRun, metrics: metricsOver(l2Events, {}, REPEAT_SMALL) });
 
 // ---- report -----------------------------------------------------------------------------------
 
@@ -164,16 +179,16 @@ out.write(`\nmetric set vs parsing on the real data, best of ${ROUNDS} rounds, n
 out.write(
   `\n(a) candle + funding history: ${historyEvents.length.toLocaleString("en-US")} events: ${candleCount.toLocaleString("en-US")} perp + spot candles of every interval as WebSocket frames, ${fundingCount.toLocaleString("en-US")} funding settlements as ${fundingPages.length.toLocaleString("en-US")} fundingHistory pages\n`,
 );
-out.write(line("JSON.parse of the frames (baseline)", historyJson));
-out.write(line("parse (JSON.parse + validation → events)", historyParse));
-out.write(line(`metric set (all metrics, ${historyRows.toLocaleString("en-US")} metric rows)`, historyMetrics));
-out.write(line("metric set without the pairwise correlations", historyNoCorrelation));
-out.write(ratio("ratio metric set / parse", historyMetrics, historyParse));
-out.write(ratio("ratio metric set / JSON.parse", historyMetrics, historyJson));
+out.write(line("JSON.parse of the frames (baseline)", history.json));
+out.write(line("parse (JSON.parse + validation → events)", history.parse));
+out.write(line(`metric set (all metrics, ${historyRows.toLocaleString("en-US")} metric rows)`, history.metrics));
+out.write(line("metric set without the pairwise correlations", history.noCorrelation));
+out.write(ratio("ratio metric set / parse", history.metrics, history.parse));
+out.write(ratio("ratio metric set / JSON.parse", history.metrics, history.json));
 out.write(`\n(b) l2 books + trades recording: ${l2Events.length.toLocaleString("en-US")} events as ${l2FrameCount.toLocaleString("en-US")} WebSocket frames, ×${REPEAT_SMALL} per round\n`);
-out.write(line("JSON.parse of the frames (baseline)", l2Json));
-out.write(line("parse (JSON.parse + validation → events)", l2Parse));
-out.write(line("metric set (all metrics)", l2Metrics));
-out.write(ratio("ratio metric set / parse", l2Metrics, l2Parse));
-out.write(ratio("ratio metric set / JSON.parse", l2Metrics, l2Json));
+out.write(line("JSON.parse of the frames (baseline)", l2.json));
+out.write(line("parse (JSON.parse + validation → events)", l2.parse));
+out.write(line("metric set (all metrics)", l2.metrics));
+out.write(ratio("ratio metric set / parse", l2.metrics, l2.parse));
+out.write(ratio("ratio metric set / JSON.parse", l2.metrics, l2.json));
 if (sink === -1) out.write("\n");
