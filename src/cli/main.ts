@@ -109,7 +109,7 @@ withCommonOptions(
     .option("--intervals <list>", "with --metrics-out: candle intervals that get rows, comma-separated (default: every interval in the data)")
     .option("--db <file>", "run the whole pipeline (metrics → strategies → risk → paper broker) into this SQLite journal; rerun with the same --db to resume")
     .option("--equity <usd>", "with --db: starting equity of the paper account, USD (default 10000)")
-    .option("--fill-interval <interval>", "with --db: candle interval the bar fill model uses where no book exists (default 1m)")
+    .option("--fill-interval <interval>", "with --db: candle interval the bar fill model uses where no book exists (default 1h)")
     .option("--batch-events <n>", "with --db: events per journal transaction and checkpoint")
     .option("--json", "print the report or summary as JSON"),
 ).action(async (paths: string[], options: Record<string, unknown>) => {

@@ -7,13 +7,14 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { inWindow } from "../analytics/index.ts";
-import type { ReportWindow } from "../analytics/index.ts";
+import type { GateConfig, ReportWindow } from "../analytics/index.ts";
 import { DAY_MS, DataFileError } from "../core/index.ts";
 import { Journal } from "../journal/index.ts";
 import { DEFAULT_STARTING_EQUITY_USD, buildReport, formatTerminal, outcomesCsv, renderHtml, reportJson, startingEquityFromJournal } from "../reports/index.ts";
 import type { LifecycleStep, ReportModel, SignalCounts, StartingEquitySource } from "../reports/index.ts";
 import { CliUsageError } from "./errors.ts";
 import { commandContext } from "./shared.ts";
+import { gatesFromConfig } from "./trading-config.ts";
 import type { CommonOptions } from "./shared.ts";
 
 /** Options of `strategy-monitor report`. */
@@ -97,7 +98,12 @@ function signalCounts(journal: Journal): SignalCounts[] {
  * @param startingEquityFlag `--starting-equity`, already parsed.
  * @param window `--from` / `--to`, already parsed; default the whole journal.
  */
-export function reportFromJournal(journal: Journal, startingEquityFlag: number | undefined, window: ReportWindow = {}): ReportModel {
+export function reportFromJournal(
+  journal: Journal,
+  startingEquityFlag: number | undefined,
+  window: ReportWindow = {},
+  gates: GateConfig | undefined = undefined,
+): ReportModel {
   const outcomes = journal.outcomes();
   const equity = journal.equitySnapshots();
   const derived = startingEquityFromJournal(equity, outcomes);
@@ -115,6 +121,7 @@ export function reportFromJournal(journal: Journal, startingEquityFlag: number |
     signals: signalCounts(journal),
     openPositions: journal.openPositions().length,
     window,
+    config: gates,
   });
 }
 
@@ -146,11 +153,13 @@ export async function runReport(options: ReportCliOptions): Promise<void> {
   const window = parseReportWindow(options.from, options.to);
   // Journal.open would create a missing file: a typo must not report on an empty new journal.
   if (!existsSync(options.db)) throw new DataFileError(options.db, "no such journal (run `strategy-monitor replay … --db` first)");
-  const { logger } = commandContext(options);
+  const { config, logger } = commandContext(options);
+  // The gates come from the config's `analytics` section (defaults: the memo's gates).
+  const gates = gatesFromConfig(config);
   const apply = options.applyLifecycle === true;
   const journal = Journal.open(options.db, { readonly: !apply });
   try {
-    const model = reportFromJournal(journal, startingEquity, window);
+    const model = reportFromJournal(journal, startingEquity, window, gates);
     // With --json, stdout carries only the JSON; everything else goes to stderr.
     const info = options.json === true ? process.stderr : process.stdout;
     process.stdout.write(options.json === true ? reportJson(model) : formatTerminal(model));
