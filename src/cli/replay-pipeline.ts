@@ -52,6 +52,22 @@ export interface ReplayTradingSettings {
   readonly spotLegFilter?: SpotLegFilterConfig;
   /** Strategy ids that keep paper trading while killed. */
   readonly paperTradeWhenKilled?: readonly string[];
+  /** How the paper broker fills (`--fill-model`). Default `auto` ({@link replayFillModel}). */
+  readonly fillModel?: ReplayFillModelChoice;
+}
+
+/** The `--fill-model` choices: `book` walks the books, `bar` fills at candle opens, `auto` picks per input. */
+export type ReplayFillModelChoice = "book" | "bar" | "auto";
+
+/**
+ * The fill model a replay uses. `auto` is `book` when every input is a capture (a recorded live
+ * session: `run --record` and `record` always subscribe the books, so the replay fills as the live
+ * session did), else `bar` (candle histories; a book-less market would never fill under `book`,
+ * since the broker's model is one for all markets).
+ */
+export function replayFillModel(choice: ReplayFillModelChoice, inputLayouts: readonly string[]): "book" | "bar" {
+  if (choice !== "auto") return choice;
+  return inputLayouts.length > 0 && inputLayouts.every((l) => l === "capture") ? "book" : "bar";
 }
 
 /** Options of {@link runReplayPipeline} (the CLI's). */
@@ -63,6 +79,8 @@ export interface ReplayPipelineOptions extends CommonOptions {
   readonly batchEvents?: string | number;
   /** Candle interval of bar fills (`--fill-interval`). Default 1h. */
   readonly fillInterval?: string;
+  /** `--fill-model book|bar|auto`. Default auto. */
+  readonly fillModel?: string;
   /** Starting equity, USD (`--equity`). Default 10 000. */
   readonly equity?: string | number;
 }
@@ -161,6 +179,7 @@ export async function replayIntoJournal(
       risk: effectiveRiskConfig(parsed.risk),
       broker: { ...brokerDefaults, ...brokerRest },
       startingEquityUsd: trading.startingEquityUsd ?? brokerEquity ?? 10_000,
+      fillModel: replayFillModel(trading.fillModel ?? "auto", files.map((f) => f.layout)),
       fillInterval: trading.fillInterval ?? brokerInterval ?? "1h",
       spotLegFilter: trading.spotLegFilter ?? DEFAULT_SPOT_LEG_FILTER,
       paperTradeWhenKilled: parsed.paperTradeWhenKilled,
@@ -188,7 +207,7 @@ export async function replayIntoJournal(
 
     const oi = new ReplayOpenInterestSeries(journal.openInterestSeries());
     const kernel = new TradingKernel({
-      broker: paperBrokerFactory({ ...settings.broker, fillModel: "bar", barInterval: settings.fillInterval }),
+      broker: paperBrokerFactory({ ...settings.broker, fillModel: settings.fillModel, barInterval: settings.fillInterval }),
       strategies: parsed.strategies,
       risk: parsed.risk,
       startingEquityUsd: settings.startingEquityUsd,
@@ -299,7 +318,7 @@ function settingDifferences(a: unknown, b: unknown, path: string, out: string[])
   for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) settingDifferences(x[key], y[key], path === "" ? key : `${path}.${key}`, out);
 }
 
-/** The CLI entry: `replay <paths…> --db <file> [--batch-events n] [--fill-interval 1h] [--equity usd] [--json]`. */
+/** The CLI entry: `replay <paths…> --db <file> [--batch-events n] [--fill-model auto|book|bar] [--fill-interval 1h] [--equity usd] [--json]`. */
 export async function runReplayPipeline(paths: readonly string[], options: ReplayPipelineOptions): Promise<void> {
   const { config } = commandContext(options);
   // The whole configuration is checked at start, gates too, though only `report` uses them.
@@ -309,8 +328,11 @@ export async function runReplayPipeline(paths: readonly string[], options: Repla
   if (equity !== undefined && !(equity > 0 && Number.isFinite(equity))) throw new CliUsageError(`--equity must be a positive number of USD (got ${JSON.stringify(options.equity)})`);
   const fillInterval = options.fillInterval;
   if (fillInterval !== undefined && !isCandleInterval(fillInterval)) throw new CliUsageError(`--fill-interval must be a candle interval such as 1m or 1h (got ${JSON.stringify(fillInterval)})`);
+  const fillModel = options.fillModel;
+  if (fillModel !== undefined && fillModel !== "book" && fillModel !== "bar" && fillModel !== "auto") throw new CliUsageError(`--fill-model must be book, bar or auto (got ${JSON.stringify(fillModel)})`);
   const trading: ReplayTradingSettings = {
     ...tradingSectionsFromConfig(config),
+    ...(fillModel === undefined ? {} : { fillModel }),
     ...(equity === undefined ? {} : { startingEquityUsd: equity }),
     ...(fillInterval === undefined ? {} : { fillInterval }),
   };

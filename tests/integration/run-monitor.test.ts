@@ -14,6 +14,7 @@ import { HOUR_MS } from "../../src/core/index.ts";
 import { Journal } from "../../src/journal/index.ts";
 import type { BrokerState } from "../../src/paper/index.ts";
 import { replayDry } from "../../src/replay/dry-run.ts";
+import { replayFillModel, replayIntoJournal } from "../../src/cli/replay-pipeline.ts";
 import { META_AND_ASSET_CTXS, SPOT_META_AND_ASSET_CTXS } from "../../test-support/hyperliquid-server/info-fixtures.ts";
 import { startInfoServer } from "../../test-support/hyperliquid-server/info-server.ts";
 import type { InfoServer } from "../../test-support/hyperliquid-server/info-server.ts";
@@ -328,5 +329,49 @@ describe("strategy-monitor run", () => {
     expect(report.events).toBe(Object.values(seen).reduce((a, b) => a + b, 0));
     expect(report.countsByKind).toMatchObject({ book: 2, trade: 1, assetCtx: 1, candle: 1 });
     expect(report.rejects.count).toBe(1);
+  });
+
+  it("a recorded session replays into a journal with the live session's book fills (fill model auto → book for captures)", async () => {
+    const db = join(dir, "monitor.db");
+    const captures = join(dir, "captures");
+    const s = session(db, { recordDir: captures });
+    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions");
+    // The basis signal of the SIGKILL test: placed at H + 400, filled on the books at H + 700 (spot) and H + 800 (perp).
+    ws.send("l2Book", book("BTC", H + 100, 118_999, 119_001));
+    ws.send("l2Book", book("@142", H + 150, 117_799, 117_801));
+    ws.send("l2Book", book("BTC", H + 400, 118_999, 119_001));
+    ws.send("l2Book", book("@142", H + 700, 117_799, 117_801));
+    ws.send("l2Book", book("BTC", H + 800, 118_999, 119_001));
+    await waitFor(() => s.events.filter((e) => e.kind === "book").length === 5, "five books");
+    s.stop();
+    await s.done;
+
+    const replayDb = join(dir, "replay.db");
+    await replayIntoJournal([captures], replayDb, { aliases: config.spot.baseAliases });
+    const { DatabaseSync } = await import("node:sqlite");
+    const entryFills = (file: string): unknown[] => {
+      const sqlite = new DatabaseSync(file, { readOnly: true });
+      try {
+        return sqlite.prepare("SELECT * FROM fills WHERE order_id LIKE '%:entry:%' ORDER BY ts_ms, order_id").all().map((f) => [f["order_id"], f["px"], f["sz"], f["ts_ms"], f["model"]]);
+      } finally {
+        sqlite.close();
+      }
+    };
+    const live = entryFills(db);
+    // Book-walk VWAP of one level: the level's price, to binary rounding (hence the rounding here; the replay must match exactly).
+    expect(live.map((f) => (f as unknown[]).map((x, i) => (i === 1 ? Math.round((x as number) * 1e6) / 1e6 : x)))).toEqual([
+      [`pos:basis-arbitrage:hyperliquid:perp:BTC:${H + 400}:0:entry:1`, 117_801, 0.04201, H + 700, "book"],
+      [`pos:basis-arbitrage:hyperliquid:perp:BTC:${H + 400}:0:entry:0`, 118_999, 0.04201, H + 800, "book"],
+    ]);
+    expect(entryFills(replayDb)).toEqual(live);
+  });
+
+  it("replay's fill model auto is book only when every input is a capture; an explicit choice wins", () => {
+    expect(replayFillModel("auto", ["capture", "capture"])).toBe("book");
+    expect(replayFillModel("auto", ["capture", "candles"])).toBe("bar");
+    expect(replayFillModel("auto", ["unknown"])).toBe("bar");
+    expect(replayFillModel("auto", [])).toBe("bar");
+    expect(replayFillModel("bar", ["capture"])).toBe("bar");
+    expect(replayFillModel("book", ["candles"])).toBe("book");
   });
 });
