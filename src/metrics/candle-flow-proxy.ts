@@ -51,7 +51,9 @@ export class CandleFlowProxy implements StreamingMetric<number> {
   update(event: MarketEvent): void {
     if (event.kind !== "candle" || event.market.key !== this.market.key || event.interval !== this.interval || !event.closed) return;
     if (!this.series.update(event)) return;
-    this.latest = candleFlowProxyOf(this.series.recentClosed(this.bars), this.bars, CANDLE_INTERVAL_MS[this.interval]);
+    // Read in place from the series (no copy of the bars per close).
+    const closed = this.series.closed;
+    this.latest = proxyOfNewest(closed, Math.min(closed.size, this.bars), this.bars, CANDLE_INTERVAL_MS[this.interval]);
   }
 
   value(nowMs: number): number | undefined {
@@ -65,19 +67,29 @@ export class CandleFlowProxy implements StreamingMetric<number> {
   }
 }
 
+/** The fields of a bar the proxy reads. */
+interface ProxyBar {
+  readonly openTime: number;
+  readonly open: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
 /** The proxy over exactly `bars` consecutive bars (`undefined` otherwise, or with no signed volume). */
-export function candleFlowProxyOf(
-  candles: readonly { openTime: number; open: number; close: number; volume: number }[],
-  bars: number,
-  intervalMs: number,
-): number | undefined {
-  const first = candles[0];
-  const last = candles[candles.length - 1];
-  if (candles.length !== bars || first === undefined || last === undefined) return undefined;
+export function candleFlowProxyOf(candles: readonly ProxyBar[], bars: number, intervalMs: number): number | undefined {
+  return proxyOfNewest(candles, candles.length, bars, intervalMs);
+}
+
+/** {@link candleFlowProxyOf} over the newest `count` bars of `candles` (negative indices from the newest), read in place. */
+function proxyOfNewest(candles: { at(index: number): ProxyBar | undefined }, count: number, bars: number, intervalMs: number): number | undefined {
+  const first = candles.at(-count);
+  const last = candles.at(-1);
+  if (count !== bars || first === undefined || last === undefined) return undefined;
   if (last.openTime - first.openTime !== (bars - 1) * intervalMs) return undefined;
   let signed = 0;
   let gross = 0;
-  for (const c of candles) {
+  for (let i = -count; i < 0; i += 1) {
+    const c = candles.at(i) as ProxyBar;
     if (!(c.open > 0)) return undefined;
     const r = (c.close - c.open) / c.open;
     signed += r * c.volume;

@@ -41,29 +41,49 @@ const MIN_IMPACTS = 3;
  * huge ratio). The memo's rounding to 2 decimals is left to display.
  */
 export function flowToxicityOf(bars: readonly ToxicityBar[], window = 10, volumeBars = 20): number | undefined {
-  if (bars.length < window + volumeBars) return undefined;
-  const recent = bars.slice(bars.length - window);
-  const before = bars.slice(bars.length - window - volumeBars, bars.length - window);
+  return toxicityOfNewest(bars, bars.length, window, volumeBars);
+}
+
+/** Bars by index, negative from the newest (−1 = newest): an array or the series' closed-bar queue. */
+interface BarsByIndex {
+  at(index: number): ToxicityBar | undefined;
+}
+
+/** The impact of the pair (prev, curr), or undefined when the memo skips it. */
+function impactOf(prev: ToxicityBar | undefined, curr: ToxicityBar | undefined, avgVolume: number): number | undefined {
+  if (prev === undefined || curr === undefined || prev.close === 0) return undefined;
+  const change = Math.abs((curr.close - prev.close) / prev.close);
+  const ratio = curr.volume / avgVolume;
+  return ratio > MIN_VOLUME_RATIO ? change / ratio : undefined;
+}
+
+/**
+ * {@link flowToxicityOf} over the newest `window + volumeBars` of `count` bars, read in place (no
+ * slice, no impact array: the few impacts are computed twice, for the mean then the squares, in
+ * the same order as a batch would, so the result is the same to the bit).
+ */
+function toxicityOfNewest(bars: BarsByIndex, count: number, window: number, volumeBars: number): number | undefined {
+  if (count < window + volumeBars) return undefined;
   let volumeSum = 0;
-  for (const bar of before) volumeSum += bar.volume;
+  for (let i = -window - volumeBars; i < -window; i += 1) volumeSum += bars.at(i)?.volume ?? 0;
   const avgVolume = volumeSum / volumeBars;
   if (!(avgVolume > 0) || !Number.isFinite(avgVolume)) return undefined;
-  const impacts: number[] = [];
-  for (let i = 1; i < recent.length; i += 1) {
-    const prev = recent[i - 1];
-    const curr = recent[i];
-    if (prev === undefined || curr === undefined || prev.close === 0) continue;
-    const change = Math.abs((curr.close - prev.close) / prev.close);
-    const ratio = curr.volume / avgVolume;
-    if (ratio > MIN_VOLUME_RATIO) impacts.push(change / ratio);
-  }
-  if (impacts.length < MIN_IMPACTS) return undefined;
+  let n = 0;
   let sum = 0;
-  for (const x of impacts) sum += x;
-  const mean = sum / impacts.length;
+  for (let i = -window + 1; i < 0; i += 1) {
+    const x = impactOf(bars.at(i - 1), bars.at(i), avgVolume);
+    if (x === undefined) continue;
+    n += 1;
+    sum += x;
+  }
+  if (n < MIN_IMPACTS) return undefined;
+  const mean = sum / n;
   let squares = 0;
-  for (const x of impacts) squares += (x - mean) * (x - mean);
-  const std = Math.sqrt(squares / impacts.length);
+  for (let i = -window + 1; i < 0; i += 1) {
+    const x = impactOf(bars.at(i - 1), bars.at(i), avgVolume);
+    if (x !== undefined) squares += (x - mean) * (x - mean);
+  }
+  const std = Math.sqrt(squares / n);
   if (!(std > 1e-12 * mean)) return undefined;
   const toxicity = mean / std;
   return Number.isFinite(toxicity) ? toxicity : undefined;
@@ -106,11 +126,12 @@ export class FlowToxicity implements StreamingMetric<number> {
   update(event: MarketEvent): void {
     if (event.kind !== "candle" || event.market.key !== this.market.key || event.interval !== this.interval || !event.closed) return;
     if (!this.series.update(event)) return;
-    const bars = this.series.recentClosed(this.window + this.volumeBars);
-    this.toxicity = flowToxicityOf(bars, this.window, this.volumeBars);
-    const first = bars[bars.length - this.window];
+    // Read in place from the series (no copy of the bars per close).
+    const bars = this.series.closed;
+    this.toxicity = toxicityOfNewest(bars, bars.size, this.window, this.volumeBars);
+    const first = bars.at(-this.window);
     const last = bars.at(-1);
-    this.windowDirection = bars.length < this.window + this.volumeBars || first === undefined || last === undefined ? undefined : (Math.sign(last.close - first.close) as -1 | 0 | 1);
+    this.windowDirection = bars.size < this.window + this.volumeBars || first === undefined || last === undefined ? undefined : (Math.sign(last.close - first.close) as -1 | 0 | 1);
     this.lastCloseTime = event.closeTime;
   }
 

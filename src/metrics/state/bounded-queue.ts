@@ -1,9 +1,16 @@
+/** The reading side of a {@link BoundedQueue}. */
+export interface ReadonlyBoundedQueue<T> {
+  readonly size: number;
+  /** The item at `index` (0 = oldest); negative indices count from the newest (−1 = newest). */
+  at(index: number): T | undefined;
+}
+
 /**
  * A first-in-first-out queue with a fixed maximum length: pushing onto a full queue drops the
  * oldest item. Push and shift are O(1) amortised; indexing is O(1). Memory is bounded by
  * `capacity` items (plus at most max(1024, capacity) dead slots before compaction).
  */
-export class BoundedQueue<T> {
+export class BoundedQueue<T> implements ReadonlyBoundedQueue<T> {
   /** Maximum number of items held. */
   readonly capacity: number;
   private items: T[] = [];

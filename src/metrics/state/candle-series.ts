@@ -1,5 +1,6 @@
 import type { CandleEvent, CandleInterval } from "../../core/index.ts";
 import { BoundedQueue } from "./bounded-queue.ts";
+import type { ReadonlyBoundedQueue } from "./bounded-queue.ts";
 
 /**
  * Candles of one market and one interval: the forming bar and the last `maxClosed` closed bars
@@ -50,6 +51,11 @@ export class CandleSeries {
 
   get closedCount(): number {
     return this.closedBars.size;
+  }
+
+  /** The closed bars, oldest first, read in place (for metrics that must not copy them per bar). */
+  get closed(): ReadonlyBoundedQueue<CandleEvent> {
+    return this.closedBars;
   }
 
   /** Closed bar by index: 0 = oldest held, −1 = newest. */
