@@ -124,3 +124,46 @@ describe("readCapture", () => {
     await expect(all(readCapture(path))).rejects.toThrow(path);
   });
 });
+
+describe("readCapture with a live session's fundingHistory lines", () => {
+  const H = 3_600_000;
+  const HOUR = Math.ceil(T0 / H) * H;
+  const row = (coin: string, time: number, fundingRate: string) => ({ coin, fundingRate, premium: "0.0001", time });
+
+  it("turns each line's rows into settlements at the line's place (after later frames), once per settlement across lines and files", async () => {
+    const first = capture("hyperliquid-2025-09-03.cap.gz", [
+      formatCaptureLine(HOUR + 10_000, "ws", book("BTC", HOUR + 9_000)),
+      // The poll 15 s after the hour: the settlement stamped 48 ms after it comes after the 9 s book.
+      formatCaptureLine(HOUR + 15_020, "info:fundingHistory", JSON.stringify([row("BTC", HOUR + 48, "0.0000125")])),
+      formatCaptureLine(HOUR + 15_040, "info:fundingHistory", JSON.stringify([row("ETH", HOUR + 51, "-0.00002")])),
+      formatCaptureLine(HOUR + 16_000, "ws", book("BTC", HOUR + 15_900)),
+    ]);
+    // A restarted session's first poll overlapped the last settlement: it is not delivered again.
+    const second = capture("hyperliquid-2025-09-03.1.cap.gz", [
+      formatCaptureLine(HOUR + H + 15_000, "info:fundingHistory", JSON.stringify([row("BTC", HOUR + H + 60, "0.00001"), row("BTC", HOUR + 48, "0.0000125")])),
+    ]);
+    const diagnostics = new ReplayDiagnostics();
+    const events = await all(readCapture([first, second], { diagnostics }));
+    expect(events.map((e) => [e.kind, e.kind === "status" ? e.state : e.market?.symbol, e.tsEvent, e.tsInit])).toEqual([
+      ["book", "BTC", HOUR + 9_000, HOUR + 10_000],
+      ["funding", "BTC", HOUR + 48, HOUR + 15_020],
+      ["funding", "ETH", HOUR + 51, HOUR + 15_040],
+      ["book", "BTC", HOUR + 15_900, HOUR + 16_000],
+      ["funding", "BTC", HOUR + H + 60, HOUR + H + 15_000],
+    ]);
+    const btc = events[1];
+    expect(btc?.kind === "funding" && [btc.rate, btc.market]).toEqual([0.0000125, perp("BTC")]);
+    expect(diagnostics.rejectCount).toBe(0);
+  });
+
+  it("rejects a malformed line or row with its place, and keeps the good rows", async () => {
+    const path = capture("hyperliquid-2025-09-03.cap.gz", [
+      formatCaptureLine(HOUR + 15_000, "info:fundingHistory", "[{"),
+      formatCaptureLine(HOUR + 15_010, "info:fundingHistory", JSON.stringify([{ fundingRate: "0.1", time: HOUR }, row("BTC", HOUR + 48, "0.00001")])),
+    ]);
+    const diagnostics = new ReplayDiagnostics();
+    const events = await all(readCapture(path, { diagnostics }));
+    expect(events.map((e) => e.tsEvent)).toEqual([HOUR + 48]);
+    expect(diagnostics.rejectCount).toBe(2);
+  });
+});

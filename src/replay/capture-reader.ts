@@ -1,7 +1,9 @@
 import { basename } from "node:path";
 import { DataFileError, ParseError } from "../core/index.ts";
-import type { ConnectionState, ConnectionStatusEvent, MarketEvent } from "../core/index.ts";
-import { HyperliquidParser, parseSpotMetaAndAssetCtxs } from "../venues/hyperliquid/parse.ts";
+import { perp } from "../core/index.ts";
+import type { ConnectionState, ConnectionStatusEvent, FundingSettlementEvent, MarketEvent } from "../core/index.ts";
+import { HyperliquidParser, parseFundingRow, parseSpotMetaAndAssetCtxs } from "../venues/hyperliquid/parse.ts";
+import type { RawFundingRow } from "../venues/hyperliquid/parse.ts";
 import { SpotResolver } from "../venues/hyperliquid/spot.ts";
 import { parseCaptureLine, parseHeaderLine, SOURCE_INFO_PREFIX, SOURCE_STATUS, SOURCE_WS } from "./capture-format.ts";
 import type { CaptureLine } from "./capture-format.ts";
@@ -25,6 +27,12 @@ export interface CaptureReadOptions {
 const CONNECTION_STATES: ReadonlySet<string> = new Set<ConnectionState>(["connected", "disconnected", "resubscribed", "gap"]);
 const SPOT_META = `${SOURCE_INFO_PREFIX}spotMeta`;
 const SPOT_META_AND_CTXS = `${SOURCE_INFO_PREFIX}spotMetaAndAssetCtxs`;
+/**
+ * Source tag of a live session's `fundingHistory` response (`run --record`): the raw text is the
+ * JSON array of the venue's rows (`{coin, fundingRate, premium, time}`), written when the session
+ * delivered them to its kernel.
+ */
+export const SOURCE_FUNDING_HISTORY = `${SOURCE_INFO_PREFIX}fundingHistory`;
 
 /**
  * Replays capture files (`docs/CAPTURE.md`) through ONE `HyperliquidParser`, the same code
@@ -36,7 +44,13 @@ const SPOT_META_AND_CTXS = `${SOURCE_INFO_PREFIX}spotMetaAndAssetCtxs`;
  *
  * - `ws` lines go to `parser.parseFrame(raw, tsInit)`; its rejects are counted with file:line.
  * - `info:spotMeta` rebuilds the spot resolver; `info:spotMetaAndAssetCtxs` rebuilds it and
- *   emits the spot asset contexts it carries. Other `info:*` lines are noted and skipped.
+ *   emits the spot asset contexts it carries.
+ * - `info:fundingHistory` rows become `FundingSettlementEvent`s (tsInit = the line's time), at the
+ *   line's place in the stream — where the live kernel got them, after later live frames. A
+ *   settlement at or before the latest one already emitted for its coin is dropped, as the live
+ *   poller drops it, so the replay sees each settlement once; a line's rows in time order (the
+ *   poller's delivery order: coin by coin, each in time order).
+ * - Other `info:*` lines are noted and skipped.
  * - `status` lines become `ConnectionStatusEvent`s (source = the file's name).
  * - A silence longer than `silenceGapMs` between frames becomes a `gap` status event.
  * - A truncated gzip tail and a torn last line are tolerated: every complete line before the
@@ -57,6 +71,7 @@ export async function* readCapture(paths: string | readonly string[], options: C
   const parser = new HyperliquidParser({ spot: SpotResolver.empty() });
   const list = typeof paths === "string" ? [paths] : paths;
   let lastTsInit: number | undefined;
+  const lastSettlementMs = new Map<string, number>();
 
   for (const path of list) {
     const name = basename(path);
@@ -84,6 +99,12 @@ export async function* readCapture(paths: string | readonly string[], options: C
           continue;
         }
         const { tsInit, source, raw } = frame;
+        if (source === SOURCE_FUNDING_HISTORY) {
+          const parsed = fundingSettlements(raw, tsInit, lastSettlementMs);
+          for (const e of parsed.events) batch.push(e);
+          for (const reason of parsed.rejects) diagnostics.reject(path, lineNo, reason);
+          continue;
+        }
         if (silenceGapMs > 0 && lastTsInit !== undefined && tsInit - lastTsInit > silenceGapMs) {
           batch.push(statusEvent(name, "gap", tsInit, lastTsInit, tsInit, `no frames for ${tsInit - lastTsInit} ms in the capture`));
         }
@@ -145,6 +166,42 @@ export async function* readCapture(paths: string | readonly string[], options: C
       diagnostics.note(path, `last line (${end.lines + 1}) was cut short (${end.tornTail.length} chars) and skipped`);
     }
   }
+}
+
+/** One `info:fundingHistory` line's settlements, after the latest already emitted per coin (updated). */
+function fundingSettlements(raw: string, tsInit: number, lastMs: Map<string, number>): { events: FundingSettlementEvent[]; rejects: string[] } {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch (error) {
+    return { events: [], rejects: [`info:fundingHistory: ${messageOf(error)}`] };
+  }
+  if (!Array.isArray(body)) return { events: [], rejects: ["info:fundingHistory: not a JSON array of rows"] };
+  const parsed: FundingSettlementEvent[] = [];
+  const rejects: string[] = [];
+  for (const item of body as unknown[]) {
+    const row = item as RawFundingRow | null;
+    if (row === null || typeof row !== "object" || typeof row.coin !== "string" || row.coin === "") {
+      rejects.push(`info:fundingHistory: a row without a coin (${JSON.stringify(item).slice(0, 100)})`);
+      continue;
+    }
+    let event: FundingSettlementEvent;
+    try {
+      event = parseFundingRow(row, perp(row.coin), tsInit);
+    } catch (error) {
+      rejects.push(messageOf(error));
+      continue;
+    }
+    parsed.push(event);
+  }
+  const events: FundingSettlementEvent[] = [];
+  for (const event of parsed.sort((a, b) => a.tsEvent - b.tsEvent)) {
+    const last = lastMs.get(event.market.symbol);
+    if (last !== undefined && event.tsEvent <= last) continue;
+    lastMs.set(event.market.symbol, event.tsEvent);
+    events.push(event);
+  }
+  return { events, rejects };
 }
 
 function messageOf(error: unknown): string {
