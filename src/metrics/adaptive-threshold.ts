@@ -25,10 +25,10 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number, n: numb
   return f >= 0.5 ? b - diff * (1 - f) : a + diff * f;
 }
 
-/** Index of the first of the first `n` values ≥ x in an ascending buffer (binary search, O(log n)). */
-function lowerBound(sorted: Float64Array, n: number, x: number): number {
-  let lo = 0;
-  let hi = n;
+/** Index of the first value ≥ x among sorted[from..to) of an ascending buffer, or `to` (binary search, O(log n)). */
+function lowerBound(sorted: Float64Array, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if ((sorted[mid] as number) < x) lo = mid + 1;
@@ -67,7 +67,7 @@ export class RollingPercentile {
     const sorted = this.sorted;
     const n = this.held;
     if (n < this.window) {
-      const at = lowerBound(sorted, n, value);
+      const at = lowerBound(sorted, 0, n, value);
       sorted.copyWithin(at + 1, at, n);
       sorted[at] = value;
       this.ring[n] = value;
@@ -77,10 +77,11 @@ export class RollingPercentile {
     const oldest = this.ring[this.next] as number;
     this.ring[this.next] = value;
     this.next = this.next + 1 === n ? 0 : this.next + 1;
-    const out = lowerBound(sorted, n, oldest);
+    const out = lowerBound(sorted, 0, n, oldest);
     // The new value's place once `oldest` is gone: the values strictly between the two places
-    // shift by one towards the gap, then the new value fills the freed slot.
-    let at = lowerBound(sorted, n, value);
+    // shift by one towards the gap, then the new value fills the freed slot. Searched only on
+    // the side of `out` where it lies (the result equals a search of the whole buffer).
+    let at = value > oldest ? lowerBound(sorted, out + 1, n, value) : lowerBound(sorted, 0, out, value);
     if (at > out) {
       at -= 1;
       sorted.copyWithin(out, out + 1, at + 1);

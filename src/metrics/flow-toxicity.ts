@@ -41,7 +41,7 @@ const MIN_IMPACTS = 3;
  * huge ratio). The memo's rounding to 2 decimals is left to display.
  */
 export function flowToxicityOf(bars: readonly ToxicityBar[], window = 10, volumeBars = 20): number | undefined {
-  return toxicityOfNewest(bars, bars.length, window, volumeBars);
+  return toxicityOfNewest(bars, bars.length, window, volumeBars, new Float64Array(Math.max(0, window - 1)));
 }
 
 /** Bars by index, negative from the newest (−1 = newest): an array or the series' closed-bar queue. */
@@ -49,20 +49,12 @@ interface BarsByIndex {
   at(index: number): ToxicityBar | undefined;
 }
 
-/** The impact of the pair (prev, curr), or undefined when the memo skips it. */
-function impactOf(prev: ToxicityBar | undefined, curr: ToxicityBar | undefined, avgVolume: number): number | undefined {
-  if (prev === undefined || curr === undefined || prev.close === 0) return undefined;
-  const change = Math.abs((curr.close - prev.close) / prev.close);
-  const ratio = curr.volume / avgVolume;
-  return ratio > MIN_VOLUME_RATIO ? change / ratio : undefined;
-}
-
 /**
  * {@link flowToxicityOf} over the newest `window + volumeBars` of `count` bars, read in place (no
- * slice, no impact array: the few impacts are computed twice, for the mean then the squares, in
- * the same order as a batch would, so the result is the same to the bit).
+ * slice); the impacts go to `impacts` (≥ window − 1 slots, reused across calls), summed in the
+ * order a batch would, so the result is the same to the bit.
  */
-function toxicityOfNewest(bars: BarsByIndex, count: number, window: number, volumeBars: number): number | undefined {
+function toxicityOfNewest(bars: BarsByIndex, count: number, window: number, volumeBars: number, impacts: Float64Array): number | undefined {
   if (count < window + volumeBars) return undefined;
   let volumeSum = 0;
   for (let i = -window - volumeBars; i < -window; i += 1) volumeSum += bars.at(i)?.volume ?? 0;
@@ -70,18 +62,27 @@ function toxicityOfNewest(bars: BarsByIndex, count: number, window: number, volu
   if (!(avgVolume > 0) || !Number.isFinite(avgVolume)) return undefined;
   let n = 0;
   let sum = 0;
+  let prev = bars.at(-window);
   for (let i = -window + 1; i < 0; i += 1) {
-    const x = impactOf(bars.at(i - 1), bars.at(i), avgVolume);
-    if (x === undefined) continue;
-    n += 1;
-    sum += x;
+    const curr = bars.at(i);
+    if (prev !== undefined && curr !== undefined && prev.close !== 0) {
+      const change = Math.abs((curr.close - prev.close) / prev.close);
+      const ratio = curr.volume / avgVolume;
+      if (ratio > MIN_VOLUME_RATIO) {
+        const x = change / ratio;
+        impacts[n] = x;
+        n += 1;
+        sum += x;
+      }
+    }
+    prev = curr;
   }
   if (n < MIN_IMPACTS) return undefined;
   const mean = sum / n;
   let squares = 0;
-  for (let i = -window + 1; i < 0; i += 1) {
-    const x = impactOf(bars.at(i - 1), bars.at(i), avgVolume);
-    if (x !== undefined) squares += (x - mean) * (x - mean);
+  for (let k = 0; k < n; k += 1) {
+    const d = (impacts[k] as number) - mean;
+    squares += d * d;
   }
   const std = Math.sqrt(squares / n);
   if (!(std > 1e-12 * mean)) return undefined;
@@ -112,6 +113,8 @@ export class FlowToxicity implements StreamingMetric<number> {
   private toxicity: number | undefined;
   private windowDirection: -1 | 0 | 1 | undefined;
   private lastCloseTime = -Infinity;
+  /** Scratch for the impacts of one computation (window − 1 slots), reused every bar. */
+  private readonly impacts: Float64Array;
 
   constructor(options: FlowToxicityOptions) {
     this.market = options.market;
@@ -120,6 +123,7 @@ export class FlowToxicity implements StreamingMetric<number> {
     this.volumeBars = options.volumeBars ?? 20;
     this.staleAfterMs = options.staleAfterMs ?? 2 * CANDLE_INTERVAL_MS[this.interval];
     this.series = new CandleSeries(this.interval, this.window + this.volumeBars);
+    this.impacts = new Float64Array(Math.max(0, this.window - 1));
     this.warmUp = `${this.window + this.volumeBars} closed ${this.interval} bars (${this.volumeBars} for the volume mean + a window of ${this.window}), and at least ${MIN_IMPACTS} impacts`;
   }
 
@@ -128,7 +132,7 @@ export class FlowToxicity implements StreamingMetric<number> {
     if (!this.series.update(event)) return;
     // Read in place from the series (no copy of the bars per close).
     const bars = this.series.closed;
-    this.toxicity = toxicityOfNewest(bars, bars.size, this.window, this.volumeBars);
+    this.toxicity = toxicityOfNewest(bars, bars.size, this.window, this.volumeBars, this.impacts);
     const first = bars.at(-this.window);
     const last = bars.at(-1);
     this.windowDirection = bars.size < this.window + this.volumeBars || first === undefined || last === undefined ? undefined : (Math.sign(last.close - first.close) as -1 | 0 | 1);
