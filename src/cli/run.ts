@@ -20,12 +20,14 @@ import type { BrokerConfig, BrokerState, PaperOrder } from "../paper/index.ts";
 import type { RiskConfig } from "../risk/index.ts";
 import { CaptureWriter } from "../replay/capture-writer.ts";
 import { SOURCE_STATUS, SOURCE_WS } from "../replay/capture-format.ts";
+import { SOURCE_FUNDING_HISTORY } from "../replay/capture-reader.ts";
 import type { LifecycleState, StrategyConfigs } from "../strategies/index.ts";
 import { HyperliquidLiveSource } from "../venues/hyperliquid/live.ts";
 import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliquid/live.ts";
 import { HyperliquidParser } from "../venues/hyperliquid/parse.ts";
 import { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
 import { CliUsageError } from "./errors.ts";
+import { FundingPoller } from "./funding-poller.ts";
 import { resolveMarkets } from "./markets.ts";
 import { REPLAY_CHECKPOINT } from "./replay-pipeline.ts";
 import { commandContext, positiveInteger } from "./shared.ts";
@@ -124,6 +126,11 @@ export interface MonitorSessionOptions {
   readonly onEvent?: (event: MarketEvent) => void;
   /** Called once every subscription is made. */
   readonly onStarted?: () => void;
+  /**
+   * The funding-settlement poller's timing ({@link FundingPoller}): `delayMs` after each
+   * `periodMs` boundary (defaults 15 s after every UTC hour), or `false` for none.
+   */
+  readonly fundingPoll?: { readonly delayMs?: number; readonly periodMs?: number } | false;
 }
 
 /** What {@link monitorSession} did. */
@@ -344,6 +351,36 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       "monitoring",
     );
     await source.start(plan);
+
+    // Settlements come over REST (the WebSocket has none). They are stamped ~hh:00:00.05 and arrive
+    // after later live events: the kernel's clock does not go back (it stays at the latest event),
+    // the broker pays each settlement with its own time on the perp legs opened strictly before it
+    // and ignores a settlement time it already applied (so restarts cannot pay one twice).
+    const lastSettlementMs: Record<string, number> = {};
+    for (const [key, ms] of Object.entries(brokerState?.lastFundingMs ?? {})) {
+      const coin = config.coins.find((c) => market("hyperliquid", "perp", c, c).key === key);
+      if (coin !== undefined) lastSettlementMs[coin] = ms;
+    }
+    const fundingPoll = options.fundingPoll;
+    const poller =
+      fundingPoll === false
+        ? undefined
+        : new FundingPoller({
+            rest,
+            coins: config.coins,
+            lastSettlementMs,
+            // A fresh journal starts with the session: no position is older, no settlement before it is due.
+            startMs: Date.now(),
+            logger: log,
+            ...(fundingPoll?.delayMs === undefined ? {} : { delayMs: fundingPoll.delayMs }),
+            ...(fundingPoll?.periodMs === undefined ? {} : { periodMs: fundingPoll.periodMs }),
+            // The capture line is written at the moment of delivery, so a replay meets the settlements where the kernel did.
+            ...(capture === undefined ? {} : { onResponse: (_coin: string, rows: readonly unknown[]) => capture.write(Date.now(), SOURCE_FUNDING_HISTORY, JSON.stringify(rows)) }),
+            deliver: (events) => {
+              for (const e of events) onEvent(e);
+            },
+          });
+    poller?.start();
     options.onStarted?.();
 
     const statusLineLog = (): void => {
@@ -374,6 +411,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     await Promise.race([options.stopped, failed]);
     clearInterval(statusTimer);
     clearInterval(idleTimer);
+    await poller?.stop();
     await source.stop();
     // The last batch and its checkpoint: what a restart resumes from. Nothing arrives after stop(),
     // so the equity snapshot of the last instant is released now (the clock moves 1 ms on; the

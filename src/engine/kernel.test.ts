@@ -157,6 +157,19 @@ describe("TradingKernel", () => {
     });
   });
 
+  it("pays a settlement that arrives after later events (live: polled over REST) with its own time, and ignores it when it comes again", () => {
+    const k = kernel({ broker: paperBrokerFactory({ fillModel: "bar", barInterval: "1h", latencyMs: 200, barOpenToleranceMs: 1_000 }) });
+    // Short 1.89573 BTC filled at hour 3's open (3 h + 200 ms); hour 4's bar moves the clock to 5 h − 1 ms.
+    k.onEvents([...history([0, 0, EXTREME]), bar(BTC, T0 + 3 * H, { close: 1000 }), bar(BTC, T0 + 4 * H, { close: 1000 })]);
+    expect(k.clock.now()).toBe(T0 + 5 * H - 1);
+    const late = k.onEvents([funding(BTC, T0 + 4 * H, 1e-5), funding(BTC, T0 + 4 * H, 1e-5)]);
+    const payments = late.flatMap((r) => (r.kind === "funding" ? [r.payment] : []));
+    // −(−1.89573 × 1000 (the latest close: no oracle in a candle-only run) × 0.00001) = +0.0189573 USD, once, at the settlement's time.
+    expect(payments.map((p) => [p.tsMs, p.sz, p.oraclePx])).toEqual([[T0 + 4 * H, -1.89573, 1000]]);
+    expect(payments[0]?.amountUsd).toBeCloseTo(0.0189573, 12);
+    expect(k.clock.now()).toBe(T0 + 5 * H - 1); // the clock did not go back
+  });
+
   it("writes one equity snapshot per instant, released once time moves on", () => {
     const k = kernel();
     const events = history([0, 0, EXTREME, 0, 0], { 4: { open: 1000, low: 980, close: 990 } });

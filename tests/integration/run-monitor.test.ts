@@ -65,15 +65,18 @@ describe("strategy-monitor run", () => {
   let dir: string;
   let config: Config;
   let child: ChildProcess | undefined;
+  /** The info server's fundingHistory rows; a test appends settlements as the venue would publish them. */
+  let funding: Record<string, { coin: string; fundingRate: string; premium: string; time: number }[]>;
 
   beforeEach(async () => {
-    info = await startInfoServer({ now: H, metaAndAssetCtxs: META_AND_ASSET_CTXS, spotMetaAndAssetCtxs: SPOT_META_AND_ASSET_CTXS });
+    funding = { BTC: [] };
+    info = await startInfoServer({ now: H, metaAndAssetCtxs: META_AND_ASSET_CTXS, spotMetaAndAssetCtxs: SPOT_META_AND_ASSET_CTXS, funding });
     ws = await startWsServer();
     dir = mkdtempSync(join(tmpdir(), "sm-run-"));
     config = loadConfig({
       env: {},
       cwd: dir,
-      overrides: { network: "custom", restUrl: info.url, wsUrl: ws.url, coins: ["BTC"], candleIntervals: ["1m"], "record.dir": join(dir, "captures") },
+      overrides: { network: "custom", restUrl: info.url, wsUrl: ws.url, coins: ["BTC"], candleIntervals: ["1m"], "record.dir": join(dir, "captures"), "rest.maxRetries": 0 },
     });
   });
   afterEach(async () => {
@@ -373,5 +376,60 @@ describe("strategy-monitor run", () => {
     expect(replayFillModel("auto", [])).toBe("bar");
     expect(replayFillModel("bar", ["capture"])).toBe("bar");
     expect(replayFillModel("book", ["candles"])).toBe("book");
+  });
+
+  it("pays funding live: each settlement polled from fundingHistory is charged once, across polls, a REST failure and a restart, and the capture replays with it", async () => {
+    const db = join(dir, "monitor.db");
+    const captures = join(dir, "captures");
+    // Polls every 100 ms (an "hour" of 100 ms), so the test sees many polls per settlement.
+    const fundingPoll = { periodMs: 100, delayMs: 0 };
+    const first = session(db, { recordDir: captures, fundingPoll });
+    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions");
+    ws.send("activeAssetCtx", BTC_CTX); // oracle 118 000
+    // The basis position of the SIGKILL test: short 0.04201 BTC perp (and long spot), opened at H + 800.
+    ws.send("l2Book", book("BTC", H + 100, 118_999, 119_001));
+    ws.send("l2Book", book("@142", H + 150, 117_799, 117_801));
+    ws.send("l2Book", book("BTC", H + 400, 118_999, 119_001));
+    ws.send("l2Book", book("@142", H + 700, 117_799, 117_801));
+    ws.send("l2Book", book("BTC", H + 800, 118_999, 119_001));
+    // Live events pass the hour before the settlement is published: it arrives older than the kernel's clock.
+    ws.send("l2Book", book("BTC", H + HOUR_MS + 5_000, 118_999, 119_001));
+    await waitFor(() => first.events.filter((e) => e.kind === "book").length === 6, "six books");
+    info.faults.serverError(1); // one poll fails (config: no client retries); the next asks again
+    funding["BTC"]?.push({ coin: "BTC", fundingRate: "0.0000125", premium: "0.0001", time: H + HOUR_MS + 48 });
+    await waitFor(() => first.events.some((e) => e.kind === "funding"), "the settlement");
+    await new Promise((r) => setTimeout(r, 400)); // several more polls: nothing new
+    first.stop();
+    const one = await first.done;
+    expect(one.events.funding).toBe(1);
+    expect(info.requests.filter((r) => r.fault === "serverError" && r.type === "fundingHistory")).toHaveLength(1);
+
+    const payments = (file: string) => readJournal(file, (j) => j.fundingPayments().map((p) => [p.tsMs, p.rate, p.oraclePx, p.sz, Math.round(p.amountUsd * 1e9) / 1e9]));
+    // Short 0.04201 BTC receives a positive rate: −(−0.04201 × 118 000 × 0.0000125) = +0.06196475 USD.
+    expect(payments(db)).toEqual([[H + HOUR_MS + 48, 0.0000125, 118_000, -0.04201, 0.06196475]]);
+    expect((liveState(db)?.broker as BrokerState).lastFundingMs).toEqual({ "hyperliquid:perp:BTC": H + HOUR_MS + 48 });
+    await waitFor(() => ws.subscriptions().length === 0, "the first session's unsubscribe");
+
+    // While the monitor is down the venue settles the next hour; the restart catches up from the last settlement + 1 ms.
+    funding["BTC"]?.push({ coin: "BTC", fundingRate: "-0.00002", premium: "0.0001", time: H + 2 * HOUR_MS + 51 });
+    const second = session(db, { recordDir: captures, fundingPoll });
+    await waitFor(() => second.events.some((e) => e.kind === "funding"), "the missed settlement");
+    await new Promise((r) => setTimeout(r, 400));
+    second.stop();
+    const two = await second.done;
+    expect(two.events.funding).toBe(1);
+    // −(−0.04201 × 118 000 × −0.00002) = −0.0991436 USD (the short pays a negative rate).
+    expect(payments(db)).toEqual([
+      [H + HOUR_MS + 48, 0.0000125, 118_000, -0.04201, 0.06196475],
+      [H + 2 * HOUR_MS + 51, -0.00002, 118_000, -0.04201, -0.0991436],
+    ]);
+    const froms = info.requests.filter((r) => r.type === "fundingHistory").map((r) => (r.body as { startTime: number }).startTime);
+    expect(froms.at(-1)).toBe(H + 2 * HOUR_MS + 52);
+
+    // The capture holds both sessions' fundingHistory lines: the replay pays the same settlements.
+    const replayDb = join(dir, "replay.db");
+    await replayIntoJournal([captures], replayDb, { aliases: config.spot.baseAliases });
+    const replayed = readJournal(replayDb, (j) => j.fundingPayments().map((p) => [p.tsMs, p.rate, p.oraclePx, p.sz, Math.round(p.amountUsd * 1e9) / 1e9]));
+    expect(replayed).toEqual(payments(db));
   });
 });
