@@ -17,7 +17,7 @@ import type { RawFundingRow } from "../venues/hyperliquid/parse.ts";
 /** Default delay after each UTC hour before polling, ms: the venue publishes the settlement row within seconds. */
 export const DEFAULT_FUNDING_POLL_DELAY_MS = 15_000;
 /** Hyperliquid returns at most this many `fundingHistory` rows per response; a full page asks again. */
-const MAX_ROWS_PER_RESPONSE = 500;
+export const FUNDING_ROWS_PER_RESPONSE = 500;
 /** Pages per coin and poll at most (500 rows each: ~20 days of hourly settlements). */
 const MAX_PAGES = 20;
 
@@ -45,6 +45,8 @@ export interface FundingPollerOptions {
   readonly periodMs?: number;
   /** Wall clock, ms. Default `Date.now`. */
   readonly now?: () => number;
+  /** The venue's page size: a response this long is followed by another request. Default {@link FUNDING_ROWS_PER_RESPONSE}. */
+  readonly rowsPerResponse?: number;
 }
 
 /**
@@ -144,7 +146,7 @@ export class FundingPoller {
         this.delivered += fresh.length;
         this.options.deliver(fresh);
       }
-      if (result.rows.length + result.rejects.length < MAX_ROWS_PER_RESPONSE || newest === undefined) return;
+      if (result.rows.length + result.rejects.length < (this.options.rowsPerResponse ?? FUNDING_ROWS_PER_RESPONSE) || newest === undefined) return;
     }
   }
 }
