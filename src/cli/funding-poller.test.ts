@@ -70,7 +70,7 @@ describe("FundingPoller", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(delivered).toEqual([]);
     expect(poller.failures).toBe(1);
-    expect(logger.entries.some((e) => e.level === "warn" && e.msg.includes("fundingHistory failed"))).toBe(true);
+    expect(logger.entries.some((e) => e.level === "warn" && (e.msg ?? "").includes("fundingHistory failed"))).toBe(true);
     await vi.advanceTimersByTimeAsync(H);
     expect(rest.calls.map((c) => c[1])).toEqual([T0, T0]);
     expect(delivered).toEqual([T0 + 48]);
