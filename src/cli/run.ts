@@ -1,16 +1,19 @@
 /**
  * `strategy-monitor run`: the live paper-trading monitor. Live Hyperliquid market events → the
  * same {@link TradingKernel} replay uses (strategies → risk → paper broker, book fill model) →
- * the SQLite journal, one transaction per batch with a `live` checkpoint. Optionally records the
- * capture exactly like `record`, so the session can be replayed later. See docs/LIVE.md.
+ * the SQLite journal, one transaction per batch with a `live` checkpoint. Funding settlements,
+ * which the WebSocket does not carry, come from a REST poller ({@link FundingPoller}). Optionally
+ * records the capture exactly like `record` (plus the polled `fundingHistory` rows), so the
+ * session can be replayed later. See docs/LIVE.md.
  *
  * Warm restart is the same path as a first start: if the journal holds a `live` checkpoint, the
- * broker resumes from its snapshot (open positions, cash, pending entries and exits) and the
+ * broker resumes from its snapshot (open positions, cash, pending entries and exits), the kernel
+ * from what it held back (entry orders awaiting their position, the last equity snapshot), and the
  * open-interest tracker reads its 7 days back from `oi_history`; strategies' metric windows
  * warm up again from the live stream.
  */
 import type { ConnectionStatusEvent, Market, MarketEvent, MarketEventKind, ParseError } from "../core/index.ts";
-import { market } from "../core/index.ts";
+import { HOUR_MS, market } from "../core/index.ts";
 import type { Config, Logger } from "../config/index.ts";
 import { DEFAULT_SPOT_LEG_FILTER, paperBrokerFactory, TradingKernel } from "../engine/index.ts";
 import type { KernelCarryState, KernelRecord, KernelSummary, SpotLegFilterConfig } from "../engine/index.ts";
@@ -397,6 +400,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
           reconnects: source.stats.reconnects,
           gaps: source.stats.gaps,
           batches: t.batches,
+          ...(poller === undefined ? {} : { funding: { polls: poller.polls, settlements: poller.delivered, failures: poller.failures } }),
         },
         "monitor status",
       );
@@ -483,15 +487,21 @@ export interface RunOptions extends CommonOptions {
   readonly equity?: string | number;
   /** `--duration`: stop after this many seconds. */
   readonly duration?: string;
+  /** `--funding-delay`: poll fundingHistory this many ms after each UTC hour. Default 15 000. */
+  readonly fundingDelay?: string | number;
 }
 
-/** The CLI entry: `run [--db monitor.db] [--record [--out dir]] [--coins …] [--intervals …] [--batch-events n] [--batch-ms ms] [--equity usd] [--duration s]`. */
+/** The CLI entry: `run [--db monitor.db] [--record [--out dir]] [--coins …] [--intervals …] [--batch-events n] [--batch-ms ms] [--equity usd] [--funding-delay ms] [--duration s]`. */
 export async function runMonitor(options: RunOptions): Promise<void> {
   const durationS = positiveInteger("--duration", options.duration);
   const batchEvents = positiveInteger("--batch-events", options.batchEvents);
   const batchMs = positiveInteger("--batch-ms", options.batchMs);
   const equity = options.equity === undefined ? undefined : Number(options.equity);
   if (equity !== undefined && !(equity > 0 && Number.isFinite(equity))) throw new CliUsageError(`--equity must be a positive number of USD (got ${JSON.stringify(options.equity)})`);
+  const fundingDelayMs = options.fundingDelay === undefined ? undefined : Number(options.fundingDelay);
+  if (fundingDelayMs !== undefined && !(Number.isInteger(fundingDelayMs) && fundingDelayMs >= 0 && fundingDelayMs < HOUR_MS)) {
+    throw new CliUsageError(`--funding-delay must be a whole number of ms from 0 to 3599999 (got ${JSON.stringify(options.fundingDelay)})`);
+  }
   const { config, logger } = commandContext(options, { "record.dir": options.out });
   await monitorSession({
     config,
@@ -502,6 +512,7 @@ export async function runMonitor(options: RunOptions): Promise<void> {
     ...(batchEvents === undefined ? {} : { batchEvents }),
     ...(batchMs === undefined ? {} : { batchMs }),
     ...(equity === undefined ? {} : { trading: { startingEquityUsd: equity } }),
+    ...(fundingDelayMs === undefined ? {} : { fundingPoll: { delayMs: fundingDelayMs } }),
   });
 }
 
