@@ -144,7 +144,12 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * signal in the book, so the strategy may signal again, and its orders become `unfilledOrder`
  * records (the journal's `unfilled_orders`). Equity
  * snapshots are released once event time moves past them, so two at one instant (the journal
- * keys them by time) become the last one.
+ * keys them by time) become the last one; a live session stopping releases the last with
+ * {@link TradingKernel.flushPending}, and a live checkpoint keeps what is held back
+ * ({@link TradingKernel.carryState}, restored through {@link TradingKernelOptions.carry}).
+ *
+ * An event older than the clock (a funding settlement polled after later live events) is
+ * processed at the clock's time; it keeps its own `tsEvent`, which the broker uses to pay it.
  */
 export class TradingKernel {
   readonly clock = new EventClock();
