@@ -237,8 +237,9 @@ export function formatMetricsSummary(outPath: string, s: MetricsOutSummary): str
 
 function csvLine(row: MetricRow, columns: readonly string[]): string {
   let line = `${new Date(row.tsMs).toISOString()},${row.tsMs},${csvField(row.marketKey)},${csvField(row.symbol)},${row.interval}`;
-  for (const column of columns) {
-    const x = row.values[column];
+  // Values are aligned with the columns; a row lacks the trailing columns of coins seen after it.
+  for (let i = 0; i < columns.length; i += 1) {
+    const x = row.values[i];
     line += x === undefined || !Number.isFinite(x) ? "," : `,${x}`;
   }
   return line;

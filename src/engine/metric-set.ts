@@ -33,10 +33,23 @@ export interface MetricRow {
   /** The interval of the bar that closed; candle metrics in the row are of this interval. */
   readonly interval: CandleInterval;
   /**
-   * Every metric by column name (see {@link MetricSet.columns}); `undefined` = not warm, stale
-   * or not applicable. Never NaN or an infinity.
+   * Every metric, aligned with {@link MetricSet.columns}: `values[i]` is column `columns()[i]`
+   * (an array, not a record: a row per bar is built from ~50 + N coins values, and named
+   * properties made each row a dictionary). Shorter than `columns()` by the correlation columns
+   * of coins seen after the row. `undefined` = not warm, stale or not applicable (a coin's
+   * correlation with itself included). Never NaN or an infinity. By name: {@link rowRecord}.
    */
-  readonly values: Readonly<Record<string, number | undefined>>;
+  readonly values: readonly (number | undefined)[];
+}
+
+/** A row's values by column name (`columns` = {@link MetricSet.columns}); for tests and tools, not the hot path. */
+export function rowRecord(values: readonly (number | undefined)[], columns: readonly string[]): Record<string, number | undefined> {
+  const record: Record<string, number | undefined> = {};
+  for (let i = 0; i < values.length; i += 1) {
+    const column = columns[i];
+    if (column !== undefined) record[column] = values[i];
+  }
+  return record;
 }
 
 /** Options of {@link MetricSet}. Every metric keeps its own documented defaults. */
@@ -147,8 +160,8 @@ class MarketMetrics {
   context: ContextGroup | undefined;
   /** Hyperliquid perps only. */
   basis: BasisLink | undefined;
-  /** Correlations with the other Hyperliquid perps (each object shared with the other market). */
-  readonly correlations: { readonly column: string; readonly metric: RollingCorrelation }[] = [];
+  /** Correlations with the other Hyperliquid perps (each object shared with the other market), by the other coin's column index. */
+  readonly correlations: { readonly index: number; readonly metric: RollingCorrelation }[] = [];
 
   constructor(market: Market) {
     this.market = market;
@@ -164,11 +177,59 @@ const NO_ROWS: readonly MetricRow[] = Object.freeze([]);
 
 const isHyperliquidPerp = (m: Market): boolean => m.venue === "hyperliquid" && m.kind === "perp";
 
-/** The metric columns every row has, in order (correlation columns follow, one per coin). */
-export const STATIC_COLUMNS: readonly string[] = Object.freeze(
-  // valuesOf assigns every key unconditionally, so the keys of a market with no metrics are the columns.
-  Object.keys(valuesOf(new MarketMetrics({ key: "none", venue: "hyperliquid", kind: "spot", symbol: "", base: "" }), undefined, 0)),
-);
+/** The metric columns every row has, in order (correlation columns follow, one per coin); valuesOf writes them in this order. */
+export const STATIC_COLUMNS: readonly string[] = Object.freeze([
+  "bookImbalance",
+  "bookHerfindahl.bid",
+  "bookHerfindahl.ask",
+  "liquidityVelocityPerSecond",
+  "quoteStuffing.churnUsdPerSecond",
+  "quoteStuffing.medianChurnUsdPerSecond",
+  "quoteStuffing.stuffing",
+  "bookImbalanceP90.value",
+  "bookImbalanceP90.samples",
+
+  "tradeFlow",
+  "tradeFlowP90.value",
+  "tradeFlowP90.samples",
+  "vpin",
+
+  "candleFlowProxy",
+  "sessionVwap.vwap",
+  "sessionVwap.std",
+  "sessionVwap.price",
+  "sessionVwap.zScore",
+  "sessionVwap.deviation",
+  "sessionVwapZScoreP90.value",
+  "sessionVwapZScoreP90.samples",
+  "volumeRatio",
+  "flowToxicity",
+  "flowToxicity.direction",
+  "realizedVolatility.vol1h",
+  "realizedVolatility.vol1hAnnualised",
+  "realizedVolatility.vol24h",
+  "realizedVolatility.vol24hAnnualised",
+  "realizedVolatility.regime",
+
+  "fundingRate.perHour",
+  "fundingRate.per8h",
+  "fundingRate.annualized",
+  "fundingVelocity.velocity4hPerHour",
+  "fundingVelocity.velocity8hPerHour",
+  "fundingVelocity.accelerationPerHour",
+  "fundingRatePredicted.perHour",
+  "fundingRatePredicted.per8h",
+  "fundingRatePredicted.annualized",
+  "openInterest.openInterest",
+  "openInterest.change4h",
+  "openInterest.change24h",
+  "openInterest.change7d",
+
+  "basisBps.perpSpotBps",
+  "basisBps.markOracleBps",
+  "basisBps.premiumBps",
+  "basisBps.researchOnly",
+]);
 
 /**
  * The full metric set over the merged event stream: a {@link MarketStateStore} and one instance
@@ -283,7 +344,7 @@ export class MetricSet {
         marketKey: entry.market.key,
         symbol: entry.market.symbol,
         interval: candle.interval,
-        values: valuesOf(entry, this.pendingGroups[i], nowMs),
+        values: valuesOf(entry, this.pendingGroups[i], nowMs, this.columnList.length),
       };
     }
     this.pendingEntries.length = 0;
@@ -304,8 +365,9 @@ export class MetricSet {
   /** Every metric of `market` at `nowMs`, candle metrics of `interval` (none when undefined). For sampling between bars. */
   sample(market: Market, interval: CandleInterval | undefined, nowMs: number): Record<string, number | undefined> {
     const entry = this.byMarket.get(market);
-    if (entry === undefined) return valuesOf(new MarketMetrics(market), undefined, nowMs);
-    return valuesOf(entry, interval === undefined ? undefined : entry.candles.get(interval), nowMs);
+    const width = this.columnList.length;
+    const values = entry === undefined ? valuesOf(new MarketMetrics(market), undefined, nowMs, width) : valuesOf(entry, interval === undefined ? undefined : entry.candles.get(interval), nowMs, width);
+    return rowRecord(values, this.columnList);
   }
 
   /** Markets seen, first-seen order. */
@@ -373,11 +435,13 @@ export class MetricSet {
     this.perpsByBase.set(market.base, peers);
     this.link(entry, this.spotByBase.get(market.base));
     if (this.options.correlations === false) return;
-    for (const other of this.hlPerps) {
+    // The coin's column index: the static columns, then one per perp in hlPerps order.
+    const index = this.columnList.length;
+    this.hlPerps.forEach((other, k) => {
       const metric = new RollingCorrelation({ market: other.market, other: market, interval: this.correlationInterval });
-      other.correlations.push({ column: correlationColumn(market), metric });
-      entry.correlations.push({ column: correlationColumn(other.market), metric });
-    }
+      other.correlations.push({ index, metric });
+      entry.correlations.push({ index: STATIC_COLUMNS.length + k, metric });
+    });
     this.hlPerps.push(entry);
     this.columnList.push(correlationColumn(market));
   }
@@ -499,12 +563,10 @@ export function correlationColumn(market: Market): string {
 }
 
 /**
- * Every column of one market at `nowMs`, in the fixed column order. One object literal with
- * every static key (so every row shares one hidden class and no key string is built per row),
- * then the correlation columns. Each key is set even when its metric does not exist, so
- * `Object.keys` of an empty entry is the column list.
+ * Every column of one market at `nowMs`, in the order of {@link STATIC_COLUMNS}, then the
+ * correlation columns up to `width` (undefined where this market has no such correlation).
  */
-function valuesOf(entry: MarketMetrics, g: CandleGroup | undefined, nowMs: number): Record<string, number | undefined> {
+function valuesOf(entry: MarketMetrics, g: CandleGroup | undefined, nowMs: number, width: number): (number | undefined)[] {
   const book = entry.book;
   const herfindahl = book?.concentration.value(nowMs);
   const stuffing = book?.stuffing.value(nowMs);
@@ -519,59 +581,61 @@ function valuesOf(entry: MarketMetrics, g: CandleGroup | undefined, nowMs: numbe
   const predicted = entry.context?.predicted.value(nowMs);
   const oi = entry.context?.openInterest.value(nowMs);
   const basis = entry.basis?.byKey.get(g?.volumeRatio.interval ?? "any")?.value(nowMs);
-  const v: Record<string, number | undefined> = {
-    bookImbalance: book?.imbalance.value(nowMs),
-    "bookHerfindahl.bid": herfindahl?.bid,
-    "bookHerfindahl.ask": herfindahl?.ask,
-    liquidityVelocityPerSecond: book?.velocity.value(nowMs),
-    "quoteStuffing.churnUsdPerSecond": stuffing?.churnUsdPerSecond,
-    "quoteStuffing.medianChurnUsdPerSecond": stuffing?.medianChurnUsdPerSecond,
-    "quoteStuffing.stuffing": stuffing?.stuffing,
-    "bookImbalanceP90.value": imbalanceP90?.value,
-    "bookImbalanceP90.samples": imbalanceP90?.samples,
+  const v: (number | undefined)[] = [
+    book?.imbalance.value(nowMs),
+    herfindahl?.bid,
+    herfindahl?.ask,
+    book?.velocity.value(nowMs),
+    stuffing?.churnUsdPerSecond,
+    stuffing?.medianChurnUsdPerSecond,
+    stuffing?.stuffing,
+    imbalanceP90?.value,
+    imbalanceP90?.samples,
 
-    tradeFlow: trades?.flow.value(nowMs),
-    "tradeFlowP90.value": flowP90?.value,
-    "tradeFlowP90.samples": flowP90?.samples,
-    vpin: trades?.vpin.value(nowMs),
+    trades?.flow.value(nowMs),
+    flowP90?.value,
+    flowP90?.samples,
+    trades?.vpin.value(nowMs),
 
-    candleFlowProxy: g?.proxy.value(nowMs),
-    "sessionVwap.vwap": vwap?.vwap,
-    "sessionVwap.std": vwap?.std,
-    "sessionVwap.price": vwap?.price,
-    "sessionVwap.zScore": vwap?.zScore,
-    "sessionVwap.deviation": vwap?.deviation,
-    "sessionVwapZScoreP90.value": zP90?.value,
-    "sessionVwapZScoreP90.samples": zP90?.samples,
-    volumeRatio: g?.volumeRatio.value(nowMs),
-    flowToxicity: g?.toxicity.value(nowMs),
-    "flowToxicity.direction": g?.toxicity.direction(nowMs),
-    "realizedVolatility.vol1h": vol?.vol1h,
-    "realizedVolatility.vol1hAnnualised": vol?.vol1hAnnualised,
-    "realizedVolatility.vol24h": vol?.vol24h,
-    "realizedVolatility.vol24hAnnualised": vol?.vol24hAnnualised,
-    "realizedVolatility.regime": vol?.regime === undefined ? undefined : REGIME_CODE[vol.regime],
+    g?.proxy.value(nowMs),
+    vwap?.vwap,
+    vwap?.std,
+    vwap?.price,
+    vwap?.zScore,
+    vwap?.deviation,
+    zP90?.value,
+    zP90?.samples,
+    g?.volumeRatio.value(nowMs),
+    g?.toxicity.value(nowMs),
+    g?.toxicity.direction(nowMs),
+    vol?.vol1h,
+    vol?.vol1hAnnualised,
+    vol?.vol24h,
+    vol?.vol24hAnnualised,
+    vol?.regime === undefined ? undefined : REGIME_CODE[vol.regime],
 
-    "fundingRate.perHour": rate?.perHour,
-    "fundingRate.per8h": rate?.per8h,
-    "fundingRate.annualized": rate?.annualized,
-    "fundingVelocity.velocity4hPerHour": velocity?.velocity4hPerHour,
-    "fundingVelocity.velocity8hPerHour": velocity?.velocity8hPerHour,
-    "fundingVelocity.accelerationPerHour": velocity?.accelerationPerHour,
-    "fundingRatePredicted.perHour": predicted?.perHour,
-    "fundingRatePredicted.per8h": predicted?.per8h,
-    "fundingRatePredicted.annualized": predicted?.annualized,
-    "openInterest.openInterest": oi?.openInterest,
-    "openInterest.change4h": numeric(oi?.change4h),
-    "openInterest.change24h": numeric(oi?.change24h),
-    "openInterest.change7d": numeric(oi?.change7d),
+    rate?.perHour,
+    rate?.per8h,
+    rate?.annualized,
+    velocity?.velocity4hPerHour,
+    velocity?.velocity8hPerHour,
+    velocity?.accelerationPerHour,
+    predicted?.perHour,
+    predicted?.per8h,
+    predicted?.annualized,
+    oi?.openInterest,
+    numeric(oi?.change4h),
+    numeric(oi?.change24h),
+    numeric(oi?.change7d),
 
-    "basisBps.perpSpotBps": basis?.perpSpotBps,
-    "basisBps.markOracleBps": basis?.markOracleBps,
-    "basisBps.premiumBps": basis?.premiumBps,
-    "basisBps.researchOnly": basis?.perpSpotBps === undefined ? undefined : entry.basis?.researchOnly,
-  };
+    basis?.perpSpotBps,
+    basis?.markOracleBps,
+    basis?.premiumBps,
+    basis?.perpSpotBps === undefined ? undefined : entry.basis?.researchOnly,
+  ];
   // Passed on as computed: each metric promises finite values, and the tests hold them to it.
-  for (const c of entry.correlations) v[c.column] = c.metric.value(nowMs);
+  // Correlation slots of coins this market has no correlation with (itself) stay undefined.
+  for (let i = STATIC_COLUMNS.length; i < width; i += 1) v.push(undefined);
+  for (const c of entry.correlations) if (c.index < width) v[c.index] = c.metric.value(nowMs);
   return v;
 }

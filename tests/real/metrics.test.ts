@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { intervalMs } from "../../src/core/index.ts";
 import type { CandleInterval, Market, MarketEvent } from "../../src/core/index.ts";
-import { MetricSet, STATIC_COLUMNS } from "../../src/engine/index.ts";
+import { MetricSet, rowRecord, STATIC_COLUMNS } from "../../src/engine/index.ts";
 import type { MetricRow } from "../../src/engine/index.ts";
 import { mergeSources, ReplayDiagnostics } from "../../src/replay/index.ts";
 import { openReplaySources } from "../../src/replay/sources.ts";
@@ -204,11 +204,11 @@ describe.skipIf(!available && process.env["CI"] !== "true")("metric set on the r
       },
       (row) => {
         bars.rows += 1;
-        bars.check(`${row.marketKey} ${row.interval} ${new Date(row.tsMs).toISOString()}`, row.values);
+        const v = rowRecord(row.values, set.columns());
+        bars.check(`${row.marketKey} ${row.interval} ${new Date(row.tsMs).toISOString()}`, v);
         const key = `${row.marketKey}|${row.interval}`;
         const n = (barsSeen.get(key) ?? 0) + 1;
         barsSeen.set(key, n);
-        const v = row.values;
         const isPerp = row.marketKey.startsWith("hyperliquid:perp:");
         const tag = `${isPerp ? "perp" : "spot"} ${row.interval}`;
         // Warm-ups: 21 bars (volume ratio), 30 (toxicity), 24 h (vol24h); counted from the 31st bar and 25th hour.
