@@ -59,6 +59,7 @@ withCommonOptions(
     .option("--equity <usd>", "starting equity of a new journal's paper account, USD (default 10000)")
     .option("--batch-events <n>", "events per journal transaction at most (default 2000)")
     .option("--batch-ms <ms>", "event time per journal transaction at most, ms (default 1000)")
+    .option("--funding-delay <ms>", "poll fundingHistory this many ms after each UTC hour (default 15000)")
     .option("--duration <seconds>", "stop after this many seconds (default: run until Ctrl-C)"),
 ).action(async (options: Record<string, unknown>) => {
   const { runMonitor } = await import("./run.ts");
@@ -109,6 +110,7 @@ withCommonOptions(
     .option("--intervals <list>", "with --metrics-out: candle intervals that get rows, comma-separated (default: every interval in the data)")
     .option("--db <file>", "run the whole pipeline (metrics → strategies → risk → paper broker) into this SQLite journal; rerun with the same --db to resume")
     .option("--equity <usd>", "with --db: starting equity of the paper account, USD (default 10000)")
+    .option("--fill-model <model>", "with --db: book, bar or auto (book when every input is a capture; default auto)")
     .option("--fill-interval <interval>", "with --db: candle interval the bar fill model uses where no book exists (default 1h)")
     .option("--batch-events <n>", "with --db: events per journal transaction and checkpoint")
     .option("--json", "print the report or summary as JSON"),
