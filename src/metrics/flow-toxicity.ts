@@ -2,6 +2,7 @@ import { CANDLE_INTERVAL_MS } from "../core/index.ts";
 import type { CandleInterval, Market, MarketEvent, MarketEventKind } from "../core/index.ts";
 import type { StreamingMetric } from "./contract.ts";
 import { CandleSeries } from "./state/candle-series.ts";
+import { NumberRing } from "./state/number-ring.ts";
 
 /** Options of {@link FlowToxicity}. */
 export interface FlowToxicityOptions {
@@ -58,6 +59,11 @@ function toxicityOfNewest(bars: BarsByIndex, count: number, window: number, volu
   if (count < window + volumeBars) return undefined;
   let volumeSum = 0;
   for (let i = -window - volumeBars; i < -window; i += 1) volumeSum += bars.at(i)?.volume ?? 0;
+  return toxicityGivenVolumeSum(bars, window, volumeBars, volumeSum, impacts);
+}
+
+/** The rest of {@link toxicityOfNewest} once the volume sum of the `volumeBars` bars before the window is known. */
+function toxicityGivenVolumeSum(bars: BarsByIndex, window: number, volumeBars: number, volumeSum: number, impacts: Float64Array): number | undefined {
   const avgVolume = volumeSum / volumeBars;
   if (!(avgVolume > 0) || !Number.isFinite(avgVolume)) return undefined;
   let n = 0;
@@ -115,6 +121,8 @@ export class FlowToxicity implements StreamingMetric<number> {
   private lastCloseTime = -Infinity;
   /** Scratch for the impacts of one computation (window − 1 slots), reused every bar. */
   private readonly impacts: Float64Array;
+  /** The series' closed-bar volumes (base units), in step with it (window + volumeBars). */
+  private readonly volumes: NumberRing;
 
   constructor(options: FlowToxicityOptions) {
     this.market = options.market;
@@ -124,15 +132,20 @@ export class FlowToxicity implements StreamingMetric<number> {
     this.staleAfterMs = options.staleAfterMs ?? 2 * CANDLE_INTERVAL_MS[this.interval];
     this.series = new CandleSeries(this.interval, this.window + this.volumeBars);
     this.impacts = new Float64Array(Math.max(0, this.window - 1));
+    this.volumes = new NumberRing(this.window + this.volumeBars);
     this.warmUp = `${this.window + this.volumeBars} closed ${this.interval} bars (${this.volumeBars} for the volume mean + a window of ${this.window}), and at least ${MIN_IMPACTS} impacts`;
   }
 
   update(event: MarketEvent): void {
     if (event.kind !== "candle" || event.market.key !== this.market.key || event.interval !== this.interval || !event.closed) return;
+    const previous = this.series.lastClosed;
     if (!this.series.update(event)) return;
     // Read in place from the series (no copy of the bars per close).
     const bars = this.series.closed;
-    this.toxicity = toxicityOfNewest(bars, bars.size, this.window, this.volumeBars, this.impacts);
+    if (previous !== undefined && previous.openTime === event.openTime) this.volumes.replaceLast(event.volume);
+    else this.volumes.push(event.volume);
+    // The volume sum from a contiguous ring (same values, same order as the batch: same bits).
+    this.toxicity = bars.size < this.window + this.volumeBars ? undefined : toxicityGivenVolumeSum(bars, this.window, this.volumeBars, this.volumes.sum(0, this.volumeBars), this.impacts);
     const first = bars.at(-this.window);
     const last = bars.at(-1);
     this.windowDirection = bars.size < this.window + this.volumeBars || first === undefined || last === undefined ? undefined : (Math.sign(last.close - first.close) as -1 | 0 | 1);

@@ -2,6 +2,7 @@ import type { CandleInterval, Market, MarketEvent, MarketEventKind } from "../co
 import { CANDLE_INTERVAL_MS } from "../core/index.ts";
 import type { StreamingMetric } from "./contract.ts";
 import { CandleSeries } from "./state/candle-series.ts";
+import { NumberRing } from "./state/number-ring.ts";
 
 /** Options of {@link VolumeRatio}. */
 export interface VolumeRatioOptions {
@@ -32,6 +33,8 @@ export class VolumeRatio implements StreamingMetric<number> {
   readonly staleAfterMs: number;
   private readonly series: CandleSeries;
   private latest: number | undefined;
+  /** The series' closed-bar volumes (base units), in step with it. */
+  private readonly volumes: NumberRing;
 
   constructor(options: VolumeRatioOptions) {
     this.market = options.market;
@@ -39,19 +42,22 @@ export class VolumeRatio implements StreamingMetric<number> {
     this.bars = options.bars ?? 20;
     this.staleAfterMs = options.staleAfterMs ?? 2 * CANDLE_INTERVAL_MS[this.interval];
     this.series = new CandleSeries(this.interval, this.bars + 1);
+    this.volumes = new NumberRing(this.bars + 1);
     this.warmUp = `${this.bars + 1} closed ${this.interval} bars (the newest + ${this.bars} before it)`;
   }
 
   update(event: MarketEvent): void {
     if (event.kind !== "candle" || event.market.key !== this.market.key || event.interval !== this.interval || !event.closed) return;
+    const previous = this.series.lastClosed;
     if (!this.series.update(event)) return;
+    // The series replaces its newest bar when this one opens at the same time (a correction).
+    if (previous !== undefined && previous.openTime === event.openTime) this.volumes.replaceLast(event.volume);
+    else this.volumes.push(event.volume);
     this.latest = undefined;
-    if (this.series.closedCount <= this.bars) return;
-    // Summed afresh over `bars` values: exact enough and no drift from running sums.
-    let sum = 0;
-    for (let i = 0; i < this.bars; i += 1) sum += this.series.closedAt(i)?.volume ?? 0;
-    const mean = sum / this.bars;
-    const current = this.series.lastClosed?.volume ?? 0;
+    if (this.volumes.size <= this.bars) return;
+    // Summed afresh over `bars` values (no drift from running sums), from a contiguous ring.
+    const mean = this.volumes.sum(0, this.bars) / this.bars;
+    const current = this.volumes.at(-1);
     const ratio = current / mean;
     if (mean > 0 && Number.isFinite(ratio)) this.latest = ratio;
   }
