@@ -16,7 +16,7 @@ import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliqui
 import { HyperliquidParser } from "../venues/hyperliquid/parse.ts";
 import { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
 import { resolveMarkets } from "./markets.ts";
-import { commandContext, positiveInteger } from "./shared.ts";
+import { commandContext, logReject, positiveInteger, untilStopped } from "./shared.ts";
 import type { CommonOptions } from "./shared.ts";
 
 export interface RecordOptions extends CommonOptions {
@@ -24,9 +24,6 @@ export interface RecordOptions extends CommonOptions {
   readonly duration?: string;
 }
 
-/** Log the first rejects one by one, then one line per this many. */
-const REJECTS_LOGGED_IN_FULL = 20;
-const REJECT_LOG_EVERY = 100;
 const STATS_EVERY_MS = 60_000;
 
 export async function runRecord(options: RecordOptions): Promise<void> {
@@ -117,25 +114,4 @@ function statusLine(event: ConnectionStatusEvent): string {
   return JSON.stringify({ state: event.state, gapFrom: event.gapFrom, gapTo: event.gapTo, detail: event.detail });
 }
 
-function logReject(log: Logger, error: ParseError, total: number): void {
-  if (total <= REJECTS_LOGGED_IN_FULL) {
-    log.warn({ field: error.field, total }, `rejected: ${error.message}`);
-  } else if (total % REJECT_LOG_EVERY === 0) {
-    log.warn({ field: error.field, total }, `rejected ${total} values so far; latest: ${error.message}`);
-  }
-}
 
-/** Resolves on Ctrl-C / SIGTERM, or after `durationS` seconds if given. */
-function untilStopped(durationS: number | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = durationS === undefined ? undefined : setTimeout(done, durationS * 1000);
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-  });
-}

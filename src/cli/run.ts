@@ -33,7 +33,7 @@ import { CliUsageError } from "./errors.ts";
 import { FundingPoller } from "./funding-poller.ts";
 import { resolveMarkets } from "./markets.ts";
 import { REPLAY_CHECKPOINT } from "./replay-pipeline.ts";
-import { commandContext, positiveInteger } from "./shared.ts";
+import { commandContext, logReject, positiveInteger, untilStopped } from "./shared.ts";
 import type { CommonOptions } from "./shared.ts";
 
 /** The checkpoint name of live sessions (replay's is {@link REPLAY_CHECKPOINT}); a journal holds one or the other. */
@@ -45,8 +45,6 @@ export const DEFAULT_LIVE_BATCH_MS = 1_000;
 /** Status line cadence, ms (wall clock). */
 export const STATUS_EVERY_MS = 60_000;
 const DEFAULT_DB = "monitor.db";
-const REJECTS_LOGGED_IN_FULL = 20;
-const REJECT_LOG_EVERY = 100;
 
 /** Trading settings of a live session (defaults: each component's own). */
 export interface LiveTradingSettings {
@@ -464,13 +462,6 @@ function logStatus(log: Logger, event: ConnectionStatusEvent): void {
   else log.info(fields, `connection ${event.state}`);
 }
 
-function logReject(log: Logger, error: ParseError, total: number): void {
-  if (total <= REJECTS_LOGGED_IN_FULL) {
-    log.warn({ field: error.field, total }, `rejected: ${error.message}`);
-  } else if (total % REJECT_LOG_EVERY === 0) {
-    log.warn({ field: error.field, total }, `rejected ${total} values so far; latest: ${error.message}`);
-  }
-}
 
 /** Options of {@link runMonitor} (the CLI's). */
 export interface RunOptions extends CommonOptions {
@@ -516,17 +507,3 @@ export async function runMonitor(options: RunOptions): Promise<void> {
   });
 }
 
-/** Resolves on Ctrl-C / SIGTERM, or after `durationS` seconds if given. */
-function untilStopped(durationS: number | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = durationS === undefined ? undefined : setTimeout(done, durationS * 1000);
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-  });
-}

@@ -4,6 +4,7 @@
  */
 import { createLogger, loadConfigWithSources } from "../config/index.ts";
 import type { Config, ConfigSourceRow, Logger } from "../config/index.ts";
+import type { ParseError } from "../core/index.ts";
 import { CliUsageError } from "./errors.ts";
 
 /** Options that map onto configuration keys (see withCommonOptions in main.ts). */
@@ -69,3 +70,31 @@ export function positiveInteger(flag: string, value: unknown): number | undefine
 }
 
 export { CliUsageError };
+
+/** Log the first rejects one by one, then one line per this many. */
+const REJECTS_LOGGED_IN_FULL = 20;
+const REJECT_LOG_EVERY = 100;
+
+/** Logs a parser reject of the live loop without flooding the log: the first 20, then every 100th. */
+export function logReject(log: Logger, error: ParseError, total: number): void {
+  if (total <= REJECTS_LOGGED_IN_FULL) {
+    log.warn({ field: error.field, total }, `rejected: ${error.message}`);
+  } else if (total % REJECT_LOG_EVERY === 0) {
+    log.warn({ field: error.field, total }, `rejected ${total} values so far; latest: ${error.message}`);
+  }
+}
+
+/** Resolves on Ctrl-C / SIGTERM, or after `durationS` seconds if given. */
+export function untilStopped(durationS: number | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = durationS === undefined ? undefined : setTimeout(done, durationS * 1000);
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+}
