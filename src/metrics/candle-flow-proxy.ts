@@ -2,6 +2,7 @@ import type { CandleInterval, Market, MarketEvent, MarketEventKind } from "../co
 import { CANDLE_INTERVAL_MS } from "../core/index.ts";
 import type { StreamingMetric } from "./contract.ts";
 import { CandleSeries } from "./state/candle-series.ts";
+import { NumberRing } from "./state/number-ring.ts";
 
 /** Options of {@link CandleFlowProxy}. */
 export interface CandleFlowProxyOptions {
@@ -38,6 +39,9 @@ export class CandleFlowProxy implements StreamingMetric<number> {
   readonly staleAfterMs: number;
   private readonly series: CandleSeries;
   private latest: number | undefined;
+  /** Per closed bar, in step with the series: rᵢ·vᵢ and |rᵢ|·vᵢ. */
+  private readonly signed: NumberRing;
+  private readonly gross: NumberRing;
 
   constructor(options: CandleFlowProxyOptions) {
     this.market = options.market;
@@ -45,15 +49,40 @@ export class CandleFlowProxy implements StreamingMetric<number> {
     this.bars = options.bars ?? 10;
     this.staleAfterMs = options.staleAfterMs ?? 2 * CANDLE_INTERVAL_MS[this.interval];
     this.series = new CandleSeries(this.interval, this.bars);
+    this.signed = new NumberRing(this.bars);
+    this.gross = new NumberRing(this.bars);
     this.warmUp = `${this.bars} consecutive closed ${this.interval} bars`;
   }
 
   update(event: MarketEvent): void {
     if (event.kind !== "candle" || event.market.key !== this.market.key || event.interval !== this.interval || !event.closed) return;
+    const previous = this.series.lastClosed;
     if (!this.series.update(event)) return;
-    // Read in place from the series (no copy of the bars per close).
+    // Each bar's two terms are computed once, when it closes, into rings in step with the series;
+    // a bar with open ≤ 0 gets NaN terms, which make the gross sum fail the `> 0` test below.
+    const r = event.open > 0 ? (event.close - event.open) / event.open : Number.NaN;
+    const replace = previous !== undefined && previous.openTime === event.openTime;
+    if (replace) {
+      this.signed.replaceLast(r * event.volume);
+      this.gross.replaceLast(Math.abs(r) * event.volume);
+    } else {
+      this.signed.push(r * event.volume);
+      this.gross.push(Math.abs(r) * event.volume);
+    }
+    this.latest = this.proxyOfRings();
+  }
+
+  /** {@link candleFlowProxyOf} from the rings: the same terms summed in the same order (same bits). */
+  private proxyOfRings(): number | undefined {
     const closed = this.series.closed;
-    this.latest = proxyOfNewest(closed, Math.min(closed.size, this.bars), this.bars, CANDLE_INTERVAL_MS[this.interval]);
+    const first = closed.at(0);
+    const last = closed.at(-1);
+    if (closed.size !== this.bars || first === undefined || last === undefined) return undefined;
+    if (last.openTime - first.openTime !== (this.bars - 1) * CANDLE_INTERVAL_MS[this.interval]) return undefined;
+    const signed = this.signed.sum(0, this.bars);
+    const gross = this.gross.sum(0, this.bars);
+    if (!(gross > 0) || !Number.isFinite(gross)) return undefined;
+    return Math.min(1, Math.max(-1, signed / gross));
   }
 
   value(nowMs: number): number | undefined {
