@@ -59,8 +59,9 @@ function jsonParseOnly(sources: readonly FrameSource[]): number {
   return frames;
 }
 
-// The real recording repeats trades after a resubscription (53 in all); the parser drops them
-// by trade id. Rejects and duplicates are counted and printed, not hidden.
+// The real recording repeats 53 trades after a resubscription; the history reader that builds
+// these frames already drops them, so the parser should see none. Rejects and duplicates are
+// counted and printed, not hidden.
 let rejects = 0;
 let duplicates = 0;
 
