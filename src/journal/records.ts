@@ -1,6 +1,7 @@
-import type { EquitySnapshot, FundingPayment, Outcome, PaperFill, PaperOrder, PaperPosition, RiskDecision, UnfilledOrder } from "../paper/index.ts";
+import type { RiskDecision } from "../paper/index.ts";
 import type { LifecycleState } from "../strategies/lifecycle.ts";
 import type { Signal } from "../strategies/signal.ts";
+import type { KernelRecord } from "../engine/kernel-record.ts";
 
 /**
  * What one batch of events produced, as journal records. Each has a deterministic key; writing a
@@ -19,16 +20,9 @@ import type { Signal } from "../strategies/signal.ts";
  * | `equity`   | `snapshot.tsMs`           | equity_snapshots |
  * | `unfilledOrder` | `unfilled.order.id`  | unfilled_orders (an entry that never filled: no position row) |
  */
-export type JournalRecord =
-  | { readonly kind: "signal"; readonly signal: Signal }
-  | { readonly kind: "decision"; readonly decision: RiskDecision }
-  | { readonly kind: "order"; readonly order: PaperOrder }
-  | { readonly kind: "fill"; readonly fill: PaperFill }
-  | { readonly kind: "position"; readonly position: PaperPosition }
-  | { readonly kind: "outcome"; readonly outcome: Outcome }
-  | { readonly kind: "funding"; readonly payment: FundingPayment }
-  | { readonly kind: "equity"; readonly snapshot: EquitySnapshot }
-  | { readonly kind: "unfilledOrder"; readonly unfilled: UnfilledOrder };
+// One union for what the kernel produces and what the journal stores (defined beside the kernel,
+// which may not import the journal).
+export type JournalRecord = KernelRecord;
 
 export type JournalRecordKind = JournalRecord["kind"];
 

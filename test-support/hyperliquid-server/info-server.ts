@@ -10,25 +10,11 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CANDLE_INTERVAL_MS } from "../../src/core/index.ts";
 import { fixtureCandle } from "./info-fixtures.ts";
 
 /** Candle interval lengths in ms, as the venue names them. */
-const INTERVAL_MS: Readonly<Record<string, number>> = {
-  "1m": 60_000,
-  "3m": 180_000,
-  "5m": 300_000,
-  "15m": 900_000,
-  "30m": 1_800_000,
-  "1h": 3_600_000,
-  "2h": 7_200_000,
-  "4h": 14_400_000,
-  "8h": 28_800_000,
-  "12h": 43_200_000,
-  "1d": 86_400_000,
-  "3d": 259_200_000,
-  "1w": 604_800_000,
-  "1M": 2_592_000_000,
-};
+const INTERVAL_MS: Readonly<Record<string, number>> = CANDLE_INTERVAL_MS;
 
 /** Hyperliquid keeps only this many latest candles per coin and interval. */
 export const VENUE_MAX_CANDLES = 5000;
