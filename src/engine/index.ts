@@ -11,3 +11,4 @@ export * from "./spot-leg-filter.ts";
 export * from "./sz-decimals.ts";
 export * from "./coin-correlations.ts";
 export * from "./paper-broker.ts";
+export * from "./component-performance.ts";

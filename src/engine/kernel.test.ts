@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { market, perp, spot } from "../core/index.ts";
+import { DAY_MS, market, perp, spot } from "../core/index.ts";
 import type { CandleEvent, FundingSettlementEvent, Market, MarketEvent } from "../core/index.ts";
+import { AdaptiveConvergenceStrategy } from "../strategies/index.ts";
 import { TradingKernel } from "./kernel.ts";
 import { paperBrokerFactory } from "./paper-broker.ts";
 import type { KernelRecord } from "./kernel-record.ts";
@@ -176,6 +177,39 @@ describe("TradingKernel", () => {
     const records = [...k.onEvents(events), ...k.finish()];
     const times = records.flatMap((r) => (r.kind === "equity" ? [r.snapshot.tsMs] : []));
     expect(times).toEqual([T0 + 4 * H - 1, T0 + 5 * H - 1]);
+  });
+
+  describe("feeds the adaptive convergence weights with its outcomes", () => {
+    // Two full UTC days of hourly bars and settlements: the short from hour 2 closes at the 985 target on hour 4 (day 0, +28.43595 USD); day 1 has no close.
+    const twoDays = history([0, 0, EXTREME, ...Array<number>(46).fill(0)], { 4: { open: 1000, high: 1001, low: 980, close: 990 } });
+    const adaptiveWeightsAtDay2 = (k: TradingKernel) => {
+      const adaptive = k.strategies().find((s) => s.strategy.id === "convergence-adaptive")?.strategy;
+      if (!(adaptive instanceof AdaptiveConvergenceStrategy)) throw new Error("no adaptive convergence strategy");
+      return adaptive.weightsAt(T0 + 2 * DAY_MS);
+    };
+    const strategies = { ...STRATEGIES, convergenceAdaptive: { lookbackDays: 2, minHistoryDays: 2 } };
+
+    it("from a validated strategy: all points on its component, Sharpe of [28.43595 / 10 000, 0] = √(365 / 2)", () => {
+      const k = kernel({ strategies, lifecycle: { "contrarian-funding": "validated" } });
+      k.onEvents(twoDays);
+      expect(k.summary().outcomesByStrategy["contrarian-funding"]).toMatchObject({ count: 1 });
+      const state = adaptiveWeightsAtDay2(k);
+      expect(state.mode).toBe("adaptive");
+      expect(state.historyDays).toEqual({ orderBook: 2, tradeFlow: 2, vwap: 2, funding: 2, openInterest: 2 });
+      // Returns r and 0: mean r / 2, sample std r / √2 → (1 / √2) × √365.
+      expect(state.sharpe.funding).toBeCloseTo(Math.sqrt(365 / 2), 9);
+      expect(state.weights.components.funding.strong).toBeCloseTo(120, 9);
+      expect(state.weights.components.tradeFlow.strong).toBe(0);
+    });
+
+    it("from a strategy that is not validated: no weight at all (every Sharpe 0 → no trade)", () => {
+      const k = kernel({ strategies });
+      k.onEvents(twoDays);
+      expect(k.summary().outcomesByStrategy["contrarian-funding"]).toMatchObject({ count: 1 });
+      const state = adaptiveWeightsAtDay2(k);
+      expect(state.mode).toBe("all-zero");
+      expect(state.sharpe.funding).toBe(0);
+    });
   });
 
   it("gives identical records whatever the batching", () => {

@@ -10,6 +10,7 @@ import type { AnyStrategy, LifecycleState, Signal, SignalBookOptions, StrategyCo
 import type { KernelBroker } from "./broker-port.ts";
 import type { KernelRecord } from "./kernel-record.ts";
 import { CoinCorrelations } from "./coin-correlations.ts";
+import { KernelComponentPerformance } from "./component-performance.ts";
 import { LegPairing } from "./leg-pairing.ts";
 import type { LegChange } from "./leg-pairing.ts";
 import { DEFAULT_SPOT_LEG_FILTER, spotLegRejection } from "./spot-leg-filter.ts";
@@ -148,6 +149,11 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * {@link TradingKernel.flushPending}, and a live checkpoint keeps what is held back
  * ({@link TradingKernel.carryState}, restored through {@link TradingKernelOptions.carry}).
  *
+ * Every outcome the kernel emits also feeds its {@link KernelComponentPerformance}, which the
+ * adaptive convergence strategy reads for its daily weights (only days already ended; only
+ * `validated` strategies weigh). It lives in memory: a replay recomputes it, a live warm restart
+ * starts it afresh.
+ *
  * An event older than the clock (a funding settlement polled after later live events) is
  * processed at the clock's time; it keeps its own `tsEvent`, which the broker uses to pay it.
  */
@@ -163,6 +169,8 @@ export class TradingKernel {
   private readonly oiSeries: OpenInterestSeriesPort;
   private readonly pairing = new LegPairing();
   private readonly correlations = new CoinCorrelations();
+  /** The adaptive convergence weights' performance: the outcomes this kernel emitted, by component. */
+  private readonly componentPerformance: KernelComponentPerformance;
   private readonly slots: Slot[] = [];
   private readonly routes = new Map<string, Slot[]>();
   private readonly basisByPerp = new Map<string, Slot>();
@@ -192,6 +200,7 @@ export class TradingKernel {
     this.book = new SignalBook(options.signalBook);
     this.filter = options.spotLegFilter ?? DEFAULT_SPOT_LEG_FILTER;
     this.oiSeries = options.oiSeries ?? new InMemoryOpenInterestSeries();
+    this.componentPerformance = new KernelComponentPerformance({ startingEquityUsd: this.startingEquityUsd, lifecycle: options.lifecycle });
     this.riskInputs = {
       config: this.risk,
       szDecimals: options.szDecimals ?? szDecimalsFrom(),
@@ -229,6 +238,7 @@ export class TradingKernel {
     const out: KernelRecord[] = [];
     this.clock.advance(nowMs);
     this.nowMs = this.clock.now();
+    this.componentPerformance.advanceTo(this.nowMs);
     this.releaseEquity(this.nowMs, out);
     return out;
   }
@@ -280,6 +290,7 @@ export class TradingKernel {
     this.clock.advance(event.tsEvent);
     this.nowMs = this.clock.now();
     const nowMs = this.nowMs;
+    this.componentPerformance.advanceTo(nowMs);
     this.releaseEquity(nowMs, out);
     const rejection = spotLegRejection(event, this.filter);
     if (rejection !== undefined) {
@@ -303,7 +314,11 @@ export class TradingKernel {
     this.knownMarkets.add(market.key);
     if (market.venue === "hyperliquid" && market.kind === "perp") {
       this.correlations.add(market);
-      for (const strategy of createStrategies(market, this.options.strategies ?? {}, { oiSeries: this.oiSeries, startMs: nowMs })) {
+      for (const strategy of createStrategies(market, this.options.strategies ?? {}, {
+        oiSeries: this.oiSeries,
+        startMs: nowMs,
+        componentPerformance: this.componentPerformance,
+      })) {
         this.addSlot(strategy, [market]);
       }
     }
@@ -414,6 +429,7 @@ export class TradingKernel {
           const o = (this.outcomesByStrategy[r.outcome.strategy] ??= { count: 0, pnlUsd: 0 });
           o.count += 1;
           o.pnlUsd += r.outcome.pnlUsd;
+          this.componentPerformance.record(r.outcome);
           this.endSignal(r.outcome.signalId, nowMs);
           break;
         }
