@@ -34,6 +34,7 @@ import { FundingPoller } from "./funding-poller.ts";
 import { resolveMarkets } from "./markets.ts";
 import { REPLAY_CHECKPOINT } from "./replay-pipeline.ts";
 import { commandContext, logReject, positiveInteger, untilStopped } from "./shared.ts";
+import { parseTradingSections, tradingSectionsFromConfig } from "./trading-config.ts";
 import type { CommonOptions } from "./shared.ts";
 
 /** The checkpoint name of live sessions (replay's is {@link REPLAY_CHECKPOINT}); a journal holds one or the other. */
@@ -119,6 +120,11 @@ export interface MonitorSessionOptions {
    */
   readonly idleFlushMs?: number;
   readonly trading?: LiveTradingSettings;
+  /**
+   * Every strategy's effective configuration, by id: recorded as the variants tried
+   * (`journal.recordVariant`) so the deflated Sharpe ratio counts them. Default: none recorded.
+   */
+  readonly variants?: Readonly<Record<string, unknown>>;
   /** Status line cadence, ms. Default {@link STATUS_EVERY_MS}. */
   readonly statusEveryMs?: number;
   /** Called after each committed batch. */
@@ -213,6 +219,8 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       log.warn({ requested: trading.startingEquityUsd, kept: prior.startingEquityUsd }, "the journal's account keeps its starting equity; use a new --db for another");
     }
     const lifecycle: Record<string, LifecycleState> = Object.fromEntries(journal.lifecycle().map((l) => [l.strategy, l.state]));
+    // Variants are stamped with the session's start on the receive clock (live has no replayable input).
+    for (const [strategy, variant] of Object.entries(options.variants ?? {})) journal.recordVariant(strategy, variant, Date.now());
     const kernel = new TradingKernel({
       broker: paperBrokerFactory({ ...trading.broker, fillModel: "book" }, brokerState),
       ...(trading.strategies === undefined ? {} : { strategies: trading.strategies }),
@@ -494,6 +502,18 @@ export async function runMonitor(options: RunOptions): Promise<void> {
     throw new CliUsageError(`--funding-delay must be a whole number of ms from 0 to 3599999 (got ${JSON.stringify(options.fundingDelay)})`);
   }
   const { config, logger } = commandContext(options, { "record.dir": options.out });
+  // The config file's strategies / risk / broker sections, validated by their own layers (errors
+  // name the full key); live always fills on the book, so the bar settings do not apply.
+  const parsed = parseTradingSections(tradingSectionsFromConfig(config));
+  const { startingEquityUsd: configEquity, barInterval: _barInterval, ...broker } = parsed.broker;
+  const startingEquityUsd = equity ?? configEquity;
+  const trading: LiveTradingSettings = {
+    strategies: parsed.strategies,
+    risk: parsed.risk,
+    broker,
+    paperTradeWhenKilled: parsed.paperTradeWhenKilled,
+    ...(startingEquityUsd === undefined ? {} : { startingEquityUsd }),
+  };
   await monitorSession({
     config,
     logger,
@@ -502,7 +522,8 @@ export async function runMonitor(options: RunOptions): Promise<void> {
     ...(options.record === true ? { recordDir: config.record.dir } : {}),
     ...(batchEvents === undefined ? {} : { batchEvents }),
     ...(batchMs === undefined ? {} : { batchMs }),
-    ...(equity === undefined ? {} : { trading: { startingEquityUsd: equity } }),
+    trading,
+    variants: parsed.variants,
     ...(fundingDelayMs === undefined ? {} : { fundingPoll: { delayMs: fundingDelayMs } }),
   });
 }
