@@ -35,6 +35,17 @@ describe("settings derived from the schema", () => {
       "broker",
       "analytics",
       "paperTradeWhenKilled",
+      "scan.coins",
+      "scan.minDayVolumeUsd",
+      "scan.minOpenInterestUsd",
+      "scan.sizeUsd",
+      "scan.holdHours",
+      "scan.otherVenueTakerFee",
+      "scan.extremeFundingApr",
+      "scan.extremeBasisBps",
+      "scan.extremeAccelerationPerHour",
+      "scan.rows",
+      "scan.watchIntervalMs",
     ]);
   });
 
@@ -53,7 +64,7 @@ describe("settings derived from the schema", () => {
   });
 
   it("know the sections", () => {
-    expect([...SECTIONS]).toEqual(["spot", "live", "rest", "record", "log", "server", "data"]);
+    expect([...SECTIONS]).toEqual(["spot", "live", "rest", "record", "log", "server", "data", "scan"]);
   });
 });
 

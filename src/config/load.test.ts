@@ -49,6 +49,19 @@ describe("defaults", () => {
       broker: {},
       analytics: {},
       paperTradeWhenKilled: [],
+      scan: {
+        coins: [],
+        minDayVolumeUsd: 1_000_000,
+        minOpenInterestUsd: 1_000_000,
+        sizeUsd: 10_000,
+        holdHours: 24,
+        otherVenueTakerFee: 0.0005,
+        extremeFundingApr: 0.5,
+        extremeBasisBps: 50,
+        extremeAccelerationPerHour: 1e-6,
+        rows: 10,
+        watchIntervalMs: 60_000,
+      },
     });
   });
 
@@ -413,7 +426,7 @@ describe("sources", () => {
     expect(byKey.get("record.dir")).toEqual({ key: "record.dir", value: "out", source: "flag", origin: "record.dir" });
     expect(byKey.get("log.level")).toEqual({ key: "log.level", value: "info", source: "default", origin: "built-in" });
     expect(byKey.get("restUrl")).toEqual({ key: "restUrl", value: "https://api.hyperliquid.xyz", source: "network", origin: "mainnet" });
-    expect(rows).toHaveLength(31);
+    expect(rows).toHaveLength(42);
   });
 
   it("give custom URLs the source that set them", () => {

@@ -129,6 +129,14 @@ const STRATEGIES_ALLOWED = "an object mapping a strategy id to an object of its 
 const PAPER_WHEN_KILLED_ALLOWED = "a list of strategy ids, such as [\"basis-arbitrage\"] (empty: killed strategies only record signals)";
 const strategyId = v.pipe(v.string(PAPER_WHEN_KILLED_ALLOWED), v.regex(/^[a-z0-9-]{1,64}$/, PAPER_WHEN_KILLED_ALLOWED));
 
+/** A finite number in [min, max] (fractions, per-hour rates). */
+function numberIn(min: number, max: number, allowed: string) {
+  return v.pipe(v.number(allowed), v.finite(allowed), v.minValue(min, allowed), v.maxValue(max, allowed), v.description(allowed));
+}
+
+const SCAN_COINS_ALLOWED = "a list of Hyperliquid perp coin names such as [\"BTC\",\"ETH\"] (empty: every listed perp; at most 500)";
+const scanCoinName = v.pipe(v.string(SCAN_COINS_ALLOWED), v.regex(COIN_PATTERN, SCAN_COINS_ALLOWED));
+
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -185,6 +193,19 @@ export const rawConfigSchema = v.strictObject({
   broker: jsonObject("an object of paper-broker settings, such as {\"latencyMs\":200}"),
   analytics: jsonObject("an object of gate and verdict settings, such as {\"psrConfidence\":0.95}"),
   paperTradeWhenKilled: stringList(strategyId, PAPER_WHEN_KILLED_ALLOWED, 100),
+  scan: v.strictObject({
+    coins: stringList(scanCoinName, SCAN_COINS_ALLOWED, 500),
+    minDayVolumeUsd: integerIn(0, 1e12, "USD"),
+    minOpenInterestUsd: integerIn(0, 1e12, "USD"),
+    sizeUsd: integerIn(1, 1e9, "USD"),
+    holdHours: integerIn(1, 8_760, "hours"),
+    otherVenueTakerFee: numberIn(0, 0.01, "a taker fee per side as a fraction of notional between 0 and 0.01 (0.0005 = 0.05 %)"),
+    extremeFundingApr: numberIn(0, 100, "a simple annualised funding rate as a fraction between 0 and 100 (0.5 = 50 % a year)"),
+    extremeBasisBps: integerIn(0, 10_000, "bps"),
+    extremeAccelerationPerHour: numberIn(0, 1, "a change of the hourly funding rate per hour between 0 and 1 (1e-6 is notable)"),
+    rows: integerIn(0, 10_000, "rows", " (0: every row)"),
+    watchIntervalMs: integerIn(5_000, 86_400_000, "ms"),
+  }),
 });
 
 /** `network`-independent part of the schema output; see {@link Config} for the documented type. */
@@ -296,6 +317,33 @@ export interface Config {
   readonly analytics: Readonly<Record<string, unknown>>;
   /** Strategy ids that keep paper trading while killed. Default `[]` (killed = shadow mode: signals recorded, no positions). */
   readonly paperTradeWhenKilled: readonly string[];
+  readonly scan: ScanConfig;
+}
+
+/** `strategy-monitor scan`: the funding and basis scanner (docs/SCANNER.md). Fees are `risk.feeTier` / `risk.fees`. */
+export interface ScanConfig {
+  /** Perp coins to scan. Default `[]`: every listed perp. */
+  readonly coins: readonly string[];
+  /** Skip perps whose 24 h notional volume is below this, USD. Default 1000000. */
+  readonly minDayVolumeUsd: number;
+  /** Skip perps whose open interest (coins × oracle price) is below this, USD. Default 1000000. */
+  readonly minOpenInterestUsd: number;
+  /** Notional of each leg the costs are computed for (book walk, fees), USD. Default 10000. */
+  readonly sizeUsd: number;
+  /** Hold the net carry and cross-venue figures assume, hours. Default 24. */
+  readonly holdHours: number;
+  /** Taker fee per side assumed on the other venue of a cross-venue row, fraction. Default 0.0005. */
+  readonly otherVenueTakerFee: number;
+  /** |simple annualised funding| at or above which a funding row is flagged, fraction. Default 0.5. */
+  readonly extremeFundingApr: number;
+  /** |perp − spot basis| at or above which a basis row is flagged, bps. Default 50. */
+  readonly extremeBasisBps: number;
+  /** |funding acceleration| at or above which a funding row is flagged, fraction per hour per hour. Default 1e-6. */
+  readonly extremeAccelerationPerHour: number;
+  /** Rows per table in the terminal output (JSON and CSV hold every row); 0 = all. Default 10. */
+  readonly rows: number;
+  /** `--watch` without a value refreshes this often, ms. Default 60000. */
+  readonly watchIntervalMs: number;
 }
 
 // The schema and the documented interface must agree (compile-time check).
@@ -342,4 +390,17 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
   broker: {},
   analytics: {},
   paperTradeWhenKilled: [],
+  scan: {
+    coins: [],
+    minDayVolumeUsd: 1_000_000,
+    minOpenInterestUsd: 1_000_000,
+    sizeUsd: 10_000,
+    holdHours: 24,
+    otherVenueTakerFee: 0.0005,
+    extremeFundingApr: 0.5,
+    extremeBasisBps: 50,
+    extremeAccelerationPerHour: 1e-6,
+    rows: 10,
+    watchIntervalMs: 60_000,
+  },
 };
