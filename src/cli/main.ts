@@ -3,6 +3,7 @@
  * The `strategy-monitor` command line: the composition root. Each command lives in its own
  * file and is loaded only when run, so `--help` works even without a network.
  */
+import "./node-version.ts";
 import { Command, Option } from "commander";
 import { StrategyMonitorError } from "../core/index.ts";
 
