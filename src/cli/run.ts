@@ -256,7 +256,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
         dir: options.recordDir,
         maxBytes: config.record.rotateBytes,
         flushIntervalMs: config.record.flushIntervalMs,
-        header: { network: config.network, coins: config.coins, candleIntervals: config.candleIntervals, spotPairs: markets.spotPairs.map((p) => p.pairName) },
+        header: { network: config.network, coins: config.coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, spotPairs: markets.spotPairs.map((p) => p.pairName) },
       });
       if (markets.spotMetaRaw !== undefined) writer.write(Date.now(), "info:spotMeta", markets.spotMetaRaw);
     }
@@ -344,7 +344,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       if (batchEventsSeen >= batchEvents || kernel.clock.now() - batchStartMs >= batchMs) commit();
     };
 
-    const parser = new HyperliquidParser({ spot: markets.resolver });
+    const parser = new HyperliquidParser({ spot: markets.resolver, barCloseGraceMs: config.live.barCloseGraceMs });
     const source = new HyperliquidLiveSource({ wsUrl: config.wsUrl, ...config.live, logger: logger.child({ component: "live" }) }, parser, {
       ...(capture === undefined ? {} : { onFrame: (raw: string, tsInit: number) => capture.write(tsInit, SOURCE_WS, raw) }),
       onEvent,

@@ -162,6 +162,8 @@ export const rawConfigSchema = v.strictObject({
     reconnectMaxMs: integerIn(100, 600_000, "ms"),
     // Hyperliquid allows 1000 subscriptions per IP.
     maxSubscriptions: integerIn(1, 1_000, "subscriptions"),
+    // Past a bar's close + this, the bar is final without the next bar's frame (before the hh:00:15 funding poll).
+    barCloseGraceMs: integerIn(0, 10_000, "ms"),
   }),
   rest: v.strictObject({
     timeoutMs: integerIn(100, 120_000, "ms"),
@@ -237,6 +239,12 @@ export interface LiveConfig {
   readonly reconnectMaxMs: number;
   /** Most subscriptions on one connection. Default 1000 (Hyperliquid's per-IP limit). */
   readonly maxSubscriptions: number;
+  /**
+   * A forming bar is closed once the receive clock passes its close time + this, if no frame of
+   * the next bar came first, ms. Default 3000; at most 10000, so hourly bars close before the
+   * funding poll at hh:00:15. Recorded in the capture header, so a replay closes bars alike.
+   */
+  readonly barCloseGraceMs: number;
 }
 
 /** The REST client. */
@@ -369,6 +377,7 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
     reconnectBaseMs: 500,
     reconnectMaxMs: 30_000,
     maxSubscriptions: 1_000,
+    barCloseGraceMs: 3_000,
   },
   rest: {
     timeoutMs: 10_000,

@@ -43,6 +43,9 @@ export const SOURCE_FUNDING_HISTORY = `${SOURCE_INFO_PREFIX}fundingHistory`;
  * per-stream time checks) carries across files exactly as it did live.
  *
  * - `ws` lines go to `parser.parseFrame(raw, tsInit)`; its rejects are counted with file:line.
+ *   Its bar closer turns the forming `candle` frames into closed bars on the capture's receive
+ *   clock, with the grace the first file's header names (`barCloseGraceMs`, as the live session
+ *   used; the default for older captures), so the replay sees the closes the session saw.
  * - `info:spotMeta` rebuilds the spot resolver; `info:spotMetaAndAssetCtxs` rebuilds it and
  *   emits the spot asset contexts it carries.
  * - `info:fundingHistory` rows become `FundingSettlementEvent`s (tsInit = the line's time), at the
@@ -68,7 +71,8 @@ export async function* readCapture(paths: string | readonly string[], options: C
   const diagnostics = options.diagnostics ?? new ReplayDiagnostics();
   const aliases = options.aliases;
   const silenceGapMs = options.silenceGapMs ?? 60_000;
-  const parser = new HyperliquidParser({ spot: SpotResolver.empty() });
+  let parser = new HyperliquidParser({ spot: SpotResolver.empty() });
+  let firstHeader = true;
   const list = typeof paths === "string" ? [paths] : paths;
   let lastTsInit: number | undefined;
   const lastSettlementMs = new Map<string, number>();
@@ -88,6 +92,12 @@ export async function* readCapture(paths: string | readonly string[], options: C
             throw new DataFileError(path, `not a capture file: ${header.reason}`);
           }
           headerSeen = true;
+          if (firstHeader) {
+            // Bars close as they did live: on the session's grace (older captures: the default).
+            firstHeader = false;
+            const grace = header.header.barCloseGraceMs;
+            if (typeof grace === "number" && Number.isFinite(grace) && grace >= 0) parser = new HyperliquidParser({ spot: SpotResolver.empty(), barCloseGraceMs: grace });
+          }
           continue;
         }
         if (line.length === 0 || line.startsWith("#")) {

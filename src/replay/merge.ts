@@ -38,7 +38,8 @@ export interface MergeOptions {
  * Memory is bounded by the number of sources: each holds one batch. A source that is not
  * itself sorted is merged as it is (its order is the recorded order, and reordering it
  * would show events before they were received); each event that comes out earlier than its
- * predecessor is counted in `report.outOfOrder`.
+ * predecessor is counted in `report.outOfOrder` (closed bars and funding settlements excepted: a
+ * capture delivers them when they became knowable, after later events, as the live session did).
  *
  * Gaps (candle bars, funding settlements, connection gaps) are detected on the merged
  * stream into `report.gaps`, so overlapping files of one market count once.
@@ -127,11 +128,14 @@ export async function* mergeSources(sources: readonly ReplaySource[], options: M
       const event = batch[position];
       position += 1;
       if (event !== undefined) {
-        if (event.tsEvent < lastTs) {
+        // A closed bar and a funding settlement describe a period that has ended: they are
+        // delivered when they become knowable (the next bar's frame, the hourly poll), after
+        // later events, by design. Only the other kinds say a source is unsorted.
+        if (event.tsEvent < lastTs && event.kind !== "candle" && event.kind !== "funding") {
           report.outOfOrder += 1;
           const name = sources[index]?.name ?? "";
           report.outOfOrderBySource.set(name, (report.outOfOrderBySource.get(name) ?? 0) + 1);
-        } else {
+        } else if (event.tsEvent > lastTs) {
           lastTs = event.tsEvent;
         }
         report.events += 1;

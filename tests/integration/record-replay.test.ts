@@ -63,6 +63,8 @@ const SESSION: readonly (readonly [number, string, string])[] = [
   [T0 + 90, "ws", ws("pong", {})],
   [T0 + 1_300, "ws", book("BTC", T0 + 1_200, "111040.0", "111041.0")],
   [T0 + 1_310, "ws", ws("trades", [{ coin: "@142", side: "A", px: "111030.0", sz: "0.01", time: T0 + 1_250, hash: "0x00", tid: 77 }])],
+  // The 1m bar's close (…159 999) + 3 s of grace has passed: this pong's receive time closes it.
+  [1_756_904_163_000, "ws", ws("pong", {})],
 ];
 
 let dir: string;
@@ -95,19 +97,20 @@ describe("record → replay", () => {
     const replayed: MarketEvent[] = [];
     for await (const batch of readCapture(writer.files, { diagnostics })) replayed.push(...batch);
 
-    // 2 trades + 2 books + 1 candle + 2 contexts + 1 book + 1 spot trade.
+    // 2 trades + 2 books + 2 contexts + 1 book + 1 spot trade + the bar, closed once its grace passed.
     expect(liveEvents).toHaveLength(9);
     expect(liveEvents.map((e) => `${e.kind}:${e.kind === "status" ? "" : e.market.key}`)).toEqual([
       "trade:hyperliquid:perp:BTC",
       "trade:hyperliquid:perp:BTC",
       "book:hyperliquid:perp:BTC",
       "book:hyperliquid:spot:UBTC/USDC",
-      "candle:hyperliquid:perp:BTC",
       "assetCtx:hyperliquid:perp:BTC",
       "assetCtx:hyperliquid:spot:UBTC/USDC",
       "book:hyperliquid:perp:BTC",
       "trade:hyperliquid:spot:UBTC/USDC",
+      "candle:hyperliquid:perp:BTC",
     ]);
+    expect(liveEvents[8]).toMatchObject({ closed: true, tsEvent: 1_756_904_159_999, tsInit: 1_756_904_163_000, close: 111_039 });
     expect(replayed).toEqual(liveEvents);
     expect(liveRejects).toHaveLength(1);
     expect(diagnostics.rejects.map((r) => r.message)).toEqual(liveRejects);

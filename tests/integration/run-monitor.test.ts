@@ -107,6 +107,8 @@ describe("strategy-monitor run", () => {
     ws.send("trades", [{ coin: "BTC", side: "B", px: "118001.0", sz: "0.01", time: H - 1_500, hash: "0x01", tid: 1, users: ["0x1", "0x2"] }]);
     ws.send("activeAssetCtx", BTC_CTX);
     ws.send("candle", { t: H - 60_000, T: H - 1, s: "BTC", i: "1m", o: "118000.0", c: "118001.0", h: "118005.0", l: "117990.0", v: "3.5", n: 40 });
+    // The next bar's first frame closes the bar above (the forming one is held, not an event).
+    ws.send("candle", { t: H, T: H + 59_999, s: "BTC", i: "1m", o: "118001.0", c: "118001.0", h: "118001.0", l: "118001.0", v: "0.1", n: 1 });
     // Crosses H: the broker marks the account at the boundary (10 000 USD, nothing open).
     ws.send("l2Book", book("BTC", H + 100, 118_009, 118_011));
     ws.send("l2Book", book("BTC", H + 600, 118_019, 118_021));
@@ -319,6 +321,7 @@ describe("strategy-monitor run", () => {
     ws.send("trades", [{ coin: "BTC", side: "B", px: "118001.0", sz: "0.01", time: H + 200, hash: "0x01", tid: 1, users: ["0x1", "0x2"] }]);
     ws.send("activeAssetCtx", BTC_CTX);
     ws.send("candle", { t: H, T: H + 59_999, s: "BTC", i: "1m", o: "118000.0", c: "118001.0", h: "118005.0", l: "117990.0", v: "3.5", n: 40 });
+    ws.send("candle", { t: H + 60_000, T: H + 119_999, s: "BTC", i: "1m", o: "118001.0", c: "118001.0", h: "118001.0", l: "118001.0", v: "0.1", n: 1 });
     ws.faults.sendMalformed();
     await waitFor(() => s.events.filter((e) => e.kind !== "status").length === 5, "five market events");
     s.stop();

@@ -222,15 +222,20 @@ describe("HyperliquidParser.parseFrame: trades", () => {
 describe("HyperliquidParser.parseFrame: candle", () => {
   const bar = { t: 1_684_699_200_000, T: 1_684_702_799_999, s: "kPEPE", i: "1h", o: "0.001601", c: "0.001604", h: "0.001616", l: "0.001601", v: "520665683.0", n: 709 };
 
-  it("emits the forming bar as not closed, stamped with the receive time", () => {
+  it("holds the forming bar and emits it closed, stamped with its close time, when the next bar's frame arrives", () => {
+    const parser = newParser();
     const recv = 1_684_700_000_123;
-    const outcome = newParser().parseFrame(frame("candle", bar), recv);
-    expect(outcome.rejects).toEqual([]);
-    expect(outcome.events).toEqual([
+    expect(parser.parseFrame(frame("candle", bar), recv)).toMatchObject({ events: [], rejects: [] });
+    // The same bar again (a later trade): replaces the held values, still nothing out.
+    expect(parser.parseFrame(frame("candle", { ...bar, c: "0.001606", v: "520665690.0", n: 710 }), recv + 1_000).events).toEqual([]);
+    const nextRecv = bar.T + 1 + 40;
+    const next = parser.parseFrame(frame("candle", { ...bar, t: bar.t + HOUR_MS, T: bar.T + HOUR_MS, o: "0.001606", c: "0.001606", h: "0.001606", l: "0.001606", v: "10.0", n: 1 }), nextRecv);
+    expect(next.rejects).toEqual([]);
+    expect(next.events).toEqual([
       {
         kind: "candle",
-        tsEvent: recv,
-        tsInit: recv,
+        tsEvent: 1_684_702_799_999,
+        tsInit: nextRecv,
         market: perp("kPEPE"),
         interval: "1h",
         openTime: 1_684_699_200_000,
@@ -238,29 +243,57 @@ describe("HyperliquidParser.parseFrame: candle", () => {
         open: 0.001601,
         high: 0.001616,
         low: 0.001601,
-        close: 0.001604,
-        volume: 520_665_683,
-        trades: 709,
-        closed: false,
+        close: 0.001606,
+        volume: 520_665_690,
+        trades: 710,
+        closed: true,
       },
     ]);
+    expect(parser.bars.stats).toEqual({ closedByNextBar: 1, closedByGrace: 0, lateUpdates: 0 });
   });
 
-  it("accepts a repeated bar, rejects an older one per market and interval, and carries on", () => {
+  it("closes a quiet market's bar once any frame arrives after its close time + grace (3 s by default), before that frame's events", () => {
     const parser = newParser();
-    expect(parser.parseFrame(frame("candle", bar), 1).events).toHaveLength(1);
-    expect(parser.parseFrame(frame("candle", { ...bar, c: "0.001605" }), 2).events).toHaveLength(1);
-    const older = parser.parseFrame(frame("candle", { ...bar, t: bar.t - HOUR_MS, T: bar.T - HOUR_MS }), 3);
-    expect(messages(older)).toEqual([`candle.t: venue time went backwards (last ${bar.t}) (got ${bar.t - HOUR_MS})`]);
-    // Another interval of the same market is its own stream.
-    expect(parser.parseFrame(frame("candle", { ...bar, i: "1m", t: bar.t - HOUR_MS, T: bar.t - HOUR_MS + 59_999 }), 4).events).toHaveLength(1);
-    expect(parser.parseFrame(frame("candle", { ...bar, t: bar.t + HOUR_MS, T: bar.T + HOUR_MS }), 5).events).toHaveLength(1);
+    parser.parseFrame(frame("candle", bar), bar.t + 5);
+    // A pong 2.999 s after the close: still within the grace.
+    expect(parser.parseFrame('{"channel":"pong"}', bar.T + 2_999).events).toEqual([]);
+    const book = { coin: "BTC", time: bar.T + 3_000, levels: [[{ px: "100", sz: "1", n: 1 }], [{ px: "101", sz: "1", n: 1 }]] };
+    const outcome = parser.parseFrame(frame("l2Book", book), bar.T + 3_000);
+    expect(outcome.events.map((e) => [e.kind, e.tsEvent, e.tsInit])).toEqual([
+      ["candle", bar.T, bar.T + 3_000],
+      ["book", bar.T + 3_000, bar.T + 3_000],
+    ]);
+    expect(outcome.events[0]).toMatchObject({ closed: true, close: 0.001604 });
+    expect(parser.bars.stats).toEqual({ closedByNextBar: 0, closedByGrace: 1, lateUpdates: 0 });
+  });
+
+  it("closes each bar once: a correction after the close is rejected and counted, never re-emitted; streams are per market and interval", () => {
+    const parser = newParser();
+    parser.parseFrame(frame("candle", bar), 1);
+    const next = { ...bar, t: bar.t + HOUR_MS, T: bar.T + HOUR_MS };
+    expect(parser.parseFrame(frame("candle", next), bar.T + 10).events).toHaveLength(1);
+    const late = parser.parseFrame(frame("candle", { ...bar, c: "0.001700" }), bar.T + 20);
+    expect(late.events).toEqual([]);
+    expect(messages(late)).toEqual([
+      "candle.t: update for the 1h bar of hyperliquid:perp:kPEPE opened 2023-05-21T20:00:00.000Z, which is already closed (the stream is at the bar opened 2023-05-21T21:00:00.000Z); not applied (got 1684699200000)",
+    ]);
+    expect(parser.bars.stats.lateUpdates).toBe(1);
+    // Another interval of the same market is its own stream: its first bar is held, not late.
+    expect(parser.parseFrame(frame("candle", { ...bar, i: "1m", t: bar.t, T: bar.t + 59_999 }), bar.T + 30)).toMatchObject({ events: [], rejects: [] });
+    // Grace passes for both held bars: closed in close-time order.
+    const swept = parser.parseFrame('{"channel":"pong"}', next.T + 3_000).events;
+    expect(swept.map((e) => (e.kind === "candle" ? [e.interval, e.closeTime] : []))).toEqual([
+      ["1m", bar.t + 59_999],
+      ["1h", next.T],
+    ]);
   });
 
   it("accepts zero volume and reads a missing trade count as undefined", () => {
     const { n: _n, ...noCount } = bar;
-    const outcome = newParser().parseFrame(frame("candle", { ...noCount, v: "0.0" }), 1);
-    expect(outcome.events[0]).toMatchObject({ volume: 0, trades: undefined });
+    const parser = newParser();
+    parser.parseFrame(frame("candle", { ...noCount, v: "0.0" }), 1);
+    const outcome = parser.parseFrame('{"channel":"pong"}', bar.T + 3_000);
+    expect(outcome.events[0]).toMatchObject({ volume: 0, trades: undefined, closed: true });
   });
 
   it.each([

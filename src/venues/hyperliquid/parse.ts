@@ -22,6 +22,7 @@ import {
   requiredPositive,
   requiredTimeMs,
 } from "./numbers.ts";
+import { BarCloser, DEFAULT_BAR_CLOSE_GRACE_MS } from "./bar-closer.ts";
 import { fieldOfIssue, SpotResolver } from "./spot.ts";
 
 /**
@@ -46,6 +47,11 @@ export interface ParseOutcome {
 export interface HyperliquidParserOptions {
   /** Resolves spot wire names (`@142`); `SpotResolver.empty()` until spotMeta is fetched. */
   readonly spot: SpotResolver;
+  /**
+   * Grace after a forming bar's close time before it is closed without a later bar's frame, ms
+   * (see {@link BarCloser}). Default {@link DEFAULT_BAR_CLOSE_GRACE_MS}.
+   */
+  readonly barCloseGraceMs?: number;
 }
 
 /** Hyperliquid candle row (`candleSnapshot`, WS `candle`, history files): numbers as strings or numbers. */
@@ -313,8 +319,8 @@ const NO_SPOT = SpotResolver.empty();
  * the frame). `pong`, `subscriptionResponse`, `error` and unknown channels give no events.
  *
  * State: only the last venue time per stream, to reject time going backwards (equal times
- * pass): books per market by `time`, trades per market by trade `time`, candles per market
- * and interval by open time. A rejected item does not move its stream's time.
+ * pass): books per market by `time`, trades per market by trade `time`; the forming bar per
+ * market and interval. A rejected item does not move its stream's time.
  */
 /** Trade ids remembered per market to drop repeats; the venue's trades snapshot is far shorter. */
 const RECENT_TRADE_IDS = 2048;
@@ -357,10 +363,12 @@ export class HyperliquidParser {
   private readonly recentTradeIds = new RecentIds(RECENT_TRADE_IDS);
   /** Trades dropped because their id was already delivered (resubscription snapshots). */
   readonly stats = { duplicateTrades: 0 };
-  private readonly lastCandleOpen = new Map<Market, Map<string, number>>();
+  /** Forming bars → closed bars, on the receive clock of every frame. */
+  readonly bars: BarCloser;
 
   constructor(options: HyperliquidParserOptions) {
     this.spot = options.spot;
+    this.bars = new BarCloser(options.barCloseGraceMs ?? DEFAULT_BAR_CLOSE_GRACE_MS);
   }
 
   /** Replace the spot resolver (after spotMeta is fetched). Stream times are kept. */
@@ -373,20 +381,23 @@ export class HyperliquidParser {
    * values and stale times come back in `rejects`.
    */
   parseFrame(raw: string, tsInit: number): ParseOutcome {
+    // Any frame moves the receive clock: bars past their close + grace are final now, and come
+    // out before this frame's own events.
+    const events: MarketEvent[] = [];
+    this.bars.advance(tsInit, events);
     let message: unknown;
     try {
       message = JSON.parse(raw);
     } catch {
       if (raw === CONNECTION_GREETING) {
-        return { events: [], rejects: [], channel: undefined };
+        return { events, rejects: [], channel: undefined };
       }
-      return { events: [], rejects: [new ParseError("frame", raw, "invalid JSON")], channel: undefined };
+      return { events, rejects: [new ParseError("frame", raw, "invalid JSON")], channel: undefined };
     }
     if (!isFields(message) || typeof message.channel !== "string") {
-      return { events: [], rejects: [new ParseError("frame", raw, 'must be a JSON object with a string "channel"')], channel: undefined };
+      return { events, rejects: [new ParseError("frame", raw, 'must be a JSON object with a string "channel"')], channel: undefined };
     }
     const channel = message.channel;
-    const events: MarketEvent[] = [];
     const rejects: ParseError[] = [];
     try {
       switch (channel) {
@@ -452,17 +463,7 @@ export class HyperliquidParser {
 
   private onCandle(data: unknown, tsInit: number, events: MarketEvent[]): void {
     const candle = parseCandle(data, "candle", undefined, this.spot, false, tsInit);
-    let byInterval = this.lastCandleOpen.get(candle.market);
-    if (byInterval === undefined) {
-      byInterval = new Map<string, number>();
-      this.lastCandleOpen.set(candle.market, byInterval);
-    }
-    const last = byInterval.get(candle.interval);
-    if (last !== undefined && candle.openTime < last) {
-      throw backwards("candle.t", candle.openTime, last);
-    }
-    byInterval.set(candle.interval, candle.openTime);
-    events.push(candle);
+    this.bars.onForming(candle, tsInit, events);
   }
 
   private onAssetCtx(channel: string, data: unknown, tsInit: number, events: MarketEvent[]): void {
