@@ -167,3 +167,24 @@ export function writeLiveStyleCapture(inputs: LiveStyleInputs, path: string): Li
   writeFileSync(path, gzipSync(`${text}\n`, { level: 1 }));
   return { path, candleFrames, fundingLines, spotWireNames: wire };
 }
+
+/**
+ * Copies the rows of history files (gzip'd CSV with a header; candles by open time `t`, funding by
+ * `time`) within [fromMs, toMs) into `dir` under the same names, so that the history route and
+ * the live-style route of a parity test read one period.
+ */
+export function writeHistoryWindow(files: readonly string[], fromMs: number, toMs: number, dir: string): string[] {
+  return files.map((file) => {
+    const text = gunzipSync(readFileSync(file)).toString("utf8");
+    const lines = text.split("\n").filter((l) => l.length > 0);
+    const header = lines[0] ?? "";
+    const column = header.split(",").indexOf(header.split(",").includes("t") ? "t" : "time");
+    const kept = lines.slice(1).filter((line) => {
+      const ms = Number(line.split(",")[column]);
+      return ms >= fromMs && ms < toMs;
+    });
+    const out = `${dir}/${file.split("/").pop() ?? "history.csv.gz"}`;
+    writeFileSync(out, gzipSync(`${[header, ...kept].join("\n")}\n`, { level: 1 }));
+    return out;
+  });
+}
