@@ -37,6 +37,8 @@ export interface InfoServerOptions {
   readonly spotMeta?: unknown;
   /** `l2Book` responses per coin. */
   readonly l2Book?: Readonly<Record<string, unknown>>;
+  /** The `predictedFundings` answer. */
+  readonly predictedFundings?: unknown;
 }
 
 /** One request the server received, with the fault it was answered with, if any. */
@@ -206,6 +208,8 @@ function respond(options: InfoServerOptions, body: unknown, type: string): Answe
       return options.spotMetaAndAssetCtxs === undefined ? unprocessable("no spotMetaAndAssetCtxs fixture") : json(options.spotMetaAndAssetCtxs);
     case "spotMeta":
       return options.spotMeta === undefined ? unprocessable("no spotMeta fixture") : json(options.spotMeta);
+    case "predictedFundings":
+      return options.predictedFundings === undefined ? unprocessable("no predictedFundings fixture") : json(options.predictedFundings);
     case "l2Book": {
       const coin = body["coin"];
       // The venue answers `null` for a coin it does not know.

@@ -10,7 +10,7 @@
  */
 
 /** Info request types we send, with the weights HYPERLIQUID.md documents. */
-export type InfoRequestType = "candleSnapshot" | "fundingHistory" | "metaAndAssetCtxs" | "spotMetaAndAssetCtxs" | "spotMeta" | "l2Book";
+export type InfoRequestType = "candleSnapshot" | "fundingHistory" | "metaAndAssetCtxs" | "spotMetaAndAssetCtxs" | "spotMeta" | "l2Book" | "predictedFundings";
 
 /** Weight charged before a request is sent. `l2Book` is 2; the other info requests we use are 20. */
 export function baseWeight(type: InfoRequestType): number {

@@ -23,6 +23,8 @@ import type { PerpMeta, RawCandleRow, RawFundingRow } from "./parse.ts";
 import { WeightLimiter, baseWeight, itemWeight } from "./rate-limiter.ts";
 import type { InfoRequestType } from "./rate-limiter.ts";
 import type { SpotResolver } from "./spot.ts";
+import { parsePredictedFundings } from "./scan-inputs.ts";
+import type { PredictedFundingsParsed } from "./scan-inputs.ts";
 
 /** The logging surface the client needs; a pino logger fits. */
 export interface RestLogger {
@@ -85,6 +87,13 @@ export interface SpotMetaAndAssetCtxsResult {
   readonly resolver: SpotResolver;
   readonly contexts: readonly AssetContextEvent[];
   readonly rejects: readonly ParseError[];
+}
+
+/** A `predictedFundings` answer: each coin's next funding on Hyperliquid and the other venues it publishes. */
+export interface PredictedFundingsResult extends PredictedFundingsParsed {
+  readonly body: unknown;
+  /** Local time the answer arrived, ms (the answer has no venue time). */
+  readonly receivedAtMs: number;
 }
 
 /** An `l2Book` answer: the snapshot, or the parser's reason for refusing the body. */
@@ -278,6 +287,12 @@ export class HyperliquidRest {
   async spotMetaAndAssetCtxs(options: RequestOptions = {}): Promise<SpotMetaAndAssetCtxsResult> {
     const body: unknown = await this.request("spotMetaAndAssetCtxs", "spotMetaAndAssetCtxs", (signal) => this.info.spotMetaAndAssetCtxs(signal), options.signal);
     return { body, ...wholeBody("spotMetaAndAssetCtxs", () => parseSpotMetaAndAssetCtxs(body, this.now())) };
+  }
+
+  /** Every coin's predicted next funding on Hyperliquid and on the other venues the venue publishes (weight 20). */
+  async predictedFundings(options: RequestOptions = {}): Promise<PredictedFundingsResult> {
+    const body: unknown = await this.request("predictedFundings", "predictedFundings", (signal) => this.info.predictedFundings(signal), options.signal);
+    return { body, receivedAtMs: this.now(), ...wholeBody("predictedFundings", () => parsePredictedFundings(body)) };
   }
 
   /**
