@@ -148,6 +148,26 @@ withCommonOptions(
   await runReport(options as unknown as Parameters<typeof runReport>[0]);
 });
 
+withCommonOptions(
+  program
+    .command("scan")
+    .description(
+      "Funding and basis scanner across the whole venue, in one rate-limited pass: perp-spot carry net of taker fees, spread and depth at a size, cross-venue funding differences, funding extremes and acceleration, perp-spot basis (docs/SCANNER.md).",
+    )
+    .option("--coins <list>", "perp coins, comma-separated (default from config scan.coins: every listed perp)")
+    .option("--size <usd>", "notional of each leg the book walk and fees are computed for, USD (default from config: 10000)")
+    .option("--hold <hours>", "hold the net figures assume, hours (default from config: 24)")
+    .option("--min-volume <usd>", "skip perps with less 24 h notional volume, USD (default from config: 1000000)")
+    .option("--min-oi <usd>", "skip perps with less open interest, USD (default from config: 1000000)")
+    .option("--rows <n>", "rows per terminal table, 0 = all (default from config: 10)")
+    .option("--json", "the whole scan as JSON on stdout (with --watch: one document per line)")
+    .option("--csv [table]", "one table as CSV on stdout: carry (default), cross-venue, funding, basis, skipped")
+    .option("--watch [seconds]", "scan again every interval until Ctrl-C (default from config: 60 s)"),
+).action(async (options: Record<string, unknown>) => {
+  const { runScan } = await import("./scan.ts");
+  await runScan(options);
+});
+
 withCommonOptions(program.command("config").description("Print the effective configuration and where each value came from.")).action(
   async (options: Record<string, unknown>) => {
     const { runConfig } = await import("./config.ts");
