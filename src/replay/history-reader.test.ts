@@ -184,9 +184,9 @@ describe("readHistoryFile: l2_trades recording", () => {
 
   it("rejects a repeated trade id with different values", async () => {
     const diagnostics = new ReplayDiagnostics();
-    const path = file("trades_SOL.csv", ["timestamp,price,size,side,trade_id,exchange_timestamp", "1.0,200.0,1.0,buy,7,1000", "2.0,200.0,2.0,buy,7,1000"].join("\n"));
+    const path = file("trades_SOL.csv", ["timestamp,price,size,side,trade_id,exchange_timestamp", "1756904112.0,200.0,1.0,buy,7,1756904111000", "1756904113.0,200.0,2.0,buy,7,1756904111000"].join("\n"));
     expect(await read(path, { diagnostics })).toHaveLength(1);
-    expect(diagnostics.rejects[0]?.message).toBe('trade_id: repeats an earlier trade with other values (1000,200,1,buy) (got "7")');
+    expect(diagnostics.rejects[0]?.message).toBe('trade_id: repeats an earlier trade with other values (1756904111000,200,1,buy) (got "7")');
   });
 
   it("reads prices (best bid/ask) files as a known layout without events", async () => {

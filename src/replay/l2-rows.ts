@@ -1,5 +1,6 @@
 import { ParseError } from "../core/index.ts";
 import type { BookLevel, BookSnapshotEvent, Market, TradeEvent } from "../core/index.ts";
+import { checkVenueTime, DEFAULT_MAX_VENUE_TIME_AHEAD_MS } from "../venues/hyperliquid/numbers.ts";
 import { positiveField, secondsAsMsField, timeMsField } from "./fields.ts";
 
 /**
@@ -16,6 +17,7 @@ export interface OrderbookColumns {
 /**
  * One orderbooks row → a book snapshot: tsEvent = `exchange_timestamp`, tsInit =
  * `timestamp` × 1000 rounded to ms; `orders` undefined (the recorder did not keep `n`).
+ * An `exchange_timestamp` before 2023-01-01 or more than 60 s after `timestamp` is refused.
  * A level whose price and size are both empty is absent (a thin book); a half-empty level is
  * a reject. Bids must fall and asks rise strictly, as in any venue snapshot.
  *
@@ -24,6 +26,7 @@ export interface OrderbookColumns {
 export function orderbookRow(fields: readonly string[], columns: OrderbookColumns, market: Market): BookSnapshotEvent {
   const tsInit = secondsAsMsField(fields[0] ?? "", "timestamp");
   const tsEvent = timeMsField(fields[2] ?? "", "exchange_timestamp");
+  checkVenueTime(tsEvent, "exchange_timestamp", tsInit, DEFAULT_MAX_VENUE_TIME_AHEAD_MS);
   const bids: BookLevel[] = [];
   const asks: BookLevel[] = [];
   for (let level = 0; level < columns.levels; level += 1) {
@@ -66,5 +69,6 @@ export function tradeRow(fields: readonly string[], market: Market): TradeEvent 
     throw new ParseError("trade_id", tradeId, "must be a decimal integer id");
   }
   const tsEvent = timeMsField(fields[5] ?? "", "exchange_timestamp");
+  checkVenueTime(tsEvent, "exchange_timestamp", tsInit, DEFAULT_MAX_VENUE_TIME_AHEAD_MS);
   return { kind: "trade", market, tsEvent, tsInit, px, sz, side: sideText, tradeId };
 }

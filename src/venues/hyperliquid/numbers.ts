@@ -119,3 +119,30 @@ export function optionalNonNegative(value: unknown, field: string): number | und
 export function optionalCount(value: unknown, field: string): number | undefined {
   return isAbsent(value) ? undefined : requiredCount(value, field);
 }
+
+/**
+ * Earliest venue time accepted, ms: 2023-01-01T00:00:00Z (1 672 531 200 000). Hyperliquid's
+ * API keeps nothing older (its `fundingHistory` starts 2023-05-12, the SDK's recorded
+ * `candleSnapshot` 2023-04-19; see the shared data PROVENANCE), so an earlier time is a
+ * unit or field mistake (seconds for ms, a sequence number), never a real observation.
+ */
+export const VENUE_TIME_FLOOR_MS: number = Date.UTC(2023, 0, 1);
+
+/** Default tolerance for a venue time ahead of its receive time, ms (clock skew plus slack). */
+export const DEFAULT_MAX_VENUE_TIME_AHEAD_MS = 60_000;
+
+/**
+ * Refuses a venue time that cannot be real: before {@link VENUE_TIME_FLOOR_MS}, or more than
+ * `maxAheadMs` after the local receive time `tsInit` (an event cannot be observed before it
+ * happened; a few ms of clock skew are normal, a minute is not). Pass `tsInit` undefined where
+ * there is no receive time (history files stamped with the event's own time).
+ * @throws ParseError naming the field and the value
+ */
+export function checkVenueTime(timeMs: number, field: string, tsInit: number | undefined, maxAheadMs: number): void {
+  if (timeMs < VENUE_TIME_FLOOR_MS) {
+    throw new ParseError(field, timeMs, `venue time is before ${new Date(VENUE_TIME_FLOOR_MS).toISOString()}, when no Hyperliquid data exists`);
+  }
+  if (tsInit !== undefined && timeMs - tsInit > maxAheadMs) {
+    throw new ParseError(field, timeMs, `venue time is ${timeMs - tsInit} ms ahead of the receive time ${tsInit} (tolerance ${maxAheadMs} ms)`);
+  }
+}

@@ -269,7 +269,7 @@ describe("HyperliquidParser.parseFrame: candle", () => {
 
   it("closes each bar once: a correction after the close is rejected and counted, never re-emitted; streams are per market and interval", () => {
     const parser = newParser();
-    parser.parseFrame(frame("candle", bar), 1);
+    parser.parseFrame(frame("candle", bar), bar.t + 5);
     const next = { ...bar, t: bar.t + HOUR_MS, T: bar.T + HOUR_MS };
     expect(parser.parseFrame(frame("candle", next), bar.T + 10).events).toHaveLength(1);
     const late = parser.parseFrame(frame("candle", { ...bar, c: "0.001700" }), bar.T + 20);
@@ -291,7 +291,7 @@ describe("HyperliquidParser.parseFrame: candle", () => {
   it("accepts zero volume and reads a missing trade count as undefined", () => {
     const { n: _n, ...noCount } = bar;
     const parser = newParser();
-    parser.parseFrame(frame("candle", { ...noCount, v: "0.0" }), 1);
+    parser.parseFrame(frame("candle", { ...noCount, v: "0.0" }), bar.t + 5);
     const outcome = parser.parseFrame('{"channel":"pong"}', bar.T + 3_000);
     expect(outcome.events[0]).toMatchObject({ volume: 0, trades: undefined, closed: true });
   });
@@ -303,7 +303,7 @@ describe("HyperliquidParser.parseFrame: candle", () => {
     ["a close time before the open", { T: 1_684_699_199_999 }, "candle.T: must not be before the open time 1684699200000 (got 1684699199999)"],
     ["an unknown spot pair", { s: "@999" }, 'candle.s: unknown spot pair (got "@999")'],
   ])("rejects a bar with %s", (_name, change, message) => {
-    expect(messages(newParser().parseFrame(frame("candle", { ...bar, ...change }), 1))).toEqual([message]);
+    expect(messages(newParser().parseFrame(frame("candle", { ...bar, ...change }), bar.t + 5))).toEqual([message]);
   });
 });
 
@@ -446,7 +446,7 @@ describe("parseCandleRow", () => {
 
   it("parses string times and an empty trade count", () => {
     const row = { t: "1684699200000", T: "1684702799999", s: "kPEPE", i: "1h", o: "0.001601", c: "0.001604", h: "0.001616", l: "0.001601", v: "520665683.0", n: "" };
-    expect(parseCandleRow(row, perp("kPEPE"), { closed: true, tsInit: 5 })).toMatchObject({ openTime: 1_684_699_200_000, trades: undefined, tsInit: 5 });
+    expect(parseCandleRow(row, perp("kPEPE"), { closed: true, tsInit: 1_684_702_799_999 })).toMatchObject({ openTime: 1_684_699_200_000, trades: undefined, tsInit: 1_684_702_799_999 });
   });
 
   it("throws a ParseError naming the field and value", () => {

@@ -21,6 +21,8 @@ import {
   requiredNonNegative,
   requiredPositive,
   requiredTimeMs,
+  checkVenueTime,
+  DEFAULT_MAX_VENUE_TIME_AHEAD_MS,
 } from "./numbers.ts";
 import { BarCloser, DEFAULT_BAR_CLOSE_GRACE_MS } from "./bar-closer.ts";
 import { fieldOfIssue, SpotResolver } from "./spot.ts";
@@ -52,6 +54,12 @@ export interface HyperliquidParserOptions {
    * (see {@link BarCloser}). Default {@link DEFAULT_BAR_CLOSE_GRACE_MS}.
    */
   readonly barCloseGraceMs?: number;
+  /**
+   * A venue time more than this ahead of the frame's receive time is refused as impossible, ms
+   * (as is any venue time before `VENUE_TIME_FLOOR_MS`, 2023-01-01). Default
+   * {@link DEFAULT_MAX_VENUE_TIME_AHEAD_MS} (60 000).
+   */
+  readonly maxVenueTimeAheadMs?: number;
 }
 
 /** Hyperliquid candle row (`candleSnapshot`, WS `candle`, history files): numbers as strings or numbers. */
@@ -179,10 +187,11 @@ function parseLevels(value: unknown, field: string): BookLevel[] {
 }
 
 /** A whole book or nothing: a book missing a bad level would be invented data. */
-function parseBook(value: unknown, field: string, market: Market | undefined, spot: SpotResolver, tsInit: number): BookSnapshotEvent {
+function parseBook(value: unknown, field: string, market: Market | undefined, spot: SpotResolver, tsInit: number, maxAheadMs: number): BookSnapshotEvent {
   const body = requiredFields(value, field);
   const bookMarket = market ?? marketOfCoin(body.coin, `${field}.coin`, spot);
   const tsEvent = requiredTimeMs(body.time, `${field}.time`);
+  checkVenueTime(tsEvent, `${field}.time`, tsInit, maxAheadMs);
   const sides = requiredArray(body.levels, `${field}.levels`);
   if (sides.length !== 2) {
     throw new ParseError(`${field}.levels`, sides, "must hold two sides [bids, asks]");
@@ -197,7 +206,7 @@ function parseBook(value: unknown, field: string, market: Market | undefined, sp
   };
 }
 
-function parseTrade(value: unknown, index: number, spot: SpotResolver, tsInit: number): TradeEvent {
+function parseTrade(value: unknown, index: number, spot: SpotResolver, tsInit: number, maxAheadMs: number): TradeEvent {
   if (!isFields(value)) {
     throw new ParseError(`trades[${index}]`, value, "must be an object");
   }
@@ -217,6 +226,7 @@ function parseTrade(value: unknown, index: number, spot: SpotResolver, tsInit: n
   }
   const time = value.time;
   const tsEvent = typeof time === "number" && time >= 0 && Number.isSafeInteger(time) ? time : requiredTimeMs(time, `trades[${index}].time`);
+  checkVenueTime(tsEvent, `trades[${index}].time`, tsInit, maxAheadMs);
   const tid = value.tid;
   let tradeId: string;
   if (typeof tid === "number" && Number.isSafeInteger(tid) && tid >= 0) {
@@ -230,7 +240,7 @@ function parseTrade(value: unknown, index: number, spot: SpotResolver, tsInit: n
   return { kind: "trade", tsEvent, tsInit, market, px, sz, side: sideCode === "B" ? "buy" : "sell", tradeId };
 }
 
-function parseCandle(value: unknown, field: string, market: Market | undefined, spot: SpotResolver, closed: boolean, tsInit: number): CandleEvent {
+function parseCandle(value: unknown, field: string, market: Market | undefined, spot: SpotResolver, closed: boolean, tsInit: number, maxAheadMs: number): CandleEvent {
   const row = requiredFields(value, field);
   const candleMarket = market ?? marketOfCoin(row.s, `${field}.s`, spot);
   const interval = row.i;
@@ -242,7 +252,7 @@ function parseCandle(value: unknown, field: string, market: Market | undefined, 
   if (closeTime < openTime) {
     throw new ParseError(`${field}.T`, row.T, `must not be before the open time ${openTime}`);
   }
-  return {
+  const event: CandleEvent = {
     kind: "candle",
     // A finished bar is knowable at its close; a forming bar carries no observation time of its
     // own, so it is stamped with the time we received it.
@@ -261,6 +271,9 @@ function parseCandle(value: unknown, field: string, market: Market | undefined, 
     trades: optionalCount(row.n, `${field}.n`),
     closed,
   };
+  // The open time, not the close: a forming bar's close lies ahead of its receive time by design.
+  checkVenueTime(openTime, `${field}.t`, tsInit, maxAheadMs);
+  return event;
 }
 
 /**
@@ -358,6 +371,7 @@ class RecentIds {
 
 export class HyperliquidParser {
   private spot: SpotResolver;
+  private readonly maxAheadMs: number;
   private readonly lastBookTime = new Map<Market, number>();
   private readonly lastTradeTime = new Map<Market, number>();
   private readonly recentTradeIds = new RecentIds(RECENT_TRADE_IDS);
@@ -368,6 +382,7 @@ export class HyperliquidParser {
 
   constructor(options: HyperliquidParserOptions) {
     this.spot = options.spot;
+    this.maxAheadMs = options.maxVenueTimeAheadMs ?? DEFAULT_MAX_VENUE_TIME_AHEAD_MS;
     this.bars = new BarCloser(options.barCloseGraceMs ?? DEFAULT_BAR_CLOSE_GRACE_MS);
   }
 
@@ -425,7 +440,7 @@ export class HyperliquidParser {
   }
 
   private onBook(data: unknown, tsInit: number, events: MarketEvent[]): void {
-    const book = parseBook(data, "l2Book", undefined, this.spot, tsInit);
+    const book = parseBook(data, "l2Book", undefined, this.spot, tsInit, this.maxAheadMs);
     const last = this.lastBookTime.get(book.market);
     if (last !== undefined && book.tsEvent < last) {
       throw backwards("l2Book.time", book.tsEvent, last);
@@ -439,7 +454,7 @@ export class HyperliquidParser {
     for (let i = 0; i < trades.length; i++) {
       let trade: TradeEvent;
       try {
-        trade = parseTrade(trades[i], i, this.spot, tsInit);
+        trade = parseTrade(trades[i], i, this.spot, tsInit, this.maxAheadMs);
       } catch (error) {
         rejects.push(asParseError(error));
         continue;
@@ -462,7 +477,7 @@ export class HyperliquidParser {
   }
 
   private onCandle(data: unknown, tsInit: number, events: MarketEvent[]): void {
-    const candle = parseCandle(data, "candle", undefined, this.spot, false, tsInit);
+    const candle = parseCandle(data, "candle", undefined, this.spot, false, tsInit, this.maxAheadMs);
     this.bars.onForming(candle, tsInit, events);
   }
 
@@ -481,8 +496,8 @@ export class HyperliquidParser {
  * where the API says `@142`, so the caller decides the market.
  * @throws ParseError naming the field (`candle.o`) and value.
  */
-export function parseCandleRow(row: RawCandleRow, market: Market, options: { closed: boolean; tsInit: number }): CandleEvent {
-  return parseCandle(row, "candle", market, NO_SPOT, options.closed, options.tsInit);
+export function parseCandleRow(row: RawCandleRow, market: Market, options: { closed: boolean; tsInit: number; maxVenueTimeAheadMs?: number }): CandleEvent {
+  return parseCandle(row, "candle", market, NO_SPOT, options.closed, options.tsInit, options.maxVenueTimeAheadMs ?? DEFAULT_MAX_VENUE_TIME_AHEAD_MS);
 }
 
 /**
@@ -490,18 +505,21 @@ export function parseCandleRow(row: RawCandleRow, market: Market, options: { clo
  * `periodMs` is 8 h before `HOURLY_FUNDING_SINCE_MS`, 1 h from then on; `premium` is
  * `undefined` when missing, `null` or empty.
  * @param tsInit receive time, ms; defaults to the settlement time (history files).
- * @throws ParseError naming the field (`fundingHistory.fundingRate`) and value.
+ * @throws ParseError naming the field (`fundingHistory.fundingRate`) and value; a `time` before
+ * 2023-01-01 or more than a minute after `tsInit` is refused as impossible.
  */
 export function parseFundingRow(row: RawFundingRow, market: Market, tsInit?: number): FundingSettlementEvent {
   const field = "fundingHistory";
   const fields = requiredFields(row, field);
   const tsEvent = requiredTimeMs(fields.time, `${field}.time`);
+  const rate = requiredFinite(fields.fundingRate, `${field}.fundingRate`);
+  checkVenueTime(tsEvent, `${field}.time`, tsInit, DEFAULT_MAX_VENUE_TIME_AHEAD_MS);
   return {
     kind: "funding",
     tsEvent,
     tsInit: tsInit ?? tsEvent,
     market,
-    rate: requiredFinite(fields.fundingRate, `${field}.fundingRate`),
+    rate,
     periodMs: tsEvent < HOURLY_FUNDING_SINCE_MS ? EIGHT_HOURS_MS : HOUR_MS,
     premium: optionalFinite(fields.premium, `${field}.premium`),
   };
@@ -513,7 +531,7 @@ export function parseFundingRow(row: RawFundingRow, market: Market, tsInit?: num
  * @throws ParseError naming the field (`l2Book.levels[0][3].sz`) and value; a bad level rejects the whole book.
  */
 export function parseL2BookResponse(body: unknown, market: Market, tsInit: number): BookSnapshotEvent {
-  return parseBook(body, "l2Book", market, NO_SPOT, tsInit);
+  return parseBook(body, "l2Book", market, NO_SPOT, tsInit, DEFAULT_MAX_VENUE_TIME_AHEAD_MS);
 }
 
 const PerpMetaSchema = v.object({
