@@ -97,7 +97,7 @@ export function formatScanTerminal(report: ScanReport, options: { readonly rows:
   const a = report.assumptions;
   const out: string[] = [];
   const scanned = report.funding.length;
-  out.push(`Hyperliquid funding and basis scan, ${new Date(report.generatedAtMs).toISOString().replace("T", " ").slice(0, 19)} UTC: ${scanned} perps scanned`);
+  out.push(`Hyperliquid funding and basis scan, ${new Date(report.generatedAtMs).toISOString().replace("T", " ").slice(0, 19)} UTC; perps scanned: ${scanned}`);
   out.push(`assumes ${a.sizeUsd} USD a leg, a ${a.holdHours} h hold, taker fees ${a.feeTier}: perp ${pct(a.fees.perpTaker, 3)} %, spot ${pct(a.fees.spotTaker, 3)} %;`);
   out.push(`other venues ${pct(a.otherVenueTakerFee, 3)} % (their spread not included); rates in bp = 0.01 %`);
   out.push("");
@@ -126,7 +126,7 @@ export function formatScanTerminal(report: ScanReport, options: { readonly rows:
   );
   if (carry.length === 0) out.push("  (no scanned perp has a spot pair)");
   out.push(more(report.carry.length, carry.length));
-  out.push(coinLine(`no spot pair (${report.noSpotPair.length}): `, report.noSpotPair));
+  if (report.noSpotPair.length > 0) out.push(coinLine(`no spot pair (${report.noSpotPair.length}): `, report.noSpotPair));
   out.push("");
 
   out.push("CROSS-VENUE FUNDING: predicted rates per hour; net over the hold after both legs' fees");

@@ -4,7 +4,7 @@
  * passes run on a fake clock (sleeps advance it at once); the last tests run the real command
  * in a child process and read its stdout.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -236,5 +236,19 @@ describe("strategy-monitor scan (the command)", () => {
     const lines = csv.stdout.trim().split("\n");
     expect(lines[0]).toBe("coin,spot_wire_name,spot_pair,perp_mid_px,spot_mid_px,basis_bps,source,mapping_ok,flags,data_age_s");
     expect(lines).toHaveLength(4); // BTC, HYPE, PURR
+  });
+
+  it("with --watch --json writes one JSON document per line per pass and stops cleanly on SIGTERM", async () => {
+    const child = spawn(process.execPath, args("--watch", "5", "--json"), { env, cwd: resolve(import.meta.dirname, "../.."), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    const deadline = Date.now() + 10_000;
+    while (!stdout.includes("\n") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((done) => child.on("exit", done));
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect((JSON.parse(lines[0]!) as ScanReport).funding).toHaveLength(4);
   });
 });
