@@ -54,8 +54,10 @@ describe("assessSignal", () => {
     expect(assessSignal(signal, 0, flatPortfolio(10_000), strict)).toMatchObject({ accepted: false, code: "above_max_notional" });
   });
 
-  it("still refuses an oversize one-leg signal by default", () => {
-    // Stop 1 % away: 100 / (1 + 0.09) = 91.74 coins × 100 = 9,174 USD, above the 5,000 USD cap.
-    expect(assessSignal(oneLegSignal({ entryPx: 100, stopPx: 99 }), 0, flatPortfolio(10_000), inputs)).toMatchObject({ accepted: false, code: "above_max_notional" });
+  it("caps an oversize one-leg signal at the maximum notional by default, and refuses it under oversize: reject", () => {
+    // Stop 1 % away: 100 / (1 + 0.09) = 91.74 coins × 100 = 9,174 USD, above the 5,000 USD cap → 50 coins.
+    expect(assessSignal(oneLegSignal({ entryPx: 100, stopPx: 99 }), 0, flatPortfolio(10_000), inputs)).toMatchObject({ accepted: true, code: "ok", sz: 50, notionalUsd: 5_000 });
+    const strict = { ...inputs, config: riskConfig({ ...inputs.config, oversize: "reject" }) };
+    expect(assessSignal(oneLegSignal({ entryPx: 100, stopPx: 99 }), 0, flatPortfolio(10_000), strict)).toMatchObject({ accepted: false, code: "above_max_notional" });
   });
 });

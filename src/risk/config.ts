@@ -19,7 +19,12 @@ export interface RiskConfig {
   readonly minNotionalUsd: number;
   /** Largest notional of the primary leg, fraction of equity. Default 0.5. */
   readonly maxNotionalFraction: number;
-  /** One-leg signals: "reject" (default) refuses a size above the maximum notional; "cap" cuts it to the maximum. */
+  /**
+   * One-leg signals: "cap" (default) cuts a size above the maximum notional to the maximum, so the
+   * trade risks less than its budget; "reject" refuses it. ("reject" with 1 % risk and a 50 % cap
+   * refused every one-leg stop tighter than about 2 %: flow toxicity's 0.5 % and the liquidity
+   * strategy's stops could never trade at the defaults.)
+   */
   readonly oversize: "reject" | "cap";
   /**
    * Two-leg (basis) signals: what to do with a size above the maximum notional. Default "cap": a
@@ -58,7 +63,7 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
   slippagePerSide: 0.0001,
   minNotionalUsd: 10,
   maxNotionalFraction: 0.5,
-  oversize: "reject",
+  oversize: "cap",
   spreadOversize: "cap",
   minStopDistance: 0.005,
   maxStopDistance: 0.05,

@@ -99,7 +99,7 @@ describe("sizeSignal refuses what it cannot size, with the numbers", () => {
     [0.000055, true, 0.11], // 0.11 coin → 11 USD: just inside
     [0.000045, false, 0.09], // 0.09 coin → 9 USD: just outside
   ])("risk %d of 10,000 USD at a 5 USD stop → accepted %s (%d coin)", (riskPerTrade, ok, sz) => {
-    const r = sizeSignal(oneLegSignal({ entryPx: 100, stopPx: 95 }), 10_000, 0, riskConfig({ ...noCosts, riskPerTrade }), decimals2);
+    const r = sizeSignal(oneLegSignal({ entryPx: 100, stopPx: 95 }), 10_000, 0, riskConfig({ ...noCosts, riskPerTrade, oversize: "reject" }), decimals2);
     expect(r.ok).toBe(ok);
     if (r.ok) expect(r.sz).toBe(sz);
     else expect(r).toMatchObject({ code: "below_min_notional", reason: "notional 9.00 USD (0.09 × 100, 2 size decimals) is below the minimum 10.00 USD" });
@@ -110,7 +110,7 @@ describe("sizeSignal refuses what it cannot size, with the numbers", () => {
     [0.0249, true, 49.8], // 4,980 USD: just inside
     [0.0251, false, 50.2], // 5,020 USD: just outside
   ])("risk %d → notional cap 5,000 USD accepted %s (%d coin)", (riskPerTrade, ok, sz) => {
-    const r = sizeSignal(oneLegSignal({ entryPx: 100, stopPx: 95 }), 10_000, 0, riskConfig({ ...noCosts, riskPerTrade }), decimals2);
+    const r = sizeSignal(oneLegSignal({ entryPx: 100, stopPx: 95 }), 10_000, 0, riskConfig({ ...noCosts, riskPerTrade, oversize: "reject" }), decimals2);
     expect(r.ok).toBe(ok);
     if (r.ok) expect(r.sz).toBe(sz);
     else expect(r).toMatchObject({ code: "above_max_notional", reason: "notional 5020.00 USD (50.2 × 100) is above the maximum 5000.00 USD (50.0 % of equity 10000.00 USD)" });

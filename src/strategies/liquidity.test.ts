@@ -50,8 +50,9 @@ describe("LiquidityStrategy", () => {
     expect(s.metrics["churnUsdPerSecond"]).toBeCloseTo(120, 9);
     expect(s.metrics["medianChurnUsdPerSecond"]).toBeCloseTo(2, 9);
     expect(s.entryPx).toBeCloseTo(100, 12);
-    expect(s.stopPx).toBeCloseTo(99.8, 12);
-    expect(s.targetPx).toBeCloseTo(100.3, 12);
+    // Defaults: stop 0.5 %, target 0.75 % from the mid 100.
+    expect(s.stopPx).toBeCloseTo(99.5, 12);
+    expect(s.targetPx).toBeCloseTo(100.75, 12);
     expect(s.maxHoldMs).toBe(300_000);
   });
 

@@ -28,9 +28,13 @@ export const liquidityConfigSchema = v.strictObject({
   /** Quote stuffing: churn above k × the median of the previous `stuffingWindow` intervals. Defaults 120 and 5 (the metric's). */
   stuffingWindow: withDefault(integerIn(2, 10_000, "snapshot intervals"), 120),
   stuffingK: withDefault(numberIn(1, 1000, "× the median churn"), 5),
-  /** Stop / target from entry, fractions. Defaults 0.002 / 0.003 (assumptions to measure). */
-  stopFraction: withDefault(numberIn(0.0001, 0.5, "fraction of the entry price"), 0.002),
-  targetFraction: withDefault(numberIn(0.0001, 1, "fraction of the entry price"), 0.003),
+  /**
+   * Stop / target from entry, fractions. Defaults 0.005 / 0.0075 (assumptions to measure): the
+   * stop at the risk layer's minimum (0.5 %, the memo's "too tight" line; the former 0.2 % was
+   * always refused), the target keeping the 1.5 : 1 ratio. Most exits are the 5 min time limit.
+   */
+  stopFraction: withDefault(numberIn(0.0001, 0.5, "fraction of the entry price"), 0.005),
+  targetFraction: withDefault(numberIn(0.0001, 1, "fraction of the entry price"), 0.0075),
   /** Maximum hold, ms. Default 5 min (a short-lived book signal; 1–5 min expected). */
   maxHoldMs: withDefault(integerIn(10_000, 86_400_000, "ms"), minutes(5)),
   expiryMs: withDefault(integerIn(1_000, 3_600_000, "ms"), DEFAULT_SIGNAL_EXPIRY_MS),

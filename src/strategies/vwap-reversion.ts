@@ -7,7 +7,7 @@ import { integerIn, intervalLeaf, numberIn, parseStrategyConfig, withDefault } f
 import { Rearm } from "./rearm.ts";
 import { DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Side, Signal } from "./signal.ts";
-import { hours, minutes } from "./strategy.ts";
+import { hours, minutes, pct } from "./strategy.ts";
 import type { Strategy, StrategyContext, StrategyDescription } from "./strategy.ts";
 
 export const VWAP_REVERSION_ID = "vwap-reversion";
@@ -30,6 +30,12 @@ export const vwapReversionConfigSchema = v.strictObject({
   sessionEndMinuteUtc: withDefault(integerIn(0, 1440, "minutes after 00:00 UTC"), 1200),
   /** Stop at VWAP ± this many standard deviations (beyond maxAbsZ). Default 3.5 (an assumption to measure). */
   stopZ: withDefault(numberIn(0, 100, "standard deviations"), 3.5),
+  /**
+   * The stop is never closer to the entry than this, fraction. Default 0.005 (the risk layer's
+   * minimum stop distance: in a calm session (3.5 − |z|) σ is often 0.2–0.4 %, which the risk
+   * layer would always refuse as too tight).
+   */
+  minStopFraction: withDefault(numberIn(0, 0.5, "fraction of the entry price"), 0.005),
   /** Maximum hold, ms. Default 4 h (intraday; an assumption to measure). */
   maxHoldMs: withDefault(integerIn(60_000, 86_400_000, "ms"), hours(4)),
   expiryMs: withDefault(integerIn(1_000, 3_600_000, "ms"), DEFAULT_SIGNAL_EXPIRY_MS),
@@ -84,7 +90,7 @@ export class VwapReversionStrategy implements Strategy<VwapReversionConfig> {
     this.description = {
       idea: "Intraday stretches from the session VWAP revert when liquidity is high and volume is fading.",
       entry: `${hhmm(c.sessionStartMinuteUtc)}–${hhmm(c.sessionEndMinuteUtc)} UTC, latest ${c.interval} bar volume ≤ ${c.maxVolumeRatio} × the mean of the ${c.volumeBars} before, ${c.minAbsZ} ≤ |z| ≤ ${c.maxAbsZ}: fade (z > 0 short, z < 0 long)`,
-      exit: `target the VWAP; stop at VWAP ± ${c.stopZ} σ; at most ${c.maxHoldMs / 3_600_000} h`,
+      exit: `target the VWAP; stop at VWAP ± ${c.stopZ} σ but at least ${pct(c.minStopFraction)} from entry; at most ${c.maxHoldMs / 3_600_000} h`,
       expectedHold: { minMs: minutes(15), maxMs: hours(4) },
       needs: ["candles"],
       candleOnly: { canFire: true, why: "session VWAP, its deviation and the volume ratio come from closed bars" },
@@ -129,7 +135,7 @@ export class VwapReversionStrategy implements Strategy<VwapReversionConfig> {
           confidence: "MEDIUM",
           entryPx: vw.price,
           targetPx: vw.vwap,
-          stopPx: vw.vwap + away * c.stopZ * vw.std,
+          stopPx: away > 0 ? Math.max(vw.vwap + c.stopZ * vw.std, vw.price * (1 + c.minStopFraction)) : Math.min(vw.vwap - c.stopZ * vw.std, vw.price * (1 - c.minStopFraction)),
           maxHoldMs: c.maxHoldMs,
           reason: `price ${vw.zScore.toFixed(2)} σ from the session VWAP ${vw.vwap.toFixed(2)} on volume ${volumeRatio.toFixed(2)} × average in session hours: fade toward VWAP`,
           metrics: { vwap: vw.vwap, vwapStd: vw.std, price: vw.price, zScore: vw.zScore, volumeRatio },
