@@ -26,11 +26,11 @@ import { dumpJournal } from "../integration/fixtures/journal-dump.ts";
  * Figures measured with this code (default risk, 10 000 USD; bar tolerance 1 s, two-leg trades capped):
  * A opened 6 689 positions (basis 66, contrarian 1 024, velocity 1 274, volume 2 761, regimes
  * 1 564), total −9 457 USD (gross −4 545, fees 5 119, funding +206); 10 entries expired unfilled.
- * B opened 166 (basis 77, contrarian 11, velocity 16, volume 31, regimes 19, vwap 12), total −946
- * USD; its 15 119 unfilled entries are signals from the hourly history before the 1 m window (no
- * 1 m bar can fill them: `no_bar`). flow-toxicity opened none: its fixed 0.5 % stop at 1 % risk
- * asks for ~115 % of equity (MEDIUM), above the 50 % one-leg cap (120 × above_max_notional, 23 ×
- * cooldown after them) — the risk limits doing their job, not a bug.
+ * B opened 219 (basis 73, contrarian 9, velocity 16, volume 28, regimes 20, vwap 23, flow-toxicity
+ * 50), total −1 185 USD. flow-toxicity trades since one-leg sizes are capped at the 50 % notional
+ * maximum by default (before: its 0.5 % stop at 1 % risk asked for ~115 % of equity and every signal
+ * was refused as above_max_notional; B then opened 166, −946 USD). B's unfilled entries are
+ * signals from the hourly history before the 1 m window (no 1 m bar can fill them: `no_bar`).
  */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const dataDir = process.env["SM_SHARED_DATA"] ?? resolve(repoRoot, "../shared/data/hyperliquid");
@@ -118,11 +118,15 @@ describe.skipIf(!available && process.env["CI"] !== "true")("real data: signals,
     expect(minute.kernel.positionsByStrategy["basis-arbitrage"] ?? 0).toBeGreaterThan(0);
     expect(sum(minute.kernel.positionsByStrategy)).toBeGreaterThan(0);
     expectEveryAcceptedSignalAccountedFor(minute, join(tmp, "minute-a.db"));
-    // flow-toxicity's fixed 0.5 % stop at 1 % risk is above the one-leg notional cap: refused, then cooling down.
+    // flow-toxicity's 0.5 % stop at 1 % risk asks for more than the one-leg notional cap: it trades
+    // at the cap (oversize "cap", default), never refused as oversize (it could never trade before).
     const journal = Journal.open(join(tmp, "minute-a.db"), { readonly: true });
     try {
       const codes = new Set(journal.signals({ strategy: "flow-toxicity" }).map((x) => x.decision?.code));
-      expect([...codes].sort()).toEqual(["above_max_notional", "cooldown"]);
+      expect(codes.has("ok")).toBe(true);
+      expect(codes.has("above_max_notional")).toBe(false);
+      expect(minute.kernel.positionsByStrategy["flow-toxicity"] ?? 0).toBeGreaterThan(0);
+      console.log(`real run B positions ${JSON.stringify(minute.kernel.positionsByStrategy)}; decisions ${JSON.stringify(minute.kernel.decisionsByCode)}; flow-toxicity codes ${[...codes].sort().join(", ")}`);
     } finally {
       journal.close();
     }
