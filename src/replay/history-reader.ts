@@ -4,7 +4,7 @@ import { parseCandleRow, parseFundingRow } from "../venues/hyperliquid/parse.ts"
 import type { RawCandleRow, RawFundingRow } from "../venues/hyperliquid/parse.ts";
 import { baseOfPairName } from "../venues/hyperliquid/spot.ts";
 import { ReplayDiagnostics } from "./diagnostics.ts";
-import { coinFromRecordingName, detectLayout, isBinancePath } from "./history-layout.ts";
+import { coinFromRecordingName, detectLayout, isBinancePath, orderbookColumnsOf, spotPairOfFileName } from "./history-layout.ts";
 import type { HistoryLayout } from "./history-layout.ts";
 import { orderbookRow, tradeRow } from "./l2-rows.ts";
 import { readTextLines, readWholeText } from "./text-lines.ts";
@@ -61,6 +61,7 @@ export async function* readHistoryFile(path: string, options: HistoryReadOptions
   let convert: RowConverter | undefined;
   let width = 0;
   let lastLine = 0;
+  let lastLineText = "";
 
   for await (const chunk of readTextLines(path, end)) {
     let start = 0;
@@ -83,6 +84,7 @@ export async function* readHistoryFile(path: string, options: HistoryReadOptions
       lastLine = chunk.firstLine + i;
       convertCsvLine(line, lastLine, width, convert, path, diagnostics, batch);
     }
+    lastLineText = chunk.lines[chunk.lines.length - 1] ?? lastLineText;
     if (batch.length > 0) {
       yield batch;
     }
@@ -96,6 +98,11 @@ export async function* readHistoryFile(path: string, options: HistoryReadOptions
     }
     yield* readJsonRows(text, path, options, diagnostics);
     return;
+  }
+  if (end.truncated === true) {
+    // The rows before the cut were read and kept (as for a capture cut by a crash); a torn last
+    // row is not parsed: "111038.0" cut to "1110" would still be a number.
+    throw new DataFileError(path, `gzip data ends early (file truncated): the last good row is line ${lastLine}${lastLine > 0 ? ` ${JSON.stringify(lastLineText.slice(0, 120))}` : ""}; the rows before it were read`);
   }
   if (end.tornTail !== undefined) {
     // A CSV may simply lack a final newline; the row is used if it parses.
@@ -214,11 +221,12 @@ function converterFor(layout: HistoryLayout, columns: readonly string[], path: s
     case "candles": {
       const [t, T, s, i, o, c, h, l, v, n] = ["t", "T", "s", "i", "o", "c", "h", "l", "v", "n"].map(at) as [number, number, number, number, number, number, number, number, number, number];
       const markets = new Map<string, Market>();
+      const filePair = binance ? undefined : spotPairOfFileName(path);
       return (fields) => {
         const symbol = text(fields[s]);
         let candleMarket = markets.get(symbol);
         if (candleMarket === undefined) {
-          candleMarket = candleMarketOf(symbol, binance, options.aliases);
+          candleMarket = candleMarketOf(symbol, binance, options.aliases, filePair);
           markets.set(symbol, candleMarket);
         }
         const rawClose = fields[T];
@@ -269,7 +277,8 @@ function converterFor(layout: HistoryLayout, columns: readonly string[], path: s
     }
     case "l2-orderbooks": {
       const bookMarket = options.market ?? perp(coinFromRecordingName(path));
-      const layoutColumns = { levels: (columns.length - 3) / 4 };
+      const layoutColumns = orderbookColumnsOf(columns);
+      if (layoutColumns === undefined) throw new DataFileError(path, "not an orderbooks header");
       return (fields) => orderbookRow(fields.map(text), layoutColumns, bookMarket);
     }
     case "l2-trades": {
@@ -307,11 +316,22 @@ function stampAtClose(event: CandleEvent): CandleEvent {
   return event.tsEvent === event.closeTime && event.tsInit === event.closeTime ? event : { ...event, tsEvent: event.closeTime, tsInit: event.closeTime };
 }
 
-function candleMarketOf(symbol: string, binance: boolean, aliases: Readonly<Record<string, string>> | undefined): Market {
+/**
+ * The market of a candle row's `s`. Hyperliquid spot is never a perp: a pair name
+ * (`UBTC/USDC`) or a wire name (`@142`) in `s`, or a file named after a spot pair
+ * (`hl_spot_UBTC_USDC_1h.csv.gz`, `UBTC_USDC-1h.csv`, `@142_1h.csv`), makes the row spot.
+ * A wire name is replaced by the file's pair name when the file has one (history files carry no
+ * spotMeta to resolve `@N`); otherwise the market is the spot pair `@N` itself (base `@N`).
+ */
+function candleMarketOf(symbol: string, binance: boolean, aliases: Readonly<Record<string, string>> | undefined, filePair?: string): Market {
   if (symbol.length === 0) {
     throw new ParseError("s", symbol, "must be a symbol");
   }
   const slash = symbol.indexOf("/");
+  if (!binance && slash < 0 && (symbol.startsWith("@") || filePair !== undefined)) {
+    const pair = filePair !== undefined && filePair.includes("/") ? filePair : symbol.startsWith("@") ? symbol : (filePair ?? symbol);
+    return spot(pair, pair.startsWith("@") ? pair : aliases === undefined ? baseOfPairName(pair) : baseOfPairName(pair, aliases));
+  }
   if (binance) {
     if (slash <= 0) {
       throw new ParseError("s", symbol, "a Binance symbol must look like BTC/USDT or BTC/USDT:USDT");

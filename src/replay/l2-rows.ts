@@ -9,9 +9,16 @@ import { positiveField, secondsAsMsField, timeMsField } from "./fields.ts";
  * `exchange_timestamp` Hyperliquid's `time` in ms.
  */
 
-/** Column positions of an orderbooks header: `timestamp,sequence,exchange_timestamp,bid_price_0,bid_size_0,ask_price_0,ask_size_0,…`. */
+/**
+ * Column positions of an orderbooks header: `timestamp,sequence,exchange_timestamp,bid_price_0,
+ * bid_size_0,ask_price_0,ask_size_0,…` (`sequence` is optional: nothing reads it).
+ */
 export interface OrderbookColumns {
   readonly levels: number;
+  /** Default 2 (after `timestamp,sequence`). */
+  readonly exchangeTimeAt?: number;
+  /** Default 3. */
+  readonly firstLevelAt?: number;
 }
 
 /**
@@ -25,12 +32,13 @@ export interface OrderbookColumns {
  */
 export function orderbookRow(fields: readonly string[], columns: OrderbookColumns, market: Market): BookSnapshotEvent {
   const tsInit = secondsAsMsField(fields[0] ?? "", "timestamp");
-  const tsEvent = timeMsField(fields[2] ?? "", "exchange_timestamp");
+  const tsEvent = timeMsField(fields[columns.exchangeTimeAt ?? 2] ?? "", "exchange_timestamp");
   checkVenueTime(tsEvent, "exchange_timestamp", tsInit, DEFAULT_MAX_VENUE_TIME_AHEAD_MS);
   const bids: BookLevel[] = [];
   const asks: BookLevel[] = [];
+  const first = columns.firstLevelAt ?? 3;
   for (let level = 0; level < columns.levels; level += 1) {
-    const at = 3 + level * 4;
+    const at = first + level * 4;
     pushLevel(bids, fields[at] ?? "", fields[at + 1] ?? "", "bid", level, true);
     pushLevel(asks, fields[at + 2] ?? "", fields[at + 3] ?? "", "ask", level, false);
   }

@@ -16,6 +16,12 @@ export interface LinesEnd {
   tornTail: string | undefined;
   /** Total complete lines yielded. */
   lines: number;
+  /**
+   * Set to `true` when a gzip file ended before its trailer (a writer cut short, a partial
+   * download): every line before the cut was yielded. Captures expect this after a crash;
+   * a history file must not be taken for complete. Left unset for plain text.
+   */
+  truncated?: boolean;
 }
 
 /** True if the file starts with the gzip magic bytes (1f 8b), whatever its name. */
@@ -59,8 +65,11 @@ export async function* readTextLines(path: string, end: LinesEnd): AsyncGenerato
   stream.setEncoding("utf8");
   let carry = "";
   let lineNo = 0;
+  // Inflated bytes, to check against the gzip trailer (whole characters: the decoder holds a split one back).
+  let inflatedBytes = 0;
   try {
     for await (const piece of stream as AsyncIterable<string>) {
+      if (gzip) inflatedBytes += Buffer.byteLength(piece, "utf8");
       const text = carry.length > 0 ? carry + piece : piece;
       const lastNl = text.lastIndexOf("\n");
       if (lastNl < 0) {
@@ -87,7 +96,49 @@ export async function* readTextLines(path: string, end: LinesEnd): AsyncGenerato
   }
   end.lines = lineNo;
   end.tornTail = carry.length > 0 ? carry : undefined;
+  if (gzip) {
+    end.truncated = !(await gzipComplete(path, inflatedBytes));
+  }
 }
+
+/** Above this size a gzip file is not inflated a second time to check it (memory). */
+const STRICT_INFLATE_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Whether a gzip file holds its whole stream. A complete (single-member) file ends with the
+ * inflated length mod 2^32 (ISIZE, little-endian); a file cut short ends in compressed data
+ * that matches it by chance with odds 2^-32. Only on a mismatch (a cut, or a multi-member
+ * file whose last member's ISIZE covers that member only) is the file inflated strictly to
+ * tell the two apart, and only when it is below 64 MiB (a larger mismatching file counts as cut).
+ */
+async function gzipComplete(path: string, inflatedBytes: number): Promise<boolean> {
+  const handle = await open(path, "r");
+  let isize: number | undefined;
+  let size = 0;
+  try {
+    size = (await handle.stat()).size;
+    if (size >= 18) {
+      const tail = Buffer.alloc(4);
+      await handle.read(tail, 0, 4, size - 4);
+      isize = tail.readUInt32LE(0);
+    }
+  } finally {
+    await handle.close();
+  }
+  if (isize === inflatedBytes % 2 ** 32) {
+    return true;
+  }
+  if (size >= STRICT_INFLATE_MAX_BYTES) {
+    return false;
+  }
+  try {
+    gunzipSync(await readFile(path));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 
 /**
  * Reads a whole text file (plain or gzip), for formats that must be parsed in one piece
