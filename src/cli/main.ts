@@ -34,33 +34,41 @@ Configuration: defaults < strategy-monitor.json (or --config) < SM_* environment
 See docs/CONFIGURATION.md.`,
   );
 
-/** Options every command that talks to the venue or reads config accepts. */
-function withCommonOptions(command: Command): Command {
+/**
+ * Options of every command: the config file and the log. Help texts give defaults as
+ * "(default: X)", or "(default from config: X)" where the config file and SM_* can change them.
+ */
+function withConfigOptions(command: Command): Command {
   return command
     .option("-c, --config <file>", "JSON config file (default: ./strategy-monitor.json if present)")
-    .addOption(new Option("--network <name>", "venue network").choices(["mainnet", "testnet", "custom"]))
+    .addOption(new Option("--log-level <level>", "log level (default from config: info)").choices(["trace", "debug", "info", "warn", "error", "fatal"]))
+    .addOption(new Option("--log-format <format>", "log format, auto: pretty on a TTY, JSON otherwise (default from config: auto)").choices(["auto", "json", "pretty"]));
+}
+
+/** Options of the commands that talk to the venue (and of `config`, which shows their effect). */
+function withCommonOptions(command: Command): Command {
+  return withConfigOptions(command)
+    .addOption(new Option("--network <name>", "venue network (default from config: mainnet)").choices(["mainnet", "testnet", "custom"]))
     .option("--rest-url <url>", "custom REST base URL (with --network custom)")
-    .option("--ws-url <url>", "custom WebSocket URL (with --network custom)")
-    .addOption(new Option("--log-level <level>", "log level").choices(["trace", "debug", "info", "warn", "error", "fatal"]))
-    .addOption(new Option("--log-format <format>", "log format (auto: pretty on a TTY, JSON otherwise)").choices(["auto", "json", "pretty"]));
+    .option("--ws-url <url>", "custom WebSocket URL (with --network custom)");
 }
 
 withCommonOptions(
   program
-    .command("run", { isDefault: true })
+    .command("run")
     .description(
       "The monitor (the default command): watch the coins live, run every strategy, paper-trade every signal (book-walk fills, fees, hourly funding) into a SQLite journal; restarts resume open positions and equity from the journal.",
     )
-    .option("--db <file>", "the journal (default monitor.db); judge it with `report --db`")
+    .option("--db <file>", "the journal; judge it with `report --db` (default: monitor.db)")
     .option("--coins <list>", "perp coins, comma-separated (default from config: BTC,ETH,SOL)")
     .option("--intervals <list>", "candle intervals, comma-separated (default from config: 1m,1h)")
     .option("--no-spot", "do not subscribe to the spot pairs (basis arbitrage needs them)")
     .option("--record", "also write the raw frames to capture files, replayable with `replay`")
     .option("--out <dir>", "with --record: capture directory (default from config: captures)")
-    .option("--equity <usd>", "starting equity of a new journal's paper account, USD (default 10000)")
-    .option("--batch-events <n>", "events per journal transaction at most (default 2000)")
-    .option("--batch-ms <ms>", "event time per journal transaction at most, ms (default 1000)")
-    .option("--funding-delay <ms>", "poll fundingHistory this many ms after each UTC hour (default 15000)")
+    .option("--equity <usd>", "starting equity of a new journal's paper account, USD (default: 10000)")
+    .option("--batch-events <n>", "events per journal transaction at most (default: 2000)")
+    .option("--batch-ms <ms>", "event time per journal transaction at most, ms (default: 1000)")
+    .option("--funding-delay <ms>", "poll fundingHistory this many ms after each UTC hour (default: 15000)")
     .option("--duration <seconds>", "stop after this many seconds (default: run until Ctrl-C)"),
 ).action(async (options: Record<string, unknown>) => {
   const { runMonitor } = await import("./run.ts");
@@ -89,17 +97,17 @@ withCommonOptions(
     .description(
       "Download candles and funding history over REST into files in Hyperliquid's own layouts (replayable with `replay`), plus the spot pairs that exist. Rerun to resume without duplicates.",
     )
-    .option("--coins <list>", "perp coins, comma-separated (default from config)")
-    .option("--intervals <list>", "candle intervals, comma-separated (default from config)")
-    .option("--days <n>", "how many days back from now", "3")
-    .option("--out <dir>", "output directory", "data/backfill")
+    .option("--coins <list>", "perp coins, comma-separated (default from config: BTC,ETH,SOL)")
+    .option("--intervals <list>", "candle intervals, comma-separated (default from config: 1m,1h)")
+    .addOption(new Option("--days <n>", "how many days back from now").default("3", "3"))
+    .addOption(new Option("--out <dir>", "output directory").default("data/backfill", "data/backfill"))
     .option("--no-spot", "skip the spot pairs"),
 ).action(async (options: Record<string, unknown>) => {
   const { runBackfill } = await import("./backfill.ts");
   await runBackfill(options);
 });
 
-withCommonOptions(
+withConfigOptions(
   program
     .command("replay")
     .description(
@@ -110,10 +118,10 @@ withCommonOptions(
     .option("--metrics-out <file>", "run every metric and write one CSV row per market per closed bar (see docs/METRICS.md)")
     .option("--intervals <list>", "with --metrics-out: candle intervals that get rows, comma-separated (default: every interval in the data)")
     .option("--db <file>", "run the whole pipeline (metrics → strategies → risk → paper broker) into this SQLite journal; rerun with the same --db to resume")
-    .option("--equity <usd>", "with --db: starting equity of the paper account, USD (default 10000)")
-    .option("--fill-model <model>", "with --db: book, bar or auto (book when every input is a capture; default auto)")
-    .option("--fill-interval <interval>", "with --db: candle interval the bar fill model uses where no book exists (default 1h)")
-    .option("--batch-events <n>", "with --db: events per journal transaction and checkpoint")
+    .option("--equity <usd>", "with --db: starting equity of the paper account, USD (default: 10000)")
+    .option("--fill-model <model>", "with --db: book (walk recorded order books), bar (candle opens) or auto: book when every input is a capture (default: auto)")
+    .option("--fill-interval <interval>", "with --db: candle interval the bar fill model uses where no book exists (default: 1h)")
+    .option("--batch-events <n>", "with --db: events per journal transaction and checkpoint (default: 4096)")
     .option("--json", "print the report or summary as JSON"),
 ).action(async (paths: string[], options: Record<string, unknown>) => {
   if (typeof options["db"] === "string") {
@@ -129,7 +137,7 @@ withCommonOptions(
   await runReplay(paths, options);
 });
 
-withCommonOptions(
+withConfigOptions(
   program
     .command("report")
     .description(
@@ -175,8 +183,19 @@ withCommonOptions(program.command("config").description("Print the effective con
   },
 );
 
+/**
+ * `run` is the default command: no arguments, or options first (`strategy-monitor --record`),
+ * mean `run`. A first word that is no command is commander's "unknown command" with a
+ * suggestion, not `run`'s "too many arguments".
+ */
+function withDefaultCommand(args: readonly string[]): string[] {
+  const first = args[0];
+  const asksProgram = first === "-h" || first === "--help" || first === "-V" || first === "--version";
+  return first === undefined || (first.startsWith("-") && !asksProgram) ? ["run", ...args] : [...args];
+}
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(withDefaultCommand(process.argv.slice(2)), { from: "user" });
 } catch (error) {
   if (error instanceof StrategyMonitorError) {
     // Expected failures (bad config, missing file, venue down): one clear line, no stack.

@@ -19,10 +19,11 @@ import type { OpenInterestSample, OpenInterestSeriesPort } from "../metrics/inde
 import { DEFAULT_BROKER_CONFIG } from "../paper/index.ts";
 import { ReplayDiagnostics } from "../replay/diagnostics.ts";
 import { mergeSources } from "../replay/merge.ts";
-import { openReplaySources } from "../replay/sources.ts";
+import { fileBytesRead } from "../replay/text-lines.ts";
+import { nothingToReplay, openReplaySources } from "../replay/sources.ts";
 import type { LifecycleState } from "../strategies/index.ts";
 import { CliUsageError } from "./errors.ts";
-import { progressBar } from "./progress.ts";
+import { replayProgress } from "./progress.ts";
 import { commandContext, positiveInteger } from "./shared.ts";
 import type { CommonOptions } from "./shared.ts";
 import { effectiveRiskConfig, gatesFromConfig, parseTradingSections, tradingSectionsFromConfig } from "./trading-config.ts";
@@ -117,9 +118,21 @@ interface ReplayState {
   readonly broker: unknown;
 }
 
+/** Progress of a replay, for a progress bar: events and file bytes read so far (never decreasing). */
+export interface ReplayProgressReport {
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  readonly events: number;
+  /** File bytes (as on disk) read so far, and the inputs' total. */
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
+}
+
 /** Hooks for tests and the CLI. */
 export interface ReplayHooks {
-  readonly onProgress?: (filesDone: number, filesTotal: number, events: number) => void;
+  readonly onProgress?: (progress: ReplayProgressReport) => void;
+  /** Something the user should know before the run's end (a fill model that cannot fill these inputs). */
+  readonly onWarning?: (message: string) => void;
   /** Called after each written batch (the crash test's child reports progress with it). */
   readonly afterBatch?: (batch: number) => void;
 }
@@ -167,8 +180,34 @@ export async function replayIntoJournal(
   const { startingEquityUsd: brokerEquity, barInterval: brokerInterval, ...brokerRest } = parsed.broker;
   const { fillModel: _fillModel, fees: _fees, startingEquityUsd: _equity, barInterval: _interval, ...brokerDefaults } = DEFAULT_BROKER_CONFIG;
   const diagnostics = new ReplayDiagnostics();
-  const { sources, files } = await openReplaySources(paths, options.aliases === undefined ? { diagnostics } : { diagnostics, aliases: options.aliases });
+  const { sources, files, skipped } = await openReplaySources(paths, options.aliases === undefined ? { diagnostics } : { diagnostics, aliases: options.aliases });
+  if (files.length === 0) throw nothingToReplay(paths, skipped, files);
   const inputs = await Promise.all(files.flatMap((f) => f.paths).map(async (p) => ({ path: resolve(p), bytes: (await stat(p)).size })));
+  const bytesTotal = files.reduce((sum, f) => sum + f.bytes, 0);
+  const bytesBefore = fileBytesRead();
+  let filesDone = 0;
+  let events = 0;
+  let pending: MarketEvent[] = [];
+  const progress = (): void =>
+    hooks.onProgress?.({ filesDone, filesTotal: files.length, events: events + pending.length, bytesRead: Math.min(bytesTotal, fileBytesRead() - bytesBefore), bytesTotal });
+  progress();
+  // The first merged batch is read before the journal is opened: every source has then read its
+  // header, so inputs with nothing in them fail without leaving a journal behind, and the fill
+  // model can be checked against what the inputs hold.
+  const merged = mergeSources(sources, {
+    onSourceDone: () => {
+      filesDone += 1;
+      progress();
+    },
+  });
+  const first = await merged.next();
+  if (first.done === true) throw nothingToReplay(paths, skipped, files);
+  const fillModel = replayFillModel(trading.fillModel ?? "auto", files.map((f) => f.layout));
+  if (fillModel === "book" && !files.some((f) => BOOK_LAYOUTS.has(f.layout))) {
+    hooks.onWarning?.(
+      `--fill-model book: no input holds order books (layouts: ${[...new Set(files.map((f) => f.layout))].join(", ")}), so no entry can fill; use --fill-model bar (or auto) for candle histories`,
+    );
+  }
   const journal = Journal.open(dbPath);
   try {
     const lifecycle: Record<string, LifecycleState> = Object.fromEntries(journal.lifecycle().map((l) => [l.strategy, l.state]));
@@ -179,7 +218,7 @@ export async function replayIntoJournal(
       risk: effectiveRiskConfig(parsed.risk),
       broker: { ...brokerDefaults, ...brokerRest },
       startingEquityUsd: trading.startingEquityUsd ?? brokerEquity ?? 10_000,
-      fillModel: replayFillModel(trading.fillModel ?? "auto", files.map((f) => f.layout)),
+      fillModel,
       fillInterval: trading.fillInterval ?? brokerInterval ?? "1h",
       spotLegFilter: trading.spotLegFilter ?? DEFAULT_SPOT_LEG_FILTER,
       paperTradeWhenKilled: parsed.paperTradeWhenKilled,
@@ -219,11 +258,9 @@ export async function replayIntoJournal(
     const skipBatches = prior?.batches ?? 0;
     let digest = "";
     let batchNo = 0;
-    let events = 0;
     let lastEventMs = 0;
     let firstEventMs: number | undefined;
     let recordsWritten = 0;
-    let filesDone = 0;
     oi.writing = skipBatches === 0;
 
     const commit = (records: readonly KernelRecord[], complete: boolean): void => {
@@ -247,10 +284,8 @@ export async function replayIntoJournal(
       hooks.afterBatch?.(batchNo);
     };
 
-    let pending: MarketEvent[] = [];
-    hooks.onProgress?.(0, sources.length, 0);
-    for await (const merged of mergeSources(sources, { onSourceDone: () => hooks.onProgress?.((filesDone += 1), sources.length, events) })) {
-      for (const event of merged) {
+    for (let next: IteratorResult<MarketEvent[]> = first; next.done !== true; next = await merged.next()) {
+      for (const event of next.value) {
         firstEventMs ??= event.tsEvent;
         pending.push(event);
         if (pending.length === batchEvents) {
@@ -261,7 +296,7 @@ export async function replayIntoJournal(
           pending = [];
         }
       }
-      hooks.onProgress?.(filesDone, sources.length, events + pending.length);
+      progress();
     }
     // The last batch: the remaining events and the end-of-data records, marked complete.
     batchNo += 1;
@@ -276,8 +311,12 @@ export async function replayIntoJournal(
     return { journal: dbPath, resumedFromBatch: skipBatches, batches: batchNo, alreadyComplete: false, kernel: kernel.summary(), recordsWritten, rejects: diagnostics.rejectCount, files };
   } finally {
     journal.close();
+    await merged.return(undefined);
   }
 }
+
+/** Layouts that carry order books: what `--fill-model book` walks. */
+const BOOK_LAYOUTS: ReadonlySet<string> = new Set(["capture", "l2-orderbooks"]);
 
 function verifyPrefix(prior: ReplayState | undefined, digest: string, batch: number, dbPath: string): void {
   if (prior === undefined) return;
@@ -336,19 +375,14 @@ export async function runReplayPipeline(paths: readonly string[], options: Repla
     ...(equity === undefined ? {} : { startingEquityUsd: equity }),
     ...(fillInterval === undefined ? {} : { fillInterval }),
   };
-  const bar = progressBar("replay", 1, options.json !== true && process.stderr.isTTY);
+  const bar = replayProgress("replay", options.json !== true && process.stderr.isTTY);
   let summary: ReplayPipelineSummary;
   try {
     summary = await replayIntoJournal(
       paths,
       options.db,
       { trading, aliases: config.spot.baseAliases, ...(batchEvents === undefined ? {} : { batchEvents }) },
-      {
-        onProgress: (done, total, events) => {
-          bar.setTotal(total);
-          bar.update(done, `${events.toLocaleString("en-US")} events`);
-        },
-      },
+      { onProgress: (p) => bar.update(p), onWarning: (message) => bar.note(`strategy-monitor: warning: ${message}`) },
     );
   } finally {
     bar.stop();

@@ -17,10 +17,12 @@ import { ReplayDiagnostics } from "../replay/diagnostics.ts";
 import { replayDry } from "../replay/dry-run.ts";
 import type { DryRunReport } from "../replay/dry-run.ts";
 import { mergeSources } from "../replay/merge.ts";
-import { openReplaySources } from "../replay/sources.ts";
+import { nothingToReplay, openReplaySources } from "../replay/sources.ts";
+import { fileBytesRead } from "../replay/text-lines.ts";
 import type { SourceFile } from "../replay/sources.ts";
 import { CliUsageError } from "./errors.ts";
-import { progressBar } from "./progress.ts";
+import { replayProgress } from "./progress.ts";
+import type { ReplayProgressUpdate } from "./progress.ts";
 import { commandContext } from "./shared.ts";
 import type { CommonOptions } from "./shared.ts";
 
@@ -43,23 +45,23 @@ export async function runReplay(paths: readonly string[], options: ReplayCliOpti
     );
   }
   const { config } = commandContext(options);
-  const bar = progressBar("replay", 1, options.json !== true && process.stderr.isTTY);
+  const bar = replayProgress("replay", options.json !== true && process.stderr.isTTY);
   let report: DryRunReport;
   try {
-    report = await replayDry(paths, {
-      aliases: config.spot.baseAliases,
-      onProgress: (p) => {
-        bar.setTotal(p.filesTotal);
-        bar.update(p.filesDone, `${p.events.toLocaleString("en-US")} events`);
-      },
-    });
+    report = await replayDry(paths, { aliases: config.spot.baseAliases, onProgress: (p) => bar.update(p) });
   } finally {
     bar.stop();
   }
+  if (report.events === 0) throw nothingToReplay(paths, report.skipped, report.files);
   process.stdout.write(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatDryRun(report));
   if (report.files.some((f) => f.error !== undefined)) {
     process.exitCode = 1;
   }
+}
+
+/** "  … and 6 more gaps not listed": said whenever a list is cut short. */
+function more(count: number, listed: number, what: string): string[] {
+  return count > listed ? [`  … and ${n(count - listed)} more ${what} not listed (the counts above are complete)`] : [];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");
@@ -93,10 +95,12 @@ export function formatDryRun(report: DryRunReport): string {
   for (const g of report.gaps.listed) {
     out.push(`  ${g.key} ${g.kind}${g.interval === undefined ? "" : ` ${g.interval}`}: ${iso(g.fromMs)} → ${iso(g.toMs)}${g.missing === undefined ? "" : ` (${g.missing} missing)`}`);
   }
+  out.push(...more(report.gaps.count, report.gaps.listed.length, "gaps"));
   out.push(`rejects: ${n(report.rejects.count)}`);
   for (const r of report.rejects.listed) {
     out.push(`  ${r.file}:${r.line}: ${r.message}`);
   }
+  out.push(...more(report.rejects.count, report.rejects.listed.length, "rejects"));
   if (report.outOfOrder > 0) {
     out.push(`events out of time order (unsorted source): ${n(report.outOfOrder)}`);
   }
@@ -142,17 +146,20 @@ export const METRICS_CSV_KEY_COLUMNS = ["time_utc", "ts_ms", "market", "symbol",
 export async function writeMetricsCsv(
   paths: readonly string[],
   outPath: string,
-  options: { aliases?: Readonly<Record<string, string>>; intervals?: readonly CandleInterval[]; onProgress?: (filesDone: number, filesTotal: number, events: number) => void } = {},
+  options: { aliases?: Readonly<Record<string, string>>; intervals?: readonly CandleInterval[]; onProgress?: (progress: ReplayProgressUpdate) => void } = {},
 ): Promise<MetricsOutSummary> {
   const diagnostics = new ReplayDiagnostics();
   const { sources, files, skipped } = await openReplaySources(paths, options.aliases === undefined ? { diagnostics } : { diagnostics, aliases: options.aliases });
+  if (files.length === 0) throw nothingToReplay(paths, skipped, files);
+  const bytesTotal = files.reduce((sum, f) => sum + f.bytes, 0);
+  const bytesBefore = fileBytesRead();
+  const progress = (): void => options.onProgress?.({ events, bytesRead: Math.min(bytesTotal, fileBytesRead() - bytesBefore), bytesTotal });
   const set = new MetricSet(options.intervals === undefined ? {} : { intervals: options.intervals });
   const tmpPath = `${outPath}.rows.tmp`;
   const body = createWriteStream(tmpPath);
   const markets = new Set<string>();
   let rows = 0;
   let events = 0;
-  let filesDone = 0;
   let firstMs: number | undefined;
   let lastMs: number | undefined;
   const write = async (list: readonly MetricRow[]): Promise<void> => {
@@ -166,15 +173,16 @@ export async function writeMetricsCsv(
     }
   };
   try {
-    options.onProgress?.(0, sources.length, 0);
-    for await (const batch of mergeSources(sources, { onSourceDone: () => options.onProgress?.((filesDone += 1), sources.length, events) })) {
+    progress();
+    for await (const batch of mergeSources(sources, { onSourceDone: progress })) {
       for (const event of batch) {
         const out = set.update(event);
         if (out.length > 0) await write(out);
       }
       events += batch.length;
-      options.onProgress?.(filesDone, sources.length, events);
+      progress();
     }
+    if (events === 0) throw nothingToReplay(paths, skipped, files);
     await write(set.flush());
     await close(body);
 
@@ -199,16 +207,13 @@ export async function writeMetricsCsv(
 async function runMetricsOut(paths: readonly string[], outPath: string, options: ReplayCliOptions): Promise<void> {
   const { config } = commandContext(options);
   const intervals = options.intervals === undefined ? undefined : intervalList(options.intervals);
-  const bar = progressBar("metrics", 1, options.json !== true && process.stderr.isTTY);
+  const bar = replayProgress("metrics", options.json !== true && process.stderr.isTTY);
   let summary: MetricsOutSummary;
   try {
     summary = await writeMetricsCsv(paths, outPath, {
       aliases: config.spot.baseAliases,
       ...(intervals === undefined ? {} : { intervals }),
-      onProgress: (done, total, events) => {
-        bar.setTotal(total);
-        bar.update(done, `${events.toLocaleString("en-US")} events`);
-      },
+      onProgress: (p) => bar.update(p),
     });
   } finally {
     bar.stop();

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -60,8 +60,14 @@ describe("replayDry", () => {
       [join(dir, "funding/hl_funding_BTC.csv"), "funding", 2, 0, true],
     ]);
     expect(report.files[0]!.error).toContain('unknown file layout, header "time,coin,funding"');
-    expect(progress[0]).toEqual({ filesDone: 0, filesTotal: 3, events: 0 });
-    expect(progress.at(-1)).toEqual({ filesDone: 3, filesTotal: 3, events: 5 });
+    // Progress is measured in file bytes: the three data files' sizes on disk (README.md is skipped).
+    const bytesTotal = [unknown, candles, join(dir, "funding/hl_funding_BTC.csv")].reduce((sum, path) => sum + statSync(path).size, 0);
+    expect(progress[0]).toEqual({ filesDone: 0, filesTotal: 3, events: 0, bytesRead: 0, bytesTotal });
+    expect(progress.at(-1)).toEqual({ filesDone: 3, filesTotal: 3, events: 5, bytesRead: bytesTotal, bytesTotal });
+    for (let i = 1; i < progress.length; i += 1) {
+      expect(progress[i]!.bytesRead).toBeGreaterThanOrEqual(progress[i - 1]!.bytesRead);
+      expect(progress[i]!.events).toBeGreaterThanOrEqual(progress[i - 1]!.events);
+    }
   });
 
   it("reads rotated capture files of one recording as one source, in writing order", async () => {

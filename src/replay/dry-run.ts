@@ -5,6 +5,7 @@ import type { Gap } from "./gaps.ts";
 import { GapDetector } from "./gaps.ts";
 import { mergeSources, MergeReport } from "./merge.ts";
 import { openReplaySources } from "./sources.ts";
+import { fileBytesRead } from "./text-lines.ts";
 
 /** Progress of a dry run, for a progress bar. */
 export interface DryRunProgress {
@@ -13,6 +14,9 @@ export interface DryRunProgress {
   readonly filesTotal: number;
   /** Events read so far. */
   readonly events: number;
+  /** File bytes (as on disk) read so far, and the inputs' total: the share of the work done. */
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
 }
 
 export interface DryRunOptions {
@@ -94,7 +98,9 @@ export async function replayDry(paths: readonly string[], options: DryRunOptions
   let filesDone = 0;
   let events = 0;
   let nextProgress = progressEvery;
-  const progress = (): void => options.onProgress?.({ filesDone, filesTotal: files.length, events });
+  const bytesTotal = files.reduce((sum, f) => sum + f.bytes, 0);
+  const bytesBefore = fileBytesRead();
+  const progress = (): void => options.onProgress?.({ filesDone, filesTotal: files.length, events, bytesRead: Math.min(bytesTotal, fileBytesRead() - bytesBefore), bytesTotal });
   progress();
 
   for await (const batch of mergeSources(sources, {

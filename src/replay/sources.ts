@@ -13,6 +13,8 @@ export interface SourceFile {
   /** The file, or the first file of a rotated capture group. */
   readonly path: string;
   readonly paths: readonly string[];
+  /** Size of its files on disk, bytes (compressed where they are): what progress is measured in. */
+  readonly bytes: number;
   /** `capture`, or the history layout once its header was read (`unknown` before). */
   layout: string;
   /** Events read so far. */
@@ -52,11 +54,22 @@ const HISTORY_FILE = /\.(csv|json)(\.gz)?$/i;
  * @throws DataFileError when a given path does not exist
  */
 export async function openReplaySources(paths: readonly string[], options: ReplaySourcesOptions): Promise<ReplaySources> {
-  const found: string[] = [];
+  const found: [path: string, bytes: number][] = [];
   for (const path of paths) await expand(path, found);
   const skipped: { path: string; reason: string }[] = [];
-  const planned = plan(found, skipped);
-  const files: SourceFile[] = planned.map((p) => ({ path: p.paths[0] ?? "", paths: p.paths, layout: p.capture ? "capture" : "unknown", events: 0, error: undefined }));
+  const planned = plan(
+    found.map(([path]) => path),
+    skipped,
+  );
+  const sizes = new Map(found);
+  const files: SourceFile[] = planned.map((p) => ({
+    path: p.paths[0] ?? "",
+    paths: p.paths,
+    bytes: p.paths.reduce((sum, path) => sum + (sizes.get(path) ?? 0), 0),
+    layout: p.capture ? "capture" : "unknown",
+    events: 0,
+    error: undefined,
+  }));
   const { diagnostics, aliases } = options;
   const withAliases = aliases === undefined ? {} : { aliases };
 
@@ -84,7 +97,7 @@ interface PlannedSource {
   readonly capture: boolean;
 }
 
-async function expand(path: string, into: string[]): Promise<void> {
+async function expand(path: string, into: [path: string, bytes: number][]): Promise<void> {
   let info;
   try {
     info = await stat(path);
@@ -92,15 +105,14 @@ async function expand(path: string, into: string[]): Promise<void> {
     throw new DataFileError(path, `not found: ${(error as Error).message}`, { cause: error });
   }
   if (!info.isDirectory()) {
-    into.push(path);
+    into.push([path, info.size]);
     return;
   }
   const entries = await readdir(path, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const child = join(path, entry.name);
-    if (entry.isDirectory()) await expand(child, into);
-    else if (entry.isFile()) into.push(child);
+    if (entry.isDirectory() || entry.isFile()) await expand(child, into);
   }
 }
 
@@ -128,4 +140,22 @@ function plan(found: readonly string[], skipped: { path: string; reason: string 
   }
   for (const group of captureGroups.values()) group.sort((a, b) => compareCaptureNames(basename(a), basename(b)));
   return planned;
+}
+
+/**
+ * The error for inputs that hold not a single event (an empty folder, only files that are not
+ * data, files of unknown layout): names what was skipped or failed, and why.
+ */
+export function nothingToReplay(
+  paths: readonly string[],
+  skipped: readonly { readonly path: string; readonly reason: string }[],
+  files: readonly { readonly path: string; readonly error: string | undefined }[],
+): DataFileError {
+  const why = [...files.filter((f) => f.error !== undefined).map((f) => `${f.error ?? ""}`), ...skipped.map((s) => `${s.path}: ${s.reason}`)];
+  const shown = why.slice(0, 5).join("; ");
+  const more = why.length > 5 ? `; and ${why.length - 5} more` : "";
+  return new DataFileError(
+    paths.join(" "),
+    `nothing to replay: no events in ${files.length === 0 ? "any capture (.cap[.gz]) or history (.csv/.json[.gz]) file" : "the files given"}${why.length > 0 ? ` (${shown}${more})` : " (no files)"}`,
+  );
 }

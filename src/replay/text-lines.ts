@@ -24,6 +24,17 @@ export interface LinesEnd {
   truncated?: boolean;
 }
 
+let bytesRead = 0;
+
+/**
+ * File bytes (compressed, as on disk) read so far by {@link readTextLines} and
+ * {@link readWholeText} in this process: monotonic, for progress bars. A replay's progress is
+ * this minus its value at the start, over the inputs' total size.
+ */
+export function fileBytesRead(): number {
+  return bytesRead;
+}
+
 /** True if the file starts with the gzip magic bytes (1f 8b), whatever its name. */
 export async function isGzipFile(path: string): Promise<boolean> {
   let handle;
@@ -65,11 +76,14 @@ export async function* readTextLines(path: string, end: LinesEnd): AsyncGenerato
   stream.setEncoding("utf8");
   let carry = "";
   let lineNo = 0;
+  let counted = 0;
   // Inflated bytes, to check against the gzip trailer (whole characters: the decoder holds a split one back).
   let inflatedBytes = 0;
   try {
     for await (const piece of stream as AsyncIterable<string>) {
       if (gzip) inflatedBytes += Buffer.byteLength(piece, "utf8");
+      bytesRead += file.bytesRead - counted;
+      counted = file.bytesRead;
       const text = carry.length > 0 ? carry + piece : piece;
       const lastNl = text.lastIndexOf("\n");
       if (lastNl < 0) {
@@ -91,6 +105,7 @@ export async function* readTextLines(path: string, end: LinesEnd): AsyncGenerato
   } catch (error) {
     throw new DataFileError(path, `unreadable${gzip ? " gzip" : ""} data after line ${lineNo}: ${(error as Error).message}`, { cause: error });
   } finally {
+    bytesRead += file.bytesRead - counted;
     file.destroy();
     stream.destroy();
   }
@@ -139,7 +154,6 @@ async function gzipComplete(path: string, inflatedBytes: number): Promise<boolea
   }
 }
 
-
 /**
  * Reads a whole text file (plain or gzip), for formats that must be parsed in one piece
  * (JSON arrays). Tolerates a cut gzip tail like `readTextLines`.
@@ -150,6 +164,7 @@ export async function readWholeText(path: string): Promise<string> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
+    bytesRead += bytes.length;
   } catch (error) {
     throw new DataFileError(path, `cannot read: ${(error as Error).message}`, { cause: error });
   }

@@ -1,0 +1,118 @@
+/**
+ * What a newcomer meets first, through the real command line (a child process on this Node):
+ * nothing to replay, gaps beyond the listed ones, a fill model that cannot fill, a mistyped
+ * command, --help texts.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.ts");
+const H = 3_600_000;
+const T0 = Date.UTC(2025, 6, 21);
+
+interface Ran {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(args: readonly string[], cwd: string): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, SM_LOG__FORMAT: "json" } }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
+    });
+  });
+}
+
+/** BTC 1h candles opening at the given hours after T0. */
+function candles(hours: readonly number[]): string {
+  const rows = hours.map((h) => `${T0 + h * H},${T0 + (h + 1) * H - 1},BTC,1h,100.0,101.0,102.0,99.0,1.5`);
+  return ["t,T,s,i,o,c,h,l,v", ...rows].join("\n") + "\n";
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "sm-first-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("nothing to replay", () => {
+  it("an empty folder is an error for --db, --dry and --metrics-out, and no journal or CSV is created", async () => {
+    mkdirSync(join(dir, "empty"));
+    const db = await cli(["replay", "empty", "--db", "out.db"], dir);
+    expect(db.code).toBe(2);
+    expect(db.stderr).toContain("nothing to replay");
+    expect(existsSync(join(dir, "out.db"))).toBe(false);
+    const dry = await cli(["replay", "--dry", "empty"], dir);
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toContain("nothing to replay");
+    const metrics = await cli(["replay", "empty", "--metrics-out", "m.csv"], dir);
+    expect(metrics.code).toBe(2);
+    expect(existsSync(join(dir, "m.csv"))).toBe(false);
+  });
+
+  it("a file that is not data, or a CSV of unknown layout, is an error naming why, and no journal is created", async () => {
+    writeFileSync(join(dir, "notes.txt"), "hello\n");
+    writeFileSync(join(dir, "prices.csv"), "when,price\n1,2\n");
+    const txt = await cli(["replay", "notes.txt", "--db", "out.db"], dir);
+    expect(txt.code).toBe(2);
+    expect(txt.stderr).toContain("nothing to replay");
+    expect(txt.stderr).toContain("notes.txt: not a capture (.cap[.gz]) or history (.csv/.json[.gz]) file");
+    const csv = await cli(["replay", "prices.csv", "--db", "out.db"], dir);
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toContain('unknown file layout, header "when,price"');
+    expect(existsSync(join(dir, "out.db"))).toBe(false);
+  });
+});
+
+describe("replay --dry", () => {
+  it("says how many gaps exist beyond the 20 it lists", async () => {
+    // Bars at 0, 2, 4, …, 52 h: 27 bars and 26 gaps of one missing bar each.
+    writeFileSync(join(dir, "hl_perp_BTC_1h.csv"), candles(Array.from({ length: 27 }, (_, i) => 2 * i)));
+    const dry = await cli(["replay", "--dry", "hl_perp_BTC_1h.csv"], dir);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("gaps: 26 (26 missing bars or settlements)");
+    expect(dry.stdout.split("\n").filter((line) => line.includes("(1 missing)"))).toHaveLength(20);
+    expect(dry.stdout).toContain("  … and 6 more gaps not listed (the counts above are complete)");
+  });
+});
+
+describe("replay --fill-model book on candle-only input", () => {
+  it("warns before the summary that no entry can fill", async () => {
+    writeFileSync(join(dir, "hl_perp_BTC_1h.csv"), candles([0, 1, 2]));
+    const run = await cli(["replay", "hl_perp_BTC_1h.csv", "--db", "out.db", "--fill-model", "book"], dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("warning: --fill-model book: no input holds order books (layouts: candles), so no entry can fill");
+    const auto = await cli(["replay", "hl_perp_BTC_1h.csv", "--db", "auto.db"], dir);
+    expect(auto.stderr).not.toContain("warning");
+  });
+});
+
+describe("the command line", () => {
+  it("answers a mistyped command with 'unknown command' and a suggestion, not run's arguments error", async () => {
+    const typo = await cli(["reprot", "--db", "x.db"], dir);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("error: unknown command 'reprot'");
+    expect(typo.stderr).toContain("(Did you mean report?)");
+    expect(typo.stderr).not.toContain("too many arguments");
+  });
+
+  it("offers --network, --rest-url and --ws-url only where the venue is reached, and writes every default as (default: X)", async () => {
+    for (const command of ["run", "record", "backfill", "replay", "report", "config"]) {
+      const help = await cli([command, "--help"], dir);
+      expect(help.code).toBe(0);
+      const venue = ["run", "record", "backfill", "config"].includes(command);
+      expect([command, help.stdout.includes("--network"), help.stdout.includes("--rest-url"), help.stdout.includes("--ws-url")]).toEqual([command, venue, venue, venue]);
+      // Commander wraps lines; join them before looking at the default texts.
+      const text = help.stdout.replace(/\s+/g, " ");
+      expect([command, text.match(/\(default [^f]/g)]).toEqual([command, null]);
+      expect([command, text.match(/\(default: "/g)]).toEqual([command, null]);
+    }
+  });
+});
