@@ -82,12 +82,15 @@ export function parseReportWindow(from: string | undefined, to: string | undefin
 
 /** Signals per strategy: fired, accepted and rejected by the risk layer. */
 function signalCounts(journal: Journal): SignalCounts[] {
-  const by = new Map<string, { fired: number; accepted: number; rejected: number }>();
+  const by = new Map<string, { fired: number; accepted: number; rejected: number; refusedByCode: Record<string, number> }>();
   for (const { signal, decision } of journal.signals()) {
-    const c = by.get(signal.strategy) ?? { fired: 0, accepted: 0, rejected: 0 };
+    const c = by.get(signal.strategy) ?? { fired: 0, accepted: 0, rejected: 0, refusedByCode: {} };
     c.fired += 1;
     if (decision?.accepted === true) c.accepted += 1;
-    else if (decision !== undefined) c.rejected += 1;
+    else if (decision !== undefined) {
+      c.rejected += 1;
+      c.refusedByCode[decision.code] = (c.refusedByCode[decision.code] ?? 0) + 1;
+    }
     by.set(signal.strategy, c);
   }
   return [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([strategy, c]) => ({ strategy, ...c }));

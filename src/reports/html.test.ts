@@ -7,6 +7,10 @@ import { OUTCOMES, fixtureInput } from "./test-report.ts";
 describe("renderHtml", () => {
   const page = renderHtml(buildReport(fixtureInput()));
 
+  it("lists the strategies that fired but never traded, with their refusal codes counted", () => {
+    expect(page).toContain("<h3>Fired but never traded</h3><ul><li>liquidity: stop_too_tight ×3, cooldown ×1</li></ul>");
+  });
+
   it("is one self-contained page: no script, no external resource, a policy forbidding both", () => {
     expect(page.startsWith("<!doctype html>")).toBe(true);
     expect(page).not.toMatch(/<script|<link|<img|@import|url\(|src=/i);

@@ -5,6 +5,7 @@
  */
 import type { StrategyReport } from "../analytics/index.ts";
 import { criterionCells, figureRows, num, pct, startingEquityText } from "./figure-rows.ts";
+import { firedNeverTraded, refusalSummary } from "./report-model.ts";
 import type { ReportModel } from "./report-model.ts";
 import { PALETTE, escapeHtml, histogram, lineChart } from "./svg-charts.ts";
 import { CORRELATION_LIMIT } from "./terminal.ts";
@@ -89,7 +90,13 @@ export function renderHtml(model: ReportModel): string {
       ? ""
       : `<h2>Signals</h2><table><tr><th>strategy</th><th>fired</th><th>accepted</th><th>rejected</th></tr>${model.signals
           .map((s) => `<tr><td>${e(s.strategy)}</td><td class="num">${s.fired}</td><td class="num">${s.accepted}</td><td class="num">${s.rejected}</td></tr>`)
-          .join("")}</table>`;
+          .join("")}</table>${
+          firedNeverTraded(model.signals).length === 0
+            ? ""
+            : `<h3>Fired but never traded</h3><ul>${firedNeverTraded(model.signals)
+                .map((s) => `<li>${e(s.strategy)}: ${e(refusalSummary(s) || "no decision recorded")}</li>`)
+                .join("")}</ul>`
+        }`;
   const conventions = Object.entries(p.conventions)
     .map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`)
     .join("");

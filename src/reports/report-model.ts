@@ -32,6 +32,21 @@ export interface SignalCounts {
   readonly fired: number;
   readonly accepted: number;
   readonly rejected: number;
+  /** Refusals by decision code (`above_max_notional`, `cooldown`, `shadow`, …), for every signal not accepted. */
+  readonly refusedByCode: Readonly<Record<string, number>>;
+}
+
+/** Strategies that fired but never had a signal accepted: a setting refuses them all, or they only ever cooled down. */
+export function firedNeverTraded(signals: readonly SignalCounts[]): SignalCounts[] {
+  return signals.filter((s) => s.fired > 0 && s.accepted === 0);
+}
+
+/** `code ×n, code ×n`, most frequent first (ties by code), for a strategy's refusals. */
+export function refusalSummary(counts: SignalCounts): string {
+  return Object.entries(counts.refusedByCode)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([code, n]) => `${code} ×${n}`)
+    .join(", ");
 }
 
 /** Where the starting equity came from (stated in every output). */

@@ -21,6 +21,14 @@ describe("formatTerminal", () => {
     expect(rowOf(text, "DSR (variants)")?.map((c) => c.replace(/^[\d.]+ /, ""))).toEqual(["DSR (variants)", "(N = 3)", "(N = 1)", "(N = 4)"]);
   });
 
+  it("lists the strategies that fired but never traded, with their refusals counted by code", () => {
+    const lines = text.split("\n");
+    const at = lines.indexOf("FIRED BUT NEVER TRADED (refusals by code)");
+    expect(at).toBeGreaterThan(0);
+    // liquidity: 4 fired, 0 accepted; flow-toxicity and vwap-reversion traded, so they are not listed.
+    expect(lines.slice(at + 1, at + 3)).toEqual(["  liquidity: stop_too_tight ×3, cooldown ×1", ""]);
+  });
+
   it("prints no interval, with the count of independent units, where there are fewer than 10", () => {
     // flow-toxicity: 3 trades in 3 clusters; combined: 5 in 4 (p1 held 09–11 h and p2 10–12 h overlap); 3 days of returns in blocks of 2 → 2 active blocks
     expect(rowOf(text, "win rate [90 % CI]")).toEqual(["win rate [90 % CI]", "66.7 % [no interval: 3 clusters < 10]", "50.0 % [no interval: 2 clusters < 10]", "60.0 % [no interval: 4 clusters < 10]"]);

@@ -1,6 +1,7 @@
 /** The terminal report: plain-text tables, then the conventions, once. Pure (returns a string). */
 import type { CorrelationMatrix } from "../analytics/index.ts";
 import { criterionCells, figureRows, num, startingEquityText } from "./figure-rows.ts";
+import { firedNeverTraded, refusalSummary } from "./report-model.ts";
 import type { ReportModel } from "./report-model.ts";
 
 /** The memo's limit on the daily P&L correlation between strategies run together. */
@@ -86,6 +87,11 @@ export function formatTerminal(model: ReportModel): string {
   if (model.signals.length > 0) {
     out.push("SIGNALS");
     out.push(textTable([["strategy", "fired", "accepted", "rejected"], ...model.signals.map((s) => [s.strategy, String(s.fired), String(s.accepted), String(s.rejected)])], new Set([1, 2, 3])));
+    const never = firedNeverTraded(model.signals);
+    if (never.length > 0) {
+      out.push("FIRED BUT NEVER TRADED (refusals by code)");
+      for (const s of never) out.push(`  ${s.strategy}: ${refusalSummary(s) || "no decision recorded"}`);
+    }
     out.push("");
   }
 
