@@ -116,3 +116,34 @@ describe("the command line", () => {
     }
   });
 });
+
+describe("config", () => {
+  it("refuses invalid risk, broker, strategy and analytics settings as replay does (exit 2, key and value named)", async () => {
+    const cases: [string, string][] = [
+      ['{"risk":{"riskPerTrade":5}}', "config risk.riskPerTrade = 5 is invalid"],
+      ['{"broker":{"latencyMs":-1}}', "config broker.latencyMs = -1 is invalid"],
+      ['{"strategies":{"flow-tox":{}}}', "config strategies.flow-tox = {} is invalid: not a known strategy id; did you mean flow-toxicity?"],
+      ['{"analytics":{"seed":-1.5}}', "config analytics.seed = -1.5 is invalid"],
+    ];
+    for (const [json, message] of cases) {
+      writeFileSync(join(dir, "bad.json"), json);
+      const ran = await cli(["config", "-c", "bad.json"], dir);
+      expect([json, ran.code, ran.stderr]).toEqual([json, 2, expect.stringContaining(message)]);
+    }
+  });
+
+  it("shows the trading sections key by key with the defaults filled in, and where each value came from", async () => {
+    writeFileSync(join(dir, "strategy-monitor.json"), '{"risk":{"riskPerTrade":0.02},"strategies":{"flow-toxicity":{"threshold":3}}}');
+    const ran = await cli(["config"], dir);
+    expect(ran.code).toBe(0);
+    const row = (key: string): string | undefined => ran.stdout.split("\n").find((line) => line.startsWith(`${key} `));
+    const file = join(dir, "strategy-monitor.json");
+    expect(row("risk.riskPerTrade")).toMatch(new RegExp(`= 0\\.02 +# file ${file.replaceAll(".", "\\.")}$`));
+    expect(row("risk.maxDailyLoss")).toMatch(/= 0\.03 +# default$/);
+    expect(row("strategies.flow-toxicity.threshold")).toMatch(/= 3 +# file /);
+    expect(row("strategies.flow-toxicity.window")).toMatch(/= 10 +# default$/);
+    expect(row("broker.barInterval")).toMatch(/= "1h" +# default$/);
+    expect(row("analytics.gates.general.minTrades")).toMatch(/= 30 +# default$/);
+    expect(ran.stdout).not.toMatch(/^(risk|broker|strategies|analytics) +=/m);
+  });
+});
