@@ -129,7 +129,7 @@ const STRICT_INFLATE_MAX_BYTES = 64 * 1024 * 1024;
 async function gzipComplete(path: string, inflatedBytes: number): Promise<boolean> {
   const handle = await open(path, "r");
   let isize: number | undefined;
-  let size = 0;
+  let size: number;
   try {
     size = (await handle.stat()).size;
     if (size >= 18) {
