@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { rmSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import type { SQLInputValue, SQLOutputValue, StatementSync } from "node:sqlite";
 import { market as internMarket } from "../core/index.ts";
@@ -13,6 +14,7 @@ import { canonicalJson, toJson } from "./json.ts";
 import { migrate, requireVersion } from "./migrate.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { JournalOpenInterestSeries } from "./oi-series.ts";
+import { acquireWriterLock, releaseWriterLock } from "./writer-lock.ts";
 import type {
   Checkpoint,
   FundingFilter,
@@ -79,14 +81,18 @@ export class Journal {
    * Opens (creating if needed) the journal at `path` and migrates it to the code's schema.
    * Reads the wall clock once, for `schema_migrations.applied_ms` (the journal is an edge).
    * @throws JournalError when the file cannot be opened, is not a journal, is newer than this
-   *   code, or (read-only) is older than this code.
+   *   code, or (read-only) is older than this code; or (writable) when another live process has
+   *   it open for writing ("in use by pid N", see writer-lock.ts).
    */
   static open(path: string, options: JournalOpenOptions = {}): Journal {
     const readonly = options.readonly ?? false;
+    // Before SQLite creates the file: a journal in use by another process is not touched.
+    if (!readonly) acquireWriterLock(path);
     let db: DatabaseSync;
     try {
       db = new DatabaseSync(path, { readOnly: readonly });
     } catch (error) {
+      if (!readonly) releaseWriterLock(path);
       throw new JournalError(path, `cannot be opened${readonly ? " read-only" : ""}: ${(error as Error).message}`, { cause: error });
     }
     try {
@@ -102,6 +108,7 @@ export class Journal {
       }
     } catch (error) {
       db.close();
+      if (!readonly) releaseWriterLock(path);
       if (error instanceof JournalError) throw error;
       throw new JournalError(path, `cannot be opened: ${(error as Error).message}`, { cause: error });
     }
@@ -110,7 +117,39 @@ export class Journal {
 
   /** Closes the file. Open-interest samples appended since the last batch are dropped (see {@link openInterestSeries}). */
   close(): void {
+    if (!this.db.isOpen) return;
     this.db.close();
+    if (!this.readonly) releaseWriterLock(this.path);
+  }
+
+  /**
+   * Deletes the journal at `path` (with its -wal, -shm and lock files) when it holds no run: for
+   * a command that created it and then failed before its run began (offline at start, an unknown
+   * coin), so that no empty journal is left behind. A journal with a run, or one that is not ours
+   * or in use, is kept.
+   * @returns whether it was deleted
+   */
+  static removeIfNeverRun(path: string): boolean {
+    let journal: Journal;
+    try {
+      journal = Journal.open(path);
+    } catch {
+      return false;
+    }
+    let runs: number;
+    try {
+      runs = journal.runCount();
+    } finally {
+      journal.close();
+    }
+    if (runs > 0) return false;
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+    return true;
+  }
+
+  /** Runs recorded (`startRun`): 0 for a journal that never got as far as a run. */
+  runCount(): number {
+    return num(this.get("SELECT count(*) AS n FROM runs")!, "n");
   }
 
   // ─── writes ──────────────────────────────────────────────────────────────────────────────

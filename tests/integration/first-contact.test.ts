@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Journal } from "../../src/journal/index.ts";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.ts");
 const H = 3_600_000;
@@ -145,5 +147,43 @@ describe("config", () => {
     expect(row("broker.barInterval")).toMatch(/= "1h" +# default$/);
     expect(row("analytics.gates.general.minTrades")).toMatch(/= 30 +# default$/);
     expect(ran.stdout).not.toMatch(/^(risk|broker|strategies|analytics) +=/m);
+  });
+});
+
+describe("the journal", () => {
+  it("a second process writing to a journal in use gets 'in use by pid N', not a UNIQUE constraint error", async () => {
+    writeFileSync(join(dir, "hl_perp_BTC_1h.csv"), candles([0, 1, 2]));
+    const holder = Journal.open(join(dir, "busy.db"));
+    try {
+      const second = await cli(["replay", "hl_perp_BTC_1h.csv", "--db", "busy.db"], dir);
+      expect(second.code).toBe(2);
+      expect(second.stderr).toBe(`strategy-monitor: journal busy.db: in use by pid ${process.pid} (lock file busy.db.lock); stop that process, or use another --db\n`);
+    } finally {
+      holder.close();
+    }
+    const after = await cli(["replay", "hl_perp_BTC_1h.csv", "--db", "busy.db"], dir);
+    expect(after.code).toBe(0);
+  });
+
+  it("run that cannot reach the venue at start leaves no monitor.db behind", async () => {
+    // A port that was just free: connection refused.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, "127.0.0.1", () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+      });
+    });
+    const url = `127.0.0.1:${port}`;
+    const args = ["run", "--network", "custom", "--rest-url", `http://${url}`, "--ws-url", `ws://${url}/ws`, "--duration", "5"];
+    const ran = await new Promise<Ran>((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, SM_LOG__FORMAT: "json", SM_REST__MAX_RETRIES: "0" } }, (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
+      });
+    });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain(`metaAndAssetCtxs at http://${url}: failed after 1 attempts`);
+    expect(existsSync(join(dir, "monitor.db"))).toBe(false);
+    expect(existsSync(join(dir, "monitor.db.lock"))).toBe(false);
   });
 });
