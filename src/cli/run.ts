@@ -24,9 +24,7 @@ import type { BrokerConfig, BrokerState, PaperOrder } from "../paper/index.ts";
 import type { RiskConfig } from "../risk/index.ts";
 import { CaptureWriter } from "../replay/capture-writer.ts";
 import { SOURCE_STATUS, SOURCE_WS } from "../replay/capture-format.ts";
-import { SOURCE_FUNDING_HISTORY, SOURCE_WARM_UP } from "../replay/capture-reader.ts";
-import { warmUpEvents } from "../venues/hyperliquid/warm-up.ts";
-import { fetchWarmUp } from "./warm-up.ts";
+import { SOURCE_FUNDING_HISTORY } from "../replay/capture-reader.ts";
 import type { LifecycleState, StrategyConfigs } from "../strategies/index.ts";
 import { HyperliquidLiveSource } from "../venues/hyperliquid/live.ts";
 import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliquid/live.ts";
@@ -330,15 +328,6 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       options.onBatch?.({ batch: state.totals.batches, records: records.length, checkpoint });
     };
 
-    // While the warm-up runs, what the live feed delivers (frames to record, events, funding) waits
-    // here in arrival order; it is released after the warm-up, so the kernel and the capture see
-    // warm-up first and the live feed after it, in the order a replay of the capture will.
-    let held: (() => void)[] | undefined = [];
-    const inOrder = (action: () => void): void => {
-      if (held === undefined) action();
-      else held.push(action);
-    };
-
     const onEvent = (event: MarketEvent): void => {
       if (fatal !== undefined) return;
       counts[event.kind] = (counts[event.kind] ?? 0) + 1;
@@ -358,8 +347,8 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
 
     const parser = new HyperliquidParser({ spot: markets.resolver, barCloseGraceMs: config.live.barCloseGraceMs });
     const source = new HyperliquidLiveSource({ wsUrl: config.wsUrl, ...config.live, logger: logger.child({ component: "live" }) }, parser, {
-      ...(capture === undefined ? {} : { onFrame: (raw: string, tsInit: number) => inOrder(() => capture.write(tsInit, SOURCE_WS, raw)) }),
-      onEvent: (event: MarketEvent) => inOrder(() => onEvent(event)),
+      ...(capture === undefined ? {} : { onFrame: (raw: string, tsInit: number) => capture.write(tsInit, SOURCE_WS, raw) }),
+      onEvent,
       onReject: (error: ParseError) => {
         rejects += 1;
         logReject(log, error, rejects);
@@ -396,46 +385,12 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
             ...(fundingPoll?.delayMs === undefined ? {} : { delayMs: fundingPoll.delayMs }),
             ...(fundingPoll?.periodMs === undefined ? {} : { periodMs: fundingPoll.periodMs }),
             // The capture line is written at the moment of delivery, so a replay meets the settlements where the kernel did.
-            ...(capture === undefined
-              ? {}
-              : {
-                  onResponse: (_coin: string, rows: readonly unknown[]) => {
-                    const tsInit = Date.now();
-                    inOrder(() => capture.write(tsInit, SOURCE_FUNDING_HISTORY, JSON.stringify(rows)));
-                  },
-                }),
-            deliver: (events) => inOrder(() => {
+            ...(capture === undefined ? {} : { onResponse: (_coin: string, rows: readonly unknown[]) => capture.write(Date.now(), SOURCE_FUNDING_HISTORY, JSON.stringify(rows)) }),
+            deliver: (events) => {
               for (const e of events) onEvent(e);
-            }),
+            },
           });
     poller?.start();
-
-    // Warm-up: closed bars and settlements over REST, fed to the strategies only (the kernel
-    // discards their signals), recorded as one info:warmUp line; then the held live feed.
-    const warmUpStop = new AbortController();
-    void options.stopped.then(() => warmUpStop.abort());
-    const warm = await fetchWarmUp(
-      rest,
-      { coins: config.coins, spotPairs: markets.spotPairs, intervals: config.candleIntervals, bars: config.live.warmUpBars, fundingHours: config.live.warmUpFundingHours },
-      Date.now(),
-      log,
-      warmUpStop.signal,
-    );
-    const warmTsInit = Date.now();
-    capture?.write(warmTsInit, SOURCE_WARM_UP, JSON.stringify(warm.body));
-    const warmEvents = warmUpEvents(warm.body, markets.resolver, warmTsInit);
-    for (const error of warmEvents.rejects) {
-      rejects += 1;
-      logReject(log, error, rejects);
-    }
-    for (const event of warmEvents.events) onEvent(event);
-    const released = held;
-    held = undefined;
-    for (const action of released) action();
-    log.info(
-      { bars: warm.bars, settlements: warm.settlements, failures: warm.failures, tookMs: warm.tookMs, heldLiveItems: released.length, signalsDiscarded: kernel.summary().warmUpSignalsDiscarded },
-      "warm-up done: strategies fed the history they need; live events follow",
-    );
     options.onStarted?.();
 
     const statusLineLog = (): void => {
