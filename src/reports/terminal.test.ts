@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { buildReport } from "./report-model.ts";
-import { correlatedPairs, formatTerminal, textTable } from "./terminal.ts";
-import { fixtureInput } from "./test-report.ts";
+import { blockTable, correlatedPairs, formatTerminal, REPORT_WIDTH, textTable, wrapLastColumn, wrapLine } from "./terminal.ts";
+import { DAY, DAY0, figureRow, fixtureInput, HOUR, trade, unwrapTerminal } from "./test-report.ts";
 
+// Figure rows gather their cells from every block of the FIGURES table; other rows are read with their wrapped text joined back.
 const rowOf = (text: string, label: string) =>
-  text
+  figureRow(text, label) ??
+  unwrapTerminal(text)
     .split("\n")
     .find((l) => l.startsWith(label))
     ?.trim()
@@ -74,5 +76,42 @@ describe("correlatedPairs", () => {
 describe("textTable", () => {
   it("pads columns, right-aligning the ones asked", () => {
     expect(textTable([["x", "1"], ["long", "100"]], new Set([1]))).toBe("x       1\nlong  100");
+  });
+});
+
+describe("the 100-column terminal", () => {
+  it("cuts a wide table into blocks of columns, each repeating the row labels", () => {
+    const rows = [
+      ["figure", "aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc"],
+      ["trades", "1", "22", "333"],
+    ];
+    // label 6 + 2, then 10 + 2 per column: two columns fit in 30 (6 + 2 + 10 + 2 + 10 = 30), the third goes to a second block.
+    expect(blockTable(rows, new Set(), 30)).toBe(["figure  aaaaaaaaaa  bbbbbbbbbb", "trades  1           22", "", "figure  cccccccccc", "trades  333"].join("\n"));
+    expect(blockTable(rows, new Set(), 100)).toBe(textTable(rows));
+  });
+
+  it("wraps a free-text last column under itself", () => {
+    const rows = [
+      ["a", "detail"],
+      ["bb", "one two three four five six"],
+    ];
+    // The text column starts at 4 (2 + 2); 24 columns leave 20 for it: "one two three four" (18) / "five six".
+    expect(wrapLastColumn(rows, new Set(), 24)).toBe(["a   detail", "bb  one two three four", "    five six"].join("\n"));
+  });
+
+  it("wraps prose with a hanging indent", () => {
+    expect(wrapLine("  note: alpha beta gamma", 16)).toBe(["  note: alpha", "    beta gamma"].join("\n"));
+    expect(wrapLine("short", 16)).toBe("short");
+  });
+
+  it("keeps the whole report within 100 columns with six strategies of long names", () => {
+    const names = ["basis-arbitrage", "contrarian-funding", "funding-velocity", "funding-volume", "positioning-regimes", "convergence-adaptive"];
+    const outcomes = names.flatMap((name, i) => [trade(name, 120 - 40 * i, DAY0 + (10 + i) * HOUR, `${name}-1`), trade(name, -60 + 10 * i, DAY0 + DAY + (10 + i) * HOUR, `${name}-2`)]);
+    const text = formatTerminal(buildReport(fixtureInput({ outcomes, variantCounts: {}, lifecycle: [] })));
+    const widest = Math.max(...text.split("\n").map((line) => [...line].length));
+    expect(widest).toBeLessThanOrEqual(REPORT_WIDTH);
+    // Every strategy still has its column: each name heads a block of the FIGURES table.
+    const figures = text.split("GATES")[0] ?? "";
+    for (const name of names) expect(figures).toMatch(new RegExp(`^figure .*${name}`, "m"));
   });
 });

@@ -80,3 +80,21 @@ export function fixtureInput(overrides: Partial<ReportInput> = {}): ReportInput 
     ...overrides,
   };
 }
+
+/**
+ * The terminal report read back for assertions: wrapped text columns joined onto their row
+ * (a continuation line starts with 10 or more spaces), and a figure row's cells gathered from
+ * every block of the FIGURES table (`figureRow(text, "total P&L (net)")` →
+ * `["total P&L (net)", "150.00 USD", "40.00 USD", "190.00 USD"]`).
+ */
+export function unwrapTerminal(text: string): string {
+  return text.replace(/\n {10,}/g, " ");
+}
+
+/** The cells of the figure row `label` across every block of the FIGURES table, label first. */
+export function figureRow(text: string, label: string): string[] | undefined {
+  const figures = unwrapTerminal(text).split("\nGATES")[0] ?? "";
+  const lines = figures.split("\n").filter((line) => line.startsWith(`${label} `) || line === label);
+  if (lines.length === 0) return undefined;
+  return [label, ...lines.flatMap((line) => line.slice(label.length).trim().split(/\s{2,}/).filter((cell) => cell !== ""))];
+}
