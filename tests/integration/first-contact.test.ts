@@ -10,7 +10,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createMemoryLogger } from "../../src/config/memory-logger.ts";
 import { Journal } from "../../src/journal/index.ts";
+import { HyperliquidLiveSource } from "../../src/venues/hyperliquid/live.ts";
+import { HyperliquidParser } from "../../src/venues/hyperliquid/parse.ts";
+import { SpotResolver } from "../../src/venues/hyperliquid/spot.ts";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.ts");
 const H = 3_600_000;
@@ -34,6 +38,17 @@ function cli(args: readonly string[], cwd: string): Promise<Ran> {
 function candles(hours: readonly number[]): string {
   const rows = hours.map((h) => `${T0 + h * H},${T0 + (h + 1) * H - 1},BTC,1h,100.0,101.0,102.0,99.0,1.5`);
   return ["t,T,s,i,o,c,h,l,v", ...rows].join("\n") + "\n";
+}
+
+/** A port that was just free on 127.0.0.1: connecting to it is refused. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+    });
+  });
 }
 
 let dir: string;
@@ -166,14 +181,7 @@ describe("the journal", () => {
   });
 
   it("run that cannot reach the venue at start leaves no monitor.db behind", async () => {
-    // A port that was just free: connection refused.
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer();
-      server.listen(0, "127.0.0.1", () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
-      });
-    });
+    const port = await closedPort();
     const url = `127.0.0.1:${port}`;
     const args = ["run", "--network", "custom", "--rest-url", `http://${url}`, "--ws-url", `ws://${url}/ws`, "--duration", "5"];
     const ran = await new Promise<Ran>((resolve) => {
@@ -185,5 +193,33 @@ describe("the journal", () => {
     expect(ran.stderr).toContain(`metaAndAssetCtxs at http://${url}: failed after 1 attempts`);
     expect(existsSync(join(dir, "monitor.db"))).toBe(false);
     expect(existsSync(join(dir, "monitor.db.lock"))).toBe(false);
+  });
+});
+
+describe("reconnecting", () => {
+  it("logs one warning per failed attempt, with the error's message and the next delay, and no stack trace", async () => {
+    const logger = createMemoryLogger();
+    const source = new HyperliquidLiveSource(
+      { wsUrl: `ws://127.0.0.1:${await closedPort()}/ws`, pingIntervalMs: 200, pongTimeoutMs: 100, silenceTimeoutMs: 1_000, reconnectBaseMs: 10, reconnectMaxMs: 40, logger },
+      new HyperliquidParser({ spot: SpotResolver.fromSpotMeta({ tokens: [], universe: [] }) }),
+      { onEvent: () => {} },
+    );
+    source.start({ perps: ["BTC"], spotPairs: [], candleIntervals: [] }).catch(() => {});
+    const deadline = Date.now() + 5_000;
+    while (logger.entries.filter((e) => e.level === "warn").length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await source.stop();
+    const warnings = logger.entries.filter((e) => e.level === "warn" || e.level === "error").slice(0, 4);
+    // Delays: 10 × 2^n ms capped at 40: 10, 20, 40, 40.
+    expect(warnings.map((e) => [e.fields["attempt"], e.fields["retryInMs"]])).toEqual([
+      [1, 10],
+      [2, 20],
+      [3, 40],
+      [4, 40],
+    ]);
+    for (const entry of warnings) {
+      expect(entry.msg).toMatch(/^hyperliquid ws connection attempt \d failed: connect ECONNREFUSED 127\.0\.0\.1:\d+; retrying in \d+ ms$/);
+      expect(entry.fields).not.toHaveProperty("err");
+      expect(JSON.stringify(entry.fields)).not.toContain("    at ");
+    }
   });
 });

@@ -244,6 +244,7 @@ export class HyperliquidLiveSource {
     });
     this.socket = socket;
     let opened = false;
+    let failure: string | undefined;
     socket.on("open", () => {
       opened = true;
       this.guard("open", () => this.onOpen(socket));
@@ -252,11 +253,12 @@ export class HyperliquidLiveSource {
       this.guard("message", () => this.onMessage(socket, data));
     });
     socket.on("error", (error: Error) => {
-      // `close` always follows; it decides what happens next.
-      this.log.warn({ err: error, url: this.options.wsUrl }, "hyperliquid ws error");
+      // `close` always follows and logs it, once per attempt and without a stack: a venue that
+      // is down is expected, not a bug.
+      failure = error.message;
     });
     socket.on("close", (code: number, reason: Buffer) => {
-      this.guard("close", () => this.onClose(socket, opened, code, reason.toString("utf8")));
+      this.guard("close", () => this.onClose(socket, opened, code, reason.toString("utf8"), failure));
     });
   }
 
@@ -307,7 +309,7 @@ export class HyperliquidLiveSource {
     socket.terminate();
   }
 
-  private onClose(socket: WebSocket, opened: boolean, code: number, reason: string): void {
+  private onClose(socket: WebSocket, opened: boolean, code: number, reason: string, failure: string | undefined): void {
     if (socket !== this.socket) {
       return;
     }
@@ -317,17 +319,21 @@ export class HyperliquidLiveSource {
     this.deathReason = undefined;
     if (opened) {
       const why = deathReason ?? (this.phase === "stopped" ? "stopped by client" : undefined);
-      const detail = `code ${code}${reason === "" ? "" : ` (${reason})`}${why === undefined ? "" : `: ${why}`}`;
+      const detail = `code ${code}${reason === "" ? "" : ` (${reason})`}${why === undefined ? "" : `: ${why}`}${failure === undefined ? "" : `; ${failure}`}`;
       this.emitStatus("disconnected", this.now(), detail);
       if (this.phase === "running") {
         // Keep an older open gap: data has been missing since its start.
         this.gapFrom ??= this.lastFrameAt ?? this.openedAt;
       }
-    } else {
-      this.log.warn({ code, reason, url: this.options.wsUrl }, "hyperliquid ws connection attempt failed");
     }
-    if (this.phase === "running") {
-      const delayMs = reconnectDelayMs(this.failedAttempts, this.options.reconnectBaseMs, this.options.reconnectMaxMs);
+    const delayMs = this.phase === "running" ? reconnectDelayMs(this.failedAttempts, this.options.reconnectBaseMs, this.options.reconnectMaxMs) : undefined;
+    if (!opened) {
+      this.log.warn(
+        { attempt: this.failedAttempts + 1, retryInMs: delayMs, error: failure, code, url: this.options.wsUrl },
+        `hyperliquid ws connection attempt ${this.failedAttempts + 1} failed${failure === undefined ? "" : `: ${failure}`}${delayMs === undefined ? "" : `; retrying in ${delayMs} ms`}`,
+      );
+    }
+    if (delayMs !== undefined) {
       this.failedAttempts += 1;
       this.reconnectTimer = setTimeout(() => this.connect(), delayMs);
     }
