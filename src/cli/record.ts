@@ -61,7 +61,7 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
     dir: config.record.dir,
     maxBytes: config.record.rotateBytes,
     flushIntervalMs: config.record.flushIntervalMs,
-    header: { network: config.network, coins: config.coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, spotPairs: spotPairs.map((p) => p.pairName) },
+    header: { network: config.network, coins: config.coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, spotPairs: spotPairs.map((p) => p.pairName) },
   });
   if (spotMetaRaw !== undefined) {
     writer.write(Date.now(), "info:spotMeta", spotMetaRaw);
@@ -69,7 +69,7 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
 
   const counts = new Map<MarketEventKind, number>();
   let rejects = 0;
-  const parser = new HyperliquidParser({ spot: resolver, barCloseGraceMs: config.live.barCloseGraceMs });
+  const parser = new HyperliquidParser({ spot: resolver, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs });
   const live = new HyperliquidLiveSource({ wsUrl: config.wsUrl, ...config.live, logger: logger.child({ component: "live" }) }, parser, {
     onFrame: (raw, tsInit) => writer.write(tsInit, SOURCE_WS, raw),
     onEvent: (event) => {

@@ -24,7 +24,9 @@ import type { BrokerConfig, BrokerState, PaperOrder } from "../paper/index.ts";
 import type { RiskConfig } from "../risk/index.ts";
 import { CaptureWriter } from "../replay/capture-writer.ts";
 import { SOURCE_STATUS, SOURCE_WS } from "../replay/capture-format.ts";
-import { SOURCE_FUNDING_HISTORY } from "../replay/capture-reader.ts";
+import { SOURCE_FUNDING_HISTORY, SOURCE_WARM_UP } from "../replay/capture-reader.ts";
+import { warmUpEvents } from "../venues/hyperliquid/warm-up.ts";
+import { fetchWarmUp } from "./warm-up.ts";
 import type { LifecycleState, StrategyConfigs } from "../strategies/index.ts";
 import { HyperliquidLiveSource } from "../venues/hyperliquid/live.ts";
 import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliquid/live.ts";
@@ -246,7 +248,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       );
     }
 
-    const rest = new HyperliquidRest({ restUrl: config.restUrl, ...config.rest, logger: logger.child({ component: "rest" }) });
+    const rest = new HyperliquidRest({ restUrl: config.restUrl, ...config.rest, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, logger: logger.child({ component: "rest" }) });
     const markets = await resolveMarkets(config, rest, log);
 
     const runId = `live-${Date.now()}-${process.pid}`;
@@ -257,7 +259,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
         dir: options.recordDir,
         maxBytes: config.record.rotateBytes,
         flushIntervalMs: config.record.flushIntervalMs,
-        header: { network: config.network, coins: config.coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, spotPairs: markets.spotPairs.map((p) => p.pairName) },
+        header: { network: config.network, coins: config.coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, spotPairs: markets.spotPairs.map((p) => p.pairName) },
       });
       if (markets.spotMetaRaw !== undefined) writer.write(Date.now(), "info:spotMeta", markets.spotMetaRaw);
     }
@@ -328,6 +330,15 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       options.onBatch?.({ batch: state.totals.batches, records: records.length, checkpoint });
     };
 
+    // While the warm-up runs, what the live feed delivers (frames to record, events, funding) waits
+    // here in arrival order; it is released after the warm-up, so the kernel and the capture see
+    // warm-up first and the live feed after it, in the order a replay of the capture will.
+    let held: (() => void)[] | undefined = [];
+    const inOrder = (action: () => void): void => {
+      if (held === undefined) action();
+      else held.push(action);
+    };
+
     const onEvent = (event: MarketEvent): void => {
       if (fatal !== undefined) return;
       counts[event.kind] = (counts[event.kind] ?? 0) + 1;
@@ -345,10 +356,10 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       if (batchEventsSeen >= batchEvents || kernel.clock.now() - batchStartMs >= batchMs) commit();
     };
 
-    const parser = new HyperliquidParser({ spot: markets.resolver, barCloseGraceMs: config.live.barCloseGraceMs });
+    const parser = new HyperliquidParser({ spot: markets.resolver, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs });
     const source = new HyperliquidLiveSource({ wsUrl: config.wsUrl, ...config.live, logger: logger.child({ component: "live" }) }, parser, {
-      ...(capture === undefined ? {} : { onFrame: (raw: string, tsInit: number) => capture.write(tsInit, SOURCE_WS, raw) }),
-      onEvent,
+      ...(capture === undefined ? {} : { onFrame: (raw: string, tsInit: number) => inOrder(() => capture.write(tsInit, SOURCE_WS, raw)) }),
+      onEvent: (event: MarketEvent) => inOrder(() => onEvent(event)),
       onReject: (error: ParseError) => {
         rejects += 1;
         logReject(log, error, rejects);
@@ -385,16 +396,54 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
             ...(fundingPoll?.delayMs === undefined ? {} : { delayMs: fundingPoll.delayMs }),
             ...(fundingPoll?.periodMs === undefined ? {} : { periodMs: fundingPoll.periodMs }),
             // The capture line is written at the moment of delivery, so a replay meets the settlements where the kernel did.
-            ...(capture === undefined ? {} : { onResponse: (_coin: string, rows: readonly unknown[]) => capture.write(Date.now(), SOURCE_FUNDING_HISTORY, JSON.stringify(rows)) }),
-            deliver: (events) => {
+            ...(capture === undefined
+              ? {}
+              : {
+                  onResponse: (_coin: string, rows: readonly unknown[]) => {
+                    const tsInit = Date.now();
+                    inOrder(() => capture.write(tsInit, SOURCE_FUNDING_HISTORY, JSON.stringify(rows)));
+                  },
+                }),
+            deliver: (events) => inOrder(() => {
               for (const e of events) onEvent(e);
-            },
+            }),
           });
     poller?.start();
+
+    // Warm-up: closed bars and settlements over REST, fed to the strategies only (the kernel
+    // discards their signals), recorded as one info:warmUp line; then the held live feed.
+    const warmUpStop = new AbortController();
+    void options.stopped.then(() => warmUpStop.abort());
+    const warm = await fetchWarmUp(
+      rest,
+      { coins: config.coins, spotPairs: markets.spotPairs, intervals: config.candleIntervals, bars: config.live.warmUpBars, fundingHours: config.live.warmUpFundingHours },
+      Date.now(),
+      log,
+      warmUpStop.signal,
+    );
+    const warmTsInit = Date.now();
+    capture?.write(warmTsInit, SOURCE_WARM_UP, JSON.stringify(warm.body));
+    const warmEvents = warmUpEvents(warm.body, markets.resolver, warmTsInit, config.live.maxVenueTimeAheadMs);
+    for (const error of warmEvents.rejects) {
+      rejects += 1;
+      logReject(log, error, rejects);
+    }
+    // Straight to the kernel: warm-up is history, not live events (not counted as such, not handed
+    // to onEvent observers); whatever it returns (nothing but counters today) is journaled.
+    for (const r of kernel.onEvents(warmEvents.events)) pending.push(r);
+    const released = held;
+    held = undefined;
+    for (const action of released) action();
+    log.info(
+      { bars: warm.bars, settlements: warm.settlements, failures: warm.failures, tookMs: warm.tookMs, heldLiveItems: released.length, signalsDiscarded: kernel.summary().warmUpSignalsDiscarded },
+      "warm-up done: strategies fed the history they need; live events follow",
+    );
     options.onStarted?.();
 
+    const sessionStartMs = Date.now();
     const statusLineLog = (): void => {
       const k = kernel.summary();
+      const warmth = strategyWarmth(kernel, Date.now(), sessionStartMs);
       const t = totals(source.stats.reconnects);
       log.info(
         {
@@ -408,6 +457,8 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
           gaps: source.stats.gaps,
           batches: t.batches,
           ...(poller === undefined ? {} : { funding: { polls: poller.polls, settlements: poller.delivered, failures: poller.failures } }),
+          warm: warmth.warm,
+          waiting: warmth.waiting,
         },
         "monitor status",
       );
@@ -455,6 +506,34 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     if (writer !== undefined) await writer.close();
     journal.close();
   }
+}
+
+/**
+ * Per strategy: warm on how many of its markets, and for those still cold what they wait for and
+ * since when (the session's start: warm-up over REST covers bars and funding; books, trades and
+ * open interest only come live).
+ */
+export function strategyWarmth(
+  kernel: TradingKernel,
+  nowMs: number,
+  sinceMs: number,
+): { readonly warm: Record<string, string>; readonly waiting: Record<string, { readonly markets: string; readonly for: string; readonly needs: string }> } {
+  const byId = new Map<string, { warm: number; total: number; needs: string }>();
+  for (const { strategy, retired } of kernel.strategies()) {
+    if (retired) continue;
+    const entry = byId.get(strategy.id) ?? { warm: 0, total: 0, needs: strategy.warmUp };
+    entry.total += 1;
+    if (strategy.isWarm(nowMs)) entry.warm += 1;
+    byId.set(strategy.id, entry);
+  }
+  const warm: Record<string, string> = {};
+  const waiting: Record<string, { markets: string; for: string; needs: string }> = {};
+  const minutes = Math.max(0, Math.round((nowMs - sinceMs) / 60_000));
+  for (const [id, e] of [...byId].sort(([a], [b]) => a.localeCompare(b))) {
+    warm[id] = `${e.warm}/${e.total}`;
+    if (e.warm < e.total) waiting[id] = { markets: `${e.total - e.warm} of ${e.total}`, for: `${minutes} min`, needs: e.needs };
+  }
+  return { warm, waiting };
 }
 
 function openPositionsOf(kernel: TradingKernel): number {

@@ -164,6 +164,10 @@ export const rawConfigSchema = v.strictObject({
     maxSubscriptions: integerIn(1, 1_000, "subscriptions"),
     // Past a bar's close + this, the bar is final without the next bar's frame (before the hh:00:15 funding poll).
     barCloseGraceMs: integerIn(0, 10_000, "ms"),
+    // candleSnapshot keeps only the latest 5000 bars; fundingHistory pages at 500 rows.
+    warmUpBars: integerIn(0, 5_000, "bars"),
+    warmUpFundingHours: integerIn(0, 500, "hours"),
+    maxVenueTimeAheadMs: integerIn(1_000, 86_400_000, "ms"),
   }),
   rest: v.strictObject({
     timeoutMs: integerIn(100, 120_000, "ms"),
@@ -245,6 +249,20 @@ export interface LiveConfig {
    * funding poll at hh:00:15. Recorded in the capture header, so a replay closes bars alike.
    */
   readonly barCloseGraceMs: number;
+  /**
+   * `run` fetches this many closed bars per market and interval over REST before the live feed
+   * reaches the kernel, so bar strategies are warm within minutes. Default 1500 (25 h of 1 m bars:
+   * the UTC session's VWAP; 62 days of 1 h bars: the 30-day correlations); at most 5000 (all the
+   * venue keeps); 0 = no candle warm-up.
+   */
+  readonly warmUpBars: number;
+  /** Hours of funding settlements `run` fetches at start for the funding strategies. Default 72; at most 500; 0 = none. */
+  readonly warmUpFundingHours: number;
+  /**
+   * A venue time more than this ahead of its frame's receive time is refused as impossible, ms.
+   * Default 60000; recorded in the capture header so a replay refuses alike.
+   */
+  readonly maxVenueTimeAheadMs: number;
 }
 
 /** The REST client. */
@@ -378,6 +396,9 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
     reconnectMaxMs: 30_000,
     maxSubscriptions: 1_000,
     barCloseGraceMs: 3_000,
+    warmUpBars: 1_500,
+    warmUpFundingHours: 72,
+    maxVenueTimeAheadMs: 60_000,
   },
   rest: {
     timeoutMs: 10_000,

@@ -68,6 +68,13 @@ export interface CandleEvent extends EventBase {
   readonly trades: number | undefined;
   /** `true` for a finished bar; `false` for the forming bar a live feed repeats. */
   readonly closed: boolean;
+  /**
+   * `true` for history delivered at the start of a live session (fetched over REST, and replayed
+   * from its capture) so that strategies are warm within minutes; absent otherwise. The kernel
+   * feeds such an event to the strategies at its own time and discards what they signal: it never
+   * reaches the broker, the signal book or the journal, and it does not move the clock.
+   */
+  readonly warmUp?: true;
 }
 
 /**
@@ -105,6 +112,8 @@ export interface FundingSettlementEvent extends EventBase {
   readonly periodMs: number;
   /** Premium component, fraction; `undefined` where the source did not keep it. */
   readonly premium: number | undefined;
+  /** `true` for a settlement fetched at a live session's start to warm the strategies up (as {@link CandleEvent.warmUp}). */
+  readonly warmUp?: true;
 }
 
 export type ConnectionState = "connected" | "disconnected" | "resubscribed" | "gap";

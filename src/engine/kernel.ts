@@ -74,8 +74,14 @@ export interface KernelCarryState {
 
 /** Counts and money so far; what a checkpoint records and a resumed run must reproduce. */
 export interface KernelSummary {
-  /** Events given to `onEvents`. */
+  /** Events given to `onEvents` (warm-up events included). */
   readonly events: number;
+  /** Warm-up events (`warmUp: true`) fed to the strategies only. */
+  readonly warmUpEvents: number;
+  /** Signals the strategies fired on warm-up events, discarded (history, not a decision now). */
+  readonly warmUpSignalsDiscarded: number;
+  /** Live closed bars dropped because warm-up already delivered the same bar. */
+  readonly warmUpDuplicateBars: number;
   /** Hyperliquid spot candles dropped by the spot-leg filter, by reason. */
   readonly spotBarsDropped: Readonly<Record<string, number>>;
   /** Market keys in first-seen order. */
@@ -156,6 +162,10 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  *
  * An event older than the clock (a funding settlement polled after later live events) is
  * processed at the clock's time; it keeps its own `tsEvent`, which the broker uses to pay it.
+ *
+ * A warm-up event (`warmUp: true`: candles and settlements a live session fetches at its start)
+ * only warms the strategies: see `onWarmUp`. A live closed bar that warm-up already delivered is
+ * dropped (counted), so no bar reaches a strategy twice.
  */
 export class TradingKernel {
   readonly clock = new EventClock();
@@ -182,6 +192,11 @@ export class TradingKernel {
   private lastEquityUsd: number | undefined;
   private nowMs = 0;
   private events = 0;
+  private warmUpEvents = 0;
+  private warmUpSignalsDiscarded = 0;
+  private warmUpDuplicateBars = 0;
+  /** Open time of the latest warm-up bar per `market|interval`: a live bar at or before it is a duplicate. */
+  private readonly warmUpBarOpen = new Map<string, number>();
   private readonly spotBarsDropped: Record<string, number> = {};
   private readonly signalsByStrategy: Record<string, number> = {};
   private readonly decisionsByCode: Record<string, number> = {};
@@ -261,6 +276,9 @@ export class TradingKernel {
   summary(): KernelSummary {
     return {
       events: this.events,
+      warmUpEvents: this.warmUpEvents,
+      warmUpSignalsDiscarded: this.warmUpSignalsDiscarded,
+      warmUpDuplicateBars: this.warmUpDuplicateBars,
       spotBarsDropped: { ...this.spotBarsDropped },
       markets: [...this.knownMarkets],
       strategiesCreated: this.strategiesCreated,
@@ -287,6 +305,17 @@ export class TradingKernel {
 
   private onEvent(event: MarketEvent, out: KernelRecord[]): void {
     this.events += 1;
+    if ((event.kind === "candle" || event.kind === "funding") && event.warmUp === true) {
+      this.onWarmUp(event);
+      return;
+    }
+    if (event.kind === "candle" && event.closed) {
+      const warmOpen = this.warmUpBarOpen.get(`${event.market.key}|${event.interval}`);
+      if (warmOpen !== undefined && event.openTime <= warmOpen) {
+        this.warmUpDuplicateBars += 1;
+        return;
+      }
+    }
     this.clock.advance(event.tsEvent);
     this.nowMs = this.clock.now();
     const nowMs = this.nowMs;
@@ -306,6 +335,25 @@ export class TradingKernel {
     for (const slot of [...targets]) {
       const signals = slot.strategy.onEvent(event, { nowMs });
       for (const signal of signals) this.handleSignal(signal, nowMs, out);
+    }
+  }
+
+  /**
+   * A warm-up event (history at a live session's start): the strategies of its market see it at
+   * its own time and what they signal is discarded; the broker, the signal book, the clock and
+   * the equity snapshots are left alone. The coin correlations learn from it as from any bar.
+   */
+  private onWarmUp(event: MarketEvent & { readonly kind: "candle" | "funding" }): void {
+    this.warmUpEvents += 1;
+    if (spotLegRejection(event, this.filter) !== undefined) return;
+    if (event.kind === "candle") {
+      const key = `${event.market.key}|${event.interval}`;
+      this.warmUpBarOpen.set(key, Math.max(this.warmUpBarOpen.get(key) ?? Number.NEGATIVE_INFINITY, event.openTime));
+    }
+    this.discover(event.market, event.tsEvent);
+    this.correlations.update(event);
+    for (const slot of [...(this.routes.get(event.market.key) ?? [])]) {
+      this.warmUpSignalsDiscarded += slot.strategy.onEvent(event, { nowMs: event.tsEvent }).length;
     }
   }
 

@@ -5,6 +5,7 @@ import type { ConnectionState, ConnectionStatusEvent, FundingSettlementEvent, Ma
 import { HyperliquidParser, parseFundingRow, parseSpotMetaAndAssetCtxs } from "../venues/hyperliquid/parse.ts";
 import type { RawFundingRow } from "../venues/hyperliquid/parse.ts";
 import { SpotResolver } from "../venues/hyperliquid/spot.ts";
+import { warmUpEvents } from "../venues/hyperliquid/warm-up.ts";
 import { parseCaptureLine, parseHeaderLine, SOURCE_INFO_PREFIX, SOURCE_STATUS, SOURCE_WS } from "./capture-format.ts";
 import type { CaptureLine } from "./capture-format.ts";
 import { ReplayDiagnostics } from "./diagnostics.ts";
@@ -33,6 +34,12 @@ const SPOT_META_AND_CTXS = `${SOURCE_INFO_PREFIX}spotMetaAndAssetCtxs`;
  * delivered them to its kernel.
  */
 export const SOURCE_FUNDING_HISTORY = `${SOURCE_INFO_PREFIX}fundingHistory`;
+/**
+ * Source tag of a live session's warm-up (`run --record`): the JSON `WarmUpBody` of closed candles
+ * and settlements fetched over REST at the session's start, written when the session fed them to
+ * its kernel (before the frames that arrived meanwhile).
+ */
+export const SOURCE_WARM_UP = `${SOURCE_INFO_PREFIX}warmUp`;
 
 /**
  * Replays capture files (`docs/CAPTURE.md`) through ONE `HyperliquidParser`, the same code
@@ -53,6 +60,9 @@ export const SOURCE_FUNDING_HISTORY = `${SOURCE_INFO_PREFIX}fundingHistory`;
  *   settlement at or before the latest one already emitted for its coin is dropped, as the live
  *   poller drops it, so the replay sees each settlement once; a line's rows in time order (the
  *   poller's delivery order: coin by coin, each in time order).
+ * - `info:warmUp` (a live session's start-up history) becomes candles and settlements flagged
+ *   `warmUp: true` (`warmUpEvents`, the code `run` used), which the kernel feeds to the strategies
+ *   only, as it did live.
  * - Other `info:*` lines are noted and skipped.
  * - `status` lines become `ConnectionStatusEvent`s (source = the file's name).
  * - A silence longer than `silenceGapMs` between frames becomes a `gap` status event.
@@ -72,6 +82,9 @@ export async function* readCapture(paths: string | readonly string[], options: C
   const aliases = options.aliases;
   const silenceGapMs = options.silenceGapMs ?? 60_000;
   let parser = new HyperliquidParser({ spot: SpotResolver.empty() });
+  let spot = SpotResolver.empty();
+  /** The session's tolerance for venue times ahead of receive times (header; default the parser's). */
+  let maxAheadMs: number | undefined;
   let firstHeader = true;
   const list = typeof paths === "string" ? [paths] : paths;
   let lastTsInit: number | undefined;
@@ -93,10 +106,17 @@ export async function* readCapture(paths: string | readonly string[], options: C
           }
           headerSeen = true;
           if (firstHeader) {
-            // Bars close as they did live: on the session's grace (older captures: the default).
+            // Bars close, and venue times are checked, as they were live: the session's settings
+            // from the header (older captures: the defaults).
             firstHeader = false;
             const grace = header.header.barCloseGraceMs;
-            if (typeof grace === "number" && Number.isFinite(grace) && grace >= 0) parser = new HyperliquidParser({ spot: SpotResolver.empty(), barCloseGraceMs: grace });
+            const ahead = header.header.maxVenueTimeAheadMs;
+            parser = new HyperliquidParser({
+              spot: SpotResolver.empty(),
+              ...(typeof grace === "number" && Number.isFinite(grace) && grace >= 0 ? { barCloseGraceMs: grace } : {}),
+              ...(typeof ahead === "number" && Number.isFinite(ahead) && ahead > 0 ? { maxVenueTimeAheadMs: ahead } : {}),
+            });
+            if (typeof ahead === "number" && Number.isFinite(ahead) && ahead > 0) maxAheadMs = ahead;
           }
           continue;
         }
@@ -109,8 +129,21 @@ export async function* readCapture(paths: string | readonly string[], options: C
           continue;
         }
         const { tsInit, source, raw } = frame;
+        if (source === SOURCE_WARM_UP) {
+          let body: unknown;
+          try {
+            body = JSON.parse(raw);
+          } catch (error) {
+            diagnostics.reject(path, lineNo, `info:warmUp: ${messageOf(error)}`);
+            continue;
+          }
+          const warm = warmUpEvents(body, spot, tsInit, maxAheadMs);
+          for (const e of warm.events) batch.push(e);
+          for (const error of warm.rejects) diagnostics.reject(path, lineNo, error.message);
+          continue;
+        }
         if (source === SOURCE_FUNDING_HISTORY) {
-          const parsed = fundingSettlements(raw, tsInit, lastSettlementMs);
+          const parsed = fundingSettlements(raw, tsInit, lastSettlementMs, maxAheadMs);
           for (const e of parsed.events) batch.push(e);
           for (const reason of parsed.rejects) diagnostics.reject(path, lineNo, reason);
           continue;
@@ -131,7 +164,8 @@ export async function* readCapture(paths: string | readonly string[], options: C
           }
         } else if (source === SPOT_META) {
           try {
-            parser.setSpotResolver(aliases === undefined ? SpotResolver.fromSpotMeta(JSON.parse(raw)) : SpotResolver.fromSpotMeta(JSON.parse(raw), aliases));
+            spot = aliases === undefined ? SpotResolver.fromSpotMeta(JSON.parse(raw)) : SpotResolver.fromSpotMeta(JSON.parse(raw), aliases);
+            parser.setSpotResolver(spot);
           } catch (error) {
             diagnostics.reject(path, lineNo, `info:spotMeta: ${messageOf(error)}`);
           }
@@ -145,7 +179,8 @@ export async function* readCapture(paths: string | readonly string[], options: C
           }
           try {
             const result = aliases === undefined ? parseSpotMetaAndAssetCtxs(body, tsInit) : parseSpotMetaAndAssetCtxs(body, tsInit, aliases);
-            parser.setSpotResolver(result.resolver);
+            spot = result.resolver;
+            parser.setSpotResolver(spot);
             for (const event of result.contexts) {
               batch.push(event);
             }
@@ -179,7 +214,7 @@ export async function* readCapture(paths: string | readonly string[], options: C
 }
 
 /** One `info:fundingHistory` line's settlements, after the latest already emitted per coin (updated). */
-function fundingSettlements(raw: string, tsInit: number, lastMs: Map<string, number>): { events: FundingSettlementEvent[]; rejects: string[] } {
+function fundingSettlements(raw: string, tsInit: number, lastMs: Map<string, number>, maxAheadMs: number | undefined): { events: FundingSettlementEvent[]; rejects: string[] } {
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -197,7 +232,7 @@ function fundingSettlements(raw: string, tsInit: number, lastMs: Map<string, num
     }
     let event: FundingSettlementEvent;
     try {
-      event = parseFundingRow(row, perp(row.coin), tsInit);
+      event = parseFundingRow(row, perp(row.coin), tsInit, maxAheadMs);
     } catch (error) {
       rejects.push(messageOf(error));
       continue;

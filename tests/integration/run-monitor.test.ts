@@ -76,7 +76,20 @@ describe("strategy-monitor run", () => {
     config = loadConfig({
       env: {},
       cwd: dir,
-      overrides: { network: "custom", restUrl: info.url, wsUrl: ws.url, coins: ["BTC"], candleIntervals: ["1m"], "record.dir": join(dir, "captures"), "rest.maxRetries": 0 },
+      overrides: {
+        network: "custom",
+        restUrl: info.url,
+        wsUrl: ws.url,
+        coins: ["BTC"],
+        candleIntervals: ["1m"],
+        "record.dir": join(dir, "captures"),
+        "rest.maxRetries": 0,
+        // These tests stamp the venue's frames up to two hours ahead of the wall clock (hour crossings on demand).
+        "live.maxVenueTimeAheadMs": 4 * HOUR_MS,
+        // Warm-up has its own test below; here the kernel sees only the frames each test sends.
+        "live.warmUpBars": 0,
+        "live.warmUpFundingHours": 0,
+      },
     });
   });
   afterEach(async () => {
@@ -168,7 +181,7 @@ describe("strategy-monitor run", () => {
       import { monitorSession } from ${JSON.stringify(runTs)};
       import { createMemoryLogger, loadConfig } from ${JSON.stringify(configTs)};
       const e = process.env;
-      const config = loadConfig({ env: {}, cwd: e.RUN_CHILD_DIR, overrides: { network: "custom", restUrl: e.RUN_CHILD_REST, wsUrl: e.RUN_CHILD_WS, coins: ["BTC"], candleIntervals: ["1m"] } });
+      const config = loadConfig({ env: {}, cwd: e.RUN_CHILD_DIR, overrides: { network: "custom", restUrl: e.RUN_CHILD_REST, wsUrl: e.RUN_CHILD_WS, coins: ["BTC"], candleIntervals: ["1m"], "live.maxVenueTimeAheadMs": 4 * 3600000, "live.warmUpBars": 0, "live.warmUpFundingHours": 0 } });
       await monitorSession({ config, logger: createMemoryLogger(), stopped: new Promise(() => {}), dbPath: e.RUN_CHILD_DB, batchEvents: 1000, batchMs: 1000, idleFlushMs: 60000,
         onBatch: (b) => process.stdout.write("batch " + b.batch + " " + b.records + "\\n") });
     `;
@@ -434,5 +447,54 @@ describe("strategy-monitor run", () => {
     await replayIntoJournal([captures], replayDb, { aliases: config.spot.baseAliases });
     const replayed = readJournal(replayDb, (j) => j.fundingPayments().map((p) => [p.tsMs, p.rate, p.oraclePx, p.sz, Math.round(p.amountUsd * 1e9) / 1e9]));
     expect(replayed).toEqual(payments(db));
+  });
+
+  it("warms its strategies up over REST before the live feed: closed bars and settlements feed the strategies only, a live bar warm-up already gave is dropped, and the capture replays the same warm-up", async () => {
+    const db = join(dir, "monitor.db");
+    const captures = join(dir, "captures");
+    const now = Date.now();
+    // Ten hourly settlements before the start (the info server answers fundingHistory from these rows).
+    for (let h = 10; h >= 1; h -= 1) funding["BTC"]?.push({ coin: "BTC", fundingRate: "0.0000125", premium: "0.0001", time: Math.floor(now / HOUR_MS) * HOUR_MS - h * HOUR_MS + 48 });
+    const warmConfig = { ...config, live: { ...config.live, warmUpBars: 120, warmUpFundingHours: 24 } };
+    let started = false;
+    const events: MarketEvent[] = [];
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const logger = createMemoryLogger();
+    const done = monitorSession({ config: warmConfig, logger, stopped, dbPath: db, recordDir: captures, idleFlushMs: 60_000, fundingPoll: false, onEvent: (e) => events.push(e), onStarted: () => (started = true) });
+    await waitFor(() => started, "the warm-up");
+    // The minute bar that closed last: warm-up delivered it; the live feed's forming frames of it and of the next bar close it again.
+    const lastOpen = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    ws.send("candle", { t: lastOpen, T: lastOpen + 59_999, s: "BTC", i: "1m", o: "100.0", c: "100.0", h: "100.0", l: "100.0", v: "1.0", n: 1 });
+    ws.send("candle", { t: lastOpen + 60_000, T: lastOpen + 119_999, s: "BTC", i: "1m", o: "100.0", c: "100.0", h: "100.0", l: "100.0", v: "1.0", n: 1 });
+    ws.send("l2Book", book("BTC", Date.now(), 117_999, 118_001));
+    await waitFor(() => events.some((e) => e.kind === "book"), "the live book");
+    stop();
+    const summary = await done;
+
+    // 120 closed 1 m bars each for BTC and UBTC/USDC (the forming bar comes live), 10 settlements.
+    expect(summary.kernel.warmUpEvents).toBe(250);
+    // Warm-up is not a live event: none reached onEvent, the live counts or the journal's signals.
+    expect(events.filter((e) => (e.kind === "candle" || e.kind === "funding") && e.warmUp === true)).toEqual([]);
+    // (The live book does make the basis strategy fire against the warm spot leg: that one is live.)
+    expect(readJournal(db, (j) => j.signals().filter((x) => x.signal.createdMs < now).length)).toBe(0);
+    expect(summary.kernel.warmUpSignalsDiscarded).toBeGreaterThan(0);
+    // The live close of a bar warm-up already delivered was dropped, not fed twice.
+    expect(summary.kernel.warmUpDuplicateBars).toBe(1);
+    // Bar strategies on 1 m are warm from the first minute (flow toxicity needs 30 closed bars).
+    const done1 = logger.entries.find((e) => e.msg?.startsWith("warm-up done"));
+    expect(done1?.fields).toMatchObject({ bars: 240, settlements: 10, failures: 0 });
+    const status = logger.entries.findLast((e) => e.msg === "monitor status");
+    expect((status?.fields["warm"] as Record<string, string>)["flow-toxicity"]).toBe("1/1");
+    expect((status?.fields["waiting"] as Record<string, { needs: string }>)["liquidity"]?.needs).toContain("book snapshots");
+
+    // The capture holds the warm-up line before the live frames: a replay warms up alike.
+    const report = await replayDry([captures]);
+    expect(report.countsByKind["candle"]).toBe(241);
+    const replayDb = join(dir, "replay.db");
+    const replayed = await replayIntoJournal([captures], replayDb, { aliases: config.spot.baseAliases });
+    expect(replayed.kernel.warmUpEvents).toBe(250);
+    expect(replayed.kernel.warmUpDuplicateBars).toBe(1);
+    expect(replayed.kernel.signalsByStrategy).toEqual(summary.kernel.signalsByStrategy);
   });
 });

@@ -505,15 +505,16 @@ export function parseCandleRow(row: RawCandleRow, market: Market, options: { clo
  * `periodMs` is 8 h before `HOURLY_FUNDING_SINCE_MS`, 1 h from then on; `premium` is
  * `undefined` when missing, `null` or empty.
  * @param tsInit receive time, ms; defaults to the settlement time (history files).
+ * @param maxVenueTimeAheadMs how far `time` may be ahead of `tsInit`, ms (default a minute).
  * @throws ParseError naming the field (`fundingHistory.fundingRate`) and value; a `time` before
- * 2023-01-01 or more than a minute after `tsInit` is refused as impossible.
+ * 2023-01-01 or more than `maxVenueTimeAheadMs` after `tsInit` is refused as impossible.
  */
-export function parseFundingRow(row: RawFundingRow, market: Market, tsInit?: number): FundingSettlementEvent {
+export function parseFundingRow(row: RawFundingRow, market: Market, tsInit?: number, maxVenueTimeAheadMs: number = DEFAULT_MAX_VENUE_TIME_AHEAD_MS): FundingSettlementEvent {
   const field = "fundingHistory";
   const fields = requiredFields(row, field);
   const tsEvent = requiredTimeMs(fields.time, `${field}.time`);
   const rate = requiredFinite(fields.fundingRate, `${field}.fundingRate`);
-  checkVenueTime(tsEvent, `${field}.time`, tsInit, DEFAULT_MAX_VENUE_TIME_AHEAD_MS);
+  checkVenueTime(tsEvent, `${field}.time`, tsInit, maxVenueTimeAheadMs);
   return {
     kind: "funding",
     tsEvent,

@@ -52,6 +52,8 @@ export interface HyperliquidRestOptions {
   /** Wall-clock time, ms; default `Date.now` (this is an edge). */
   readonly now?: () => number;
   readonly logger?: RestLogger;
+  /** A row's venue time more than this ahead of the response's receive time is refused, ms. Default 60 000 (the parser's). */
+  readonly maxVenueTimeAheadMs?: number;
 }
 
 /** Per-call options. */
@@ -241,7 +243,7 @@ export class HyperliquidRest {
     for (const item of list) {
       const row = item as RawCandleRow;
       try {
-        candles.push(parseCandleRow(row, market, { closed: Number(row.T) < tsInit, tsInit }));
+        candles.push(parseCandleRow(row, market, { closed: Number(row.T) < tsInit, tsInit, ...(this.options.maxVenueTimeAheadMs === undefined ? {} : { maxVenueTimeAheadMs: this.options.maxVenueTimeAheadMs }) }));
         rows.push(row);
       } catch (error) {
         rejects.push(asParseError(error));
@@ -268,7 +270,7 @@ export class HyperliquidRest {
     for (const item of list) {
       const row = item as RawFundingRow;
       try {
-        events.push(parseFundingRow(row, market, tsInit));
+        events.push(parseFundingRow(row, market, tsInit, this.options.maxVenueTimeAheadMs));
         rows.push(row);
       } catch (error) {
         rejects.push(asParseError(error));
