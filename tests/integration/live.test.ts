@@ -95,7 +95,9 @@ afterEach(async () => {
 
 function harness(overrides: Partial<LiveSourceOptions> = {}, onEvent?: (event: MarketEvent) => void): Harness {
   const log: Entry[] = [];
-  let tick = 1_000;
+  // Receive times after every venue time the test sends (books from 2023-11-14): the parser refuses
+  // a venue time more than 60 s ahead of its receive time.
+  let tick = 1_800_000_000_000;
   const source = new HyperliquidLiveSource(
     { ...FAST, wsUrl: server.url, now: () => (tick += 1), ...overrides },
     new HyperliquidParser({ spot: spotResolver }),
