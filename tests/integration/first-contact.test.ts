@@ -4,17 +4,20 @@
  * command, --help texts.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryLogger } from "../../src/config/memory-logger.ts";
+import { replayIntoJournal } from "../../src/cli/replay-pipeline.ts";
+import type { ReplayProgressReport } from "../../src/cli/replay-pipeline.ts";
 import { Journal } from "../../src/journal/index.ts";
 import { HyperliquidLiveSource } from "../../src/venues/hyperliquid/live.ts";
 import { HyperliquidParser } from "../../src/venues/hyperliquid/parse.ts";
 import { SpotResolver } from "../../src/venues/hyperliquid/spot.ts";
+import { writeHistoryFixture } from "./fixtures/history-fixture.ts";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.ts");
 const H = 3_600_000;
@@ -221,5 +224,22 @@ describe("reconnecting", () => {
       expect(entry.fields).not.toHaveProperty("err");
       expect(JSON.stringify(entry.fields)).not.toContain("    at ");
     }
+  });
+});
+
+describe("replay progress", () => {
+  it("counts file bytes and events, never backwards, and ends at the inputs' size", async () => {
+    const files = writeHistoryFixture(dir, { interval: "1h", bars: 400, seed: 7 });
+    const progress: ReplayProgressReport[] = [];
+    // Small batches: many progress calls, several while sources finish.
+    const summary = await replayIntoJournal(files, join(dir, "p.db"), { batchEvents: 64 }, { onProgress: (p) => progress.push(p) });
+    const bytesTotal = files.reduce((sum, file) => sum + statSync(file).size, 0);
+    expect(progress.length).toBeGreaterThan(10);
+    expect(progress.every((p) => p.bytesTotal === bytesTotal)).toBe(true);
+    for (let i = 1; i < progress.length; i += 1) {
+      expect(progress[i]!.events).toBeGreaterThanOrEqual(progress[i - 1]!.events);
+      expect(progress[i]!.bytesRead).toBeGreaterThanOrEqual(progress[i - 1]!.bytesRead);
+    }
+    expect(progress.at(-1)).toMatchObject({ events: summary.kernel.events, bytesRead: bytesTotal, filesDone: files.length });
   });
 });
