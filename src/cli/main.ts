@@ -60,7 +60,7 @@ withCommonOptions(
       "The monitor (the default command): watch the coins live, run every strategy, paper-trade every signal (book-walk fills, fees, hourly funding) into a SQLite journal; restarts resume open positions and equity from the journal.",
     )
     .option("--db <file>", "the journal; judge it with `report --db` (default: monitor.db)")
-    .option("--coins <list>", "perp coins, comma-separated (default from config: BTC,ETH,SOL)")
+    .option("--coins <list>", "perp coins, comma-separated, or all (every listed perp), or topN (the N most traded), cut to live.maxSubscriptions (default from config: BTC,ETH,SOL)")
     .option("--intervals <list>", "candle intervals, comma-separated (default from config: 1m,1h)")
     .option("--no-spot", "do not subscribe to the spot pairs (basis arbitrage needs them)")
     .option("--record", "also write the raw frames to capture files, replayable with `replay`")
@@ -81,7 +81,7 @@ withCommonOptions(
     .description(
       "Record live Hyperliquid market data (raw WebSocket frames with their receive time) to gzip capture files, rotating daily or by size. Replay them later with `replay`.",
     )
-    .option("--coins <list>", "perp coins, comma-separated (default from config: BTC,ETH,SOL)")
+    .option("--coins <list>", "perp coins, comma-separated, or all, or topN (the N most traded), cut to live.maxSubscriptions (default from config: BTC,ETH,SOL)")
     .option("--intervals <list>", "candle intervals, comma-separated (default from config: 1m,1h)")
     .option("--out <dir>", "capture directory (default from config: captures)")
     .option("--no-spot", "do not subscribe to the spot pairs of the coins")

@@ -8,8 +8,33 @@
 import { ConfigError } from "../core/index.ts";
 import type { Config, Logger } from "../config/index.ts";
 import type { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
+import { delistedPerpNames } from "../venues/hyperliquid/scan-inputs.ts";
 import { SpotResolver } from "../venues/hyperliquid/spot.ts";
 import type { SpotPair } from "../venues/hyperliquid/spot.ts";
+import type { MetaAndAssetCtxsResult } from "../venues/hyperliquid/rest.ts";
+
+/**
+ * A coin list that names no coin but a selection of the venue's perps: `all` (every listed perp)
+ * or `topN` (the N with the largest 24 h notional volume, e.g. `top20`), resolved at start.
+ * Either way delisted perps are skipped and the selection is cut to what fits the subscription
+ * limit (`live.maxSubscriptions`), the most traded first.
+ */
+export type CoinSelection = { readonly kind: "list"; readonly coins: readonly string[] } | { readonly kind: "all" } | { readonly kind: "top"; readonly n: number };
+
+/** Reads `coins` as a list or a venue-wide selection (`["all"]`, `["top20"]`). */
+export function coinSelection(coins: readonly string[]): CoinSelection {
+  const only = coins.length === 1 ? coins[0] : undefined;
+  if (only === "all") return { kind: "all" };
+  const top = only === undefined ? null : /^top([1-9][0-9]{0,3})$/.exec(only);
+  if (top !== null && top[1] !== undefined) return { kind: "top", n: Number(top[1]) };
+  return { kind: "list", coins };
+}
+
+/** WebSocket subscriptions a perp takes (book, trades, context, one candle per interval) and a spot pair (book, context). */
+export function subscriptionsPerPerp(intervals: number): number {
+  return 3 + intervals;
+}
+export const SUBSCRIPTIONS_PER_SPOT_PAIR = 2;
 
 /** A spot mid further than this from the perp's oracle price is not the same asset (or a dead book). Fraction. */
 export const MAX_SPOT_ORACLE_DEVIATION = 0.05;
@@ -35,12 +60,26 @@ export interface ResolvedMarkets {
 export async function resolveMarkets(config: Config, rest: HyperliquidRest, log: Logger): Promise<ResolvedMarkets> {
   const perps = await rest.metaAndAssetCtxs();
   const known = new Set(perps.universe.map((p) => p.name));
-  for (const coin of config.coins) {
-    if (!known.has(coin)) {
-      throw new ConfigError("coins", coin, `a perp listed by the venue (${perps.universe.length} listed, e.g. ${[...known].slice(0, 5).join(", ")})`);
+  const selection = coinSelection(config.coins);
+  const delisted = delistedPerpNames(perps.body);
+  let coins: readonly string[];
+  if (selection.kind === "list") {
+    for (const coin of config.coins) {
+      if (!known.has(coin)) {
+        throw new ConfigError("coins", coin, `a perp listed by the venue (${perps.universe.length} listed, e.g. ${[...known].slice(0, 5).join(", ")}), or "all", or "topN"`);
+      }
+      if (delisted.has(coin)) log.warn({ coin }, "the venue marks this perp delisted; watching it anyway because it was named");
     }
+    coins = config.coins;
+  } else {
+    coins = byVolume(perps, delisted);
+    if (delisted.size > 0) log.info({ skipped: [...delisted].sort(), count: delisted.size }, "delisted perps skipped");
+    if (selection.kind === "top") coins = coins.slice(0, selection.n);
   }
-  if (!config.spot.enabled) return { coins: config.coins, spotPairs: [], resolver: SpotResolver.empty(), spotMetaRaw: undefined };
+  if (!config.spot.enabled) {
+    const fitted = fitSubscriptions(coins, () => false, config, log);
+    return { coins: fitted, spotPairs: [], resolver: SpotResolver.empty(), spotMetaRaw: undefined };
+  }
 
   const spotAnswer = await rest.spotMetaAndAssetCtxs();
   const spotMeta: unknown = Array.isArray(spotAnswer.body) ? spotAnswer.body[0] : undefined;
@@ -48,10 +87,12 @@ export async function resolveMarkets(config: Config, rest: HyperliquidRest, log:
   const oracleOf = new Map(perps.contexts.map((c) => [c.market.symbol, c.oraclePx]));
   const spotMidOf = new Map(spotAnswer.contexts.map((c) => [c.market.symbol, c.midPx ?? c.markPx]));
   const spotPairs: SpotPair[] = [];
-  for (const coin of config.coins) {
+  const venueWide = selection.kind !== "list";
+  for (const coin of coins) {
     const pair = resolver.byBase(coin);
     if (pair === undefined) {
-      log.info({ coin }, "no spot pair on the venue for this coin; the perp only");
+      // Venue-wide, most perps have no spot pair: one summary line instead of one per coin.
+      if (!venueWide) log.info({ coin }, "no spot pair on the venue for this coin; the perp only");
       continue;
     }
     const oracle = oracleOf.get(coin);
@@ -62,5 +103,48 @@ export async function resolveMarkets(config: Config, rest: HyperliquidRest, log:
     }
     spotPairs.push(pair);
   }
-  return { coins: config.coins, spotPairs, resolver, spotMetaRaw: JSON.stringify(spotMeta) };
+  const spotOf = new Map(spotPairs.map((p) => [p.market.base, p]));
+  const fitted = fitSubscriptions(coins, (coin) => spotOf.has(coin), config, log);
+  const kept = new Set(fitted);
+  const keptPairs = spotPairs.filter((p) => kept.has(p.market.base));
+  if (venueWide) log.info({ perps: fitted.length, withSpotPair: keptPairs.length }, "venue-wide selection: perps watched and those with a spot pair");
+  return { coins: fitted, spotPairs: keptPairs, resolver, spotMetaRaw: JSON.stringify(spotMeta) };
+}
+
+/** Listed, not delisted perps, the largest 24 h notional volume first (ties by name). */
+function byVolume(perps: MetaAndAssetCtxsResult, delisted: ReadonlySet<string>): string[] {
+  const volume = new Map(perps.contexts.map((c) => [c.market.symbol, c.dayNotionalVolumeUsd ?? 0]));
+  return perps.universe
+    .map((p) => p.name)
+    .filter((name) => !delisted.has(name))
+    .sort((a, b) => (volume.get(b) ?? 0) - (volume.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * The coins, in order, whose subscriptions (and their spot pairs') fit `live.maxSubscriptions`;
+ * the rest are left out with a warning naming them (a named list that does not fit is an error).
+ * @throws ConfigError when an explicitly named list needs more subscriptions than the limit.
+ */
+function fitSubscriptions(coins: readonly string[], hasSpot: (coin: string) => boolean, config: Config, log: Logger): string[] {
+  const perPerp = subscriptionsPerPerp(config.candleIntervals.length);
+  const limit = config.live.maxSubscriptions;
+  const kept: string[] = [];
+  const left: string[] = [];
+  let used = 0;
+  for (const coin of coins) {
+    const need = perPerp + (hasSpot(coin) ? SUBSCRIPTIONS_PER_SPOT_PAIR : 0);
+    if (used + need <= limit) {
+      kept.push(coin);
+      used += need;
+    } else {
+      left.push(coin);
+    }
+  }
+  if (left.length > 0) {
+    if (coinSelection(config.coins).kind === "list") {
+      throw new ConfigError("coins", config.coins.join(","), `coins whose subscriptions fit live.maxSubscriptions = ${limit} (${perPerp} per perp + ${SUBSCRIPTIONS_PER_SPOT_PAIR} per spot pair; ${left.length} do not fit)`);
+    }
+    log.warn({ left: left.length, first: left.slice(0, 10), limit, used }, "venue-wide selection cut to the subscription limit (the least traded left out)");
+  }
+  return kept;
 }

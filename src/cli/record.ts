@@ -55,13 +55,13 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
   const log = logger.child({ component: "record" });
 
   const rest = new HyperliquidRest({ restUrl: config.restUrl, ...config.rest, logger: logger.child({ component: "rest" }) });
-  const { spotPairs, resolver, spotMetaRaw } = await resolveMarkets(config, rest, log);
+  const { coins, spotPairs, resolver, spotMetaRaw } = await resolveMarkets(config, rest, log);
 
   const writer = new CaptureWriter({
     dir: config.record.dir,
     maxBytes: config.record.rotateBytes,
     flushIntervalMs: config.record.flushIntervalMs,
-    header: { network: config.network, coins: config.coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, spotPairs: spotPairs.map((p) => p.pairName) },
+    header: { network: config.network, coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, spotPairs: spotPairs.map((p) => p.pairName) },
   });
   if (spotMetaRaw !== undefined) {
     writer.write(Date.now(), "info:spotMeta", spotMetaRaw);
@@ -86,8 +86,8 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
     },
   });
 
-  const plan: LiveSubscriptionPlan = { perps: config.coins, spotPairs, candleIntervals: config.candleIntervals };
-  log.info({ coins: config.coins, spotPairs: spotPairs.map((p) => `${p.pairName} (${p.wireName})`), intervals: config.candleIntervals, dir: config.record.dir }, "recording");
+  const plan: LiveSubscriptionPlan = { perps: coins, spotPairs, candleIntervals: config.candleIntervals };
+  log.info({ coins, spotPairs: spotPairs.map((p) => `${p.pairName} (${p.wireName})`), intervals: config.candleIntervals, dir: config.record.dir }, "recording");
   try {
     await live.start(plan);
   } catch (error) {

@@ -252,14 +252,14 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     const markets = await resolveMarkets(config, rest, log);
 
     const runId = `live-${Date.now()}-${process.pid}`;
-    journal.startRun({ runId, command: "run", inputPaths: [], config: { coins: config.coins, candleIntervals: config.candleIntervals, spotPairs: markets.spotPairs.map((p) => p.pairName), batchEvents, batchMs, startingEquityUsd, record: options.recordDir ?? null }, startedMs: Date.now() });
+    journal.startRun({ runId, command: "run", inputPaths: [], config: { coins: markets.coins, candleIntervals: config.candleIntervals, spotPairs: markets.spotPairs.map((p) => p.pairName), batchEvents, batchMs, startingEquityUsd, record: options.recordDir ?? null }, startedMs: Date.now() });
 
     if (options.recordDir !== undefined) {
       writer = new CaptureWriter({
         dir: options.recordDir,
         maxBytes: config.record.rotateBytes,
         flushIntervalMs: config.record.flushIntervalMs,
-        header: { network: config.network, coins: config.coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, spotPairs: markets.spotPairs.map((p) => p.pairName) },
+        header: { network: config.network, coins: markets.coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, spotPairs: markets.spotPairs.map((p) => p.pairName) },
       });
       if (markets.spotMetaRaw !== undefined) writer.write(Date.now(), "info:spotMeta", markets.spotMetaRaw);
     }
@@ -366,9 +366,9 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       },
     });
 
-    const plan: LiveSubscriptionPlan = { perps: config.coins, spotPairs: markets.spotPairs, candleIntervals: config.candleIntervals };
+    const plan: LiveSubscriptionPlan = { perps: markets.coins, spotPairs: markets.spotPairs, candleIntervals: config.candleIntervals };
     log.info(
-      { coins: config.coins, spotPairs: markets.spotPairs.map((p) => `${p.pairName} (${p.wireName})`), intervals: config.candleIntervals, db: dbPath, record: options.recordDir ?? false, batchEvents, batchMs },
+      { coins: markets.coins, spotPairs: markets.spotPairs.map((p) => `${p.pairName} (${p.wireName})`), intervals: config.candleIntervals, db: dbPath, record: options.recordDir ?? false, batchEvents, batchMs },
       "monitoring",
     );
     await source.start(plan);
@@ -379,7 +379,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     // and ignores a settlement time it already applied (so restarts cannot pay one twice).
     const lastSettlementMs: Record<string, number> = {};
     for (const [key, ms] of Object.entries(brokerState?.lastFundingMs ?? {})) {
-      const coin = config.coins.find((c) => market("hyperliquid", "perp", c, c).key === key);
+      const coin = markets.coins.find((c) => market("hyperliquid", "perp", c, c).key === key);
       if (coin !== undefined) lastSettlementMs[coin] = ms;
     }
     const fundingPoll = options.fundingPoll;
@@ -388,7 +388,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
         ? undefined
         : new FundingPoller({
             rest,
-            coins: config.coins,
+            coins: markets.coins,
             lastSettlementMs,
             // A fresh journal starts with the session: no position is older, no settlement before it is due.
             startMs: Date.now(),
@@ -416,7 +416,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     void options.stopped.then(() => warmUpStop.abort());
     const warm = await fetchWarmUp(
       rest,
-      { coins: config.coins, spotPairs: markets.spotPairs, intervals: config.candleIntervals, bars: config.live.warmUpBars, fundingHours: config.live.warmUpFundingHours },
+      { coins: markets.coins, spotPairs: markets.spotPairs, intervals: config.candleIntervals, bars: config.live.warmUpBars, fundingHours: config.live.warmUpFundingHours, maxWeight: 2 * config.rest.weightPerMinute },
       Date.now(),
       log,
       warmUpStop.signal,
@@ -435,7 +435,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     held = undefined;
     for (const action of released) action();
     log.info(
-      { bars: warm.bars, settlements: warm.settlements, failures: warm.failures, tookMs: warm.tookMs, heldLiveItems: released.length, signalsDiscarded: kernel.summary().warmUpSignalsDiscarded },
+      { bars: warm.bars, settlements: warm.settlements, failures: warm.failures, skippedCoins: warm.skippedCoins.length, tookMs: warm.tookMs, heldLiveItems: released.length, signalsDiscarded: kernel.summary().warmUpSignalsDiscarded },
       "warm-up done: strategies fed the history they need; live events follow",
     );
     options.onStarted?.();

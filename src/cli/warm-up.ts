@@ -1,5 +1,6 @@
 import { HOUR_MS, intervalMs } from "../core/index.ts";
 import type { CandleInterval } from "../core/index.ts";
+import { baseWeight, itemWeight } from "../venues/hyperliquid/rate-limiter.ts";
 import type { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
 import type { RawCandleRow, RawFundingRow } from "../venues/hyperliquid/parse.ts";
 import type { SpotPair } from "../venues/hyperliquid/spot.ts";
@@ -15,6 +16,19 @@ export interface WarmUpPlan {
   readonly bars: number;
   /** Hours of funding settlements per perp, ≤ 500 (one `fundingHistory` page). 0: none. */
   readonly fundingHours: number;
+  /**
+   * Request weight the warm-up may spend (the venue allows 1200 a minute); markets past it, in
+   * the order of `coins` (most traded first for a venue-wide selection), warm up from live data.
+   * Default unlimited.
+   */
+  readonly maxWeight?: number;
+}
+
+/** The weight the warm-up of one perp (its candles, its spot pair's, its funding) costs, as the venue counts it. */
+export function warmUpWeight(plan: Pick<WarmUpPlan, "intervals" | "bars" | "fundingHours">, withSpotPair: boolean): number {
+  const candles = plan.bars > 0 ? (withSpotPair ? 2 : 1) * plan.intervals.length * (baseWeight("candleSnapshot") + itemWeight("candleSnapshot", plan.bars + 1)) : 0;
+  const funding = plan.fundingHours > 0 ? baseWeight("fundingHistory") + itemWeight("fundingHistory", plan.fundingHours) : 0;
+  return candles + funding;
 }
 
 /** What the fetch gave, for the log and the status line. */
@@ -25,6 +39,8 @@ export interface WarmUpFetch {
   /** Requests that failed after the REST client's retries (each is logged; the rest still warms). */
   readonly failures: number;
   readonly tookMs: number;
+  /** Perps left out of the warm-up by `maxWeight` (they warm up from live data). */
+  readonly skippedCoins: readonly string[];
 }
 
 /**
@@ -41,10 +57,30 @@ export async function fetchWarmUp(rest: Pick<HyperliquidRest, "candleSnapshot" |
   let bars = 0;
   let failures = 0;
   const options = signal === undefined ? {} : { signal };
+  // Within the weight budget, the first coins (most traded first for a venue-wide selection).
+  const spotOf = new Map(plan.spotPairs.map((p) => [p.market.base, p]));
+  const coins: string[] = [];
+  const skippedCoins: string[] = [];
+  let weight = 0;
+  for (const coin of plan.coins) {
+    const cost = warmUpWeight(plan, spotOf.has(coin));
+    if (weight + cost <= (plan.maxWeight ?? Number.POSITIVE_INFINITY)) {
+      coins.push(coin);
+      weight += cost;
+    } else {
+      skippedCoins.push(coin);
+    }
+  }
+  if (skippedCoins.length > 0) {
+    log.warn({ warmed: coins.length, skipped: skippedCoins.length, first: skippedCoins.slice(0, 10), weight, maxWeight: plan.maxWeight }, "warm-up: weight budget reached; the rest warm up from live data");
+  }
   if (plan.bars > 0) {
     const series = [
-      ...plan.coins.map((coin) => ({ coin, market: undefined })),
-      ...plan.spotPairs.map((p) => ({ coin: p.wireName, market: p.market })),
+      ...coins.map((coin) => ({ coin, market: undefined })),
+      ...coins.flatMap((coin) => {
+        const pair = spotOf.get(coin);
+        return pair === undefined ? [] : [{ coin: pair.wireName, market: pair.market }];
+      }),
     ];
     for (const { coin, market } of series) {
       for (const interval of plan.intervals) {
@@ -63,7 +99,7 @@ export async function fetchWarmUp(rest: Pick<HyperliquidRest, "candleSnapshot" |
     }
   }
   if (plan.fundingHours > 0) {
-    for (const coin of plan.coins) {
+    for (const coin of coins) {
       if (signal?.aborted === true) break;
       try {
         const result = await rest.fundingHistory(coin, nowMs - plan.fundingHours * HOUR_MS, undefined, options);
@@ -74,5 +110,5 @@ export async function fetchWarmUp(rest: Pick<HyperliquidRest, "candleSnapshot" |
       }
     }
   }
-  return { body: { candles, funding }, bars, settlements: funding.length, failures, tookMs: Date.now() - started };
+  return { body: { candles, funding }, bars, settlements: funding.length, failures, tookMs: Date.now() - started, skippedCoins };
 }
