@@ -253,6 +253,8 @@ export const convergenceConfigEntries = {
   interval: withDefault(intervalLeaf(), "1m"),
   /** Book levels per side in the imbalance. Default 10 (the original's). */
   bookLevels: withDefault(integerIn(1, 100, "levels"), 10),
+  /** A book older than this is stale (the imbalance is undefined), ms. Default 5 000 (see the liquidity strategy's `bookStaleMs`). */
+  bookStaleMs: withDefault(integerIn(500, 600_000, "ms"), 5_000),
   /** Aggressor trade-flow window, ms. Default 60 000. */
   flowWindowMs: withDefault(integerIn(1_000, 3_600_000, "ms"), 60_000),
   /** Bars of the candle flow proxy (used when no trade is in the window). Default 10 (the original's). */
@@ -411,7 +413,7 @@ export class ConvergenceFeed {
     this.market = market;
     this.spot = options.spot;
     this.c = c;
-    this.book = new BookImbalance({ market, levels: c.bookLevels });
+    this.book = new BookImbalance({ market, levels: c.bookLevels, staleAfterMs: c.bookStaleMs });
     this.trades = new TradeFlow({ market, windowMs: c.flowWindowMs });
     this.proxy = new CandleFlowProxy({ market, interval: c.interval, bars: c.proxyBars });
     this.vwap = new SessionVwap({ market, interval: c.interval });

@@ -37,6 +37,20 @@ function stream(last: { bids: readonly number[]; asks: readonly number[] } = { b
 const TEST = { stuffingWindow: 10, stuffingK: 100 };
 
 describe("LiquidityStrategy", () => {
+  it("warms up at a slow book cadence only when bookStaleMs allows it: books every 5.5 s are gaps under the 5 s default, a feed at 15 s", () => {
+    // 13 books 5.5 s apart (a slower venue than the measured 543 ms), stuffing window 10 intervals.
+    const slow = Array.from({ length: 13 }, (_, i) => book(T0 + i * 5_500, flat(i % 2 === 0 ? 5 : 5.1), flat(5)));
+    const at = T0 + 12 * 5_500;
+    const strict = new LiquidityStrategy(BTC, TEST);
+    const relaxed = new LiquidityStrategy(BTC, { ...TEST, bookStaleMs: 15_000 });
+    feed(strict, slow);
+    feed(relaxed, slow);
+    expect(strict.isWarm(at)).toBe(false);
+    expect(relaxed.isWarm(at)).toBe(true);
+    // Stale all the same once no book came for longer than the setting.
+    expect(relaxed.isWarm(at + 15_001)).toBe(false);
+  });
+
   it("goes long on a clean bid-heavy book whose imbalance is building", () => {
     const signals = feed(new LiquidityStrategy(BTC, TEST), stream());
     expect(signals).toHaveLength(1);
