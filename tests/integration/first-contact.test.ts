@@ -123,6 +123,12 @@ describe("the command line", () => {
     expect(typo.stderr).not.toContain("too many arguments");
   });
 
+  it("still runs the monitor for no command or options first (run is the default)", async () => {
+    // run checks --duration before it reaches the venue: the options went to run.
+    const ran = await cli(["--duration", "soon"], dir);
+    expect([ran.code, ran.stderr]).toEqual([2, 'strategy-monitor: --duration must be a positive integer (got "soon")\n']);
+  });
+
   it("offers --network, --rest-url and --ws-url only where the venue is reached, and writes every default as (default: X)", async () => {
     for (const command of ["run", "record", "backfill", "replay", "report", "config"]) {
       const help = await cli([command, "--help"], dir);
