@@ -30,11 +30,11 @@ export function coinSelection(coins: readonly string[]): CoinSelection {
   return { kind: "list", coins };
 }
 
-/** WebSocket subscriptions a perp takes (book, trades, context, one candle per interval) and a spot pair (book, context). */
+/** WebSocket subscriptions a perp takes (book, top of book, trades, context, one candle per interval) and a spot pair (book, top of book, context). */
 export function subscriptionsPerPerp(intervals: number): number {
-  return 3 + intervals;
+  return 4 + intervals;
 }
-export const SUBSCRIPTIONS_PER_SPOT_PAIR = 2;
+export const SUBSCRIPTIONS_PER_SPOT_PAIR = 3;
 
 /** A spot mid further than this from the perp's oracle price is not the same asset (or a dead book). Fraction. */
 export const MAX_SPOT_ORACLE_DEVIATION = 0.05;

@@ -36,6 +36,20 @@ export interface BookSnapshotEvent extends EventBase {
   readonly asks: readonly BookLevel[];
 }
 
+/**
+ * The best bid and offer (Hyperliquid `bbo`): sent whenever the top of book changes, several times
+ * per `l2Book` snapshot (every ~115 ms vs ~543 ms in the 2025 recording). For what only needs the
+ * top of book (marks, stop and target triggers, mids); depth stays with {@link BookSnapshotEvent}.
+ */
+export interface TopOfBookEvent extends EventBase {
+  readonly kind: "bbo";
+  readonly market: Market;
+  /** Best bid; `undefined` when the side is empty. */
+  readonly bid: BookLevel | undefined;
+  /** Best ask; `undefined` when the side is empty. */
+  readonly ask: BookLevel | undefined;
+}
+
 /** Aggressor side of a trade: `buy` = the buyer took liquidity. */
 export type AggressorSide = "buy" | "sell";
 
@@ -136,6 +150,7 @@ export interface ConnectionStatusEvent extends EventBase {
 
 export type MarketEvent =
   | BookSnapshotEvent
+  | TopOfBookEvent
   | TradeEvent
   | CandleEvent
   | AssetContextEvent
@@ -144,7 +159,12 @@ export type MarketEvent =
 
 export type MarketEventKind = MarketEvent["kind"];
 
-export const MARKET_EVENT_KINDS: readonly MarketEventKind[] = ["book", "trade", "candle", "assetCtx", "funding", "status"];
+export const MARKET_EVENT_KINDS: readonly MarketEventKind[] = ["book", "bbo", "trade", "candle", "assetCtx", "funding", "status"];
+
+/** The mid of a top of book with both sides, else `undefined`. */
+export function topOfBookMid(event: TopOfBookEvent): number | undefined {
+  return event.bid !== undefined && event.ask !== undefined ? (event.bid.px + event.ask.px) / 2 : undefined;
+}
 
 /**
  * The hourly rate implied by a funding settlement. Divides by the period in hours (1 or 8,

@@ -1,4 +1,4 @@
-import { CANDLE_INTERVAL_MS } from "../core/index.ts";
+import { CANDLE_INTERVAL_MS, topOfBookMid } from "../core/index.ts";
 import type { BookSnapshotEvent, Market, MarketEvent, MarketEventKind } from "../core/index.ts";
 import type { StreamingMetric } from "./contract.ts";
 
@@ -63,6 +63,9 @@ class Leg {
   closeBarEnd = -Infinity;
 
   onMid(px: number | undefined, tsMs: number): void {
+    // Books, tops of book and contexts come on separate channels: an older quote arriving after a
+    // newer one never replaces it.
+    if (tsMs < this.midTs) return;
     this.midPx = px;
     this.midTs = tsMs;
   }
@@ -107,8 +110,8 @@ function freshPx(quote: Quote | undefined, nowMs: number): number | undefined {
 export class Basis implements StreamingMetric<BasisBps> {
   readonly name = "basisBps";
   readonly unit = "bps: perp mid vs spot mid, mark vs oracle, funding premium";
-  readonly needs: readonly MarketEventKind[] = ["book", "assetCtx", "candle"];
-  readonly warmUp = "1 fresh price of each leg (perp book/context/candle and spot book/context/candle), or 1 perp asset context";
+  readonly needs: readonly MarketEventKind[] = ["book", "bbo", "assetCtx", "candle"];
+  readonly warmUp = "1 fresh price of each leg (perp book/top of book/context/candle and spot alike), or 1 perp asset context";
   readonly market: Market;
   readonly spot: Market | undefined;
   readonly staleAfterMs: number;
@@ -131,6 +134,10 @@ export class Basis implements StreamingMetric<BasisBps> {
     const ts = event.tsEvent;
     if (event.kind === "book") {
       leg.onMid(bookMid(event), ts);
+    } else if (event.kind === "bbo") {
+      // The top of book changes several times per snapshot: the freshest mid.
+      const mid = topOfBookMid(event);
+      if (mid !== undefined) leg.onMid(mid, ts);
     } else if (event.kind === "candle") {
       leg.onClose(event.close, ts, Math.max(this.staleAfterMs, CANDLE_INTERVAL_MS[event.interval]), event.closeTime);
     } else {

@@ -187,6 +187,30 @@ describe("PaperBroker, book model", () => {
     expect(b.equityUsd()).toBeCloseTo(10_000 - 7.08685, 9);
   });
 
+  it("sees the stop in the top of book between two L2 books, and fills the exit on the next book", () => {
+    const b = new PaperBroker(brokerConfig({ latencyMs: 100 }));
+    const s = oneLegSignal({ entryPx: 100, stopPx: 95, targetPx: 110, createdMs: 0 });
+    b.onSignal(s, accept(s, 1));
+    b.onEvent(stairs(100)); // buys 1 @ 100
+    // A top of book at 700: bid 94, ask 95, mid 94.5 ≤ stop 95 — before any later L2 book came.
+    const top = (ts: number, bid: number, ask: number): MarketEvent => ({ kind: "bbo", market: BTC, tsEvent: ts, tsInit: ts, bid: lv(bid, 5), ask: lv(ask, 5) });
+    const trigger = b.onEvent(top(700, 94, 95));
+    expect(ofKind(trigger, "order")[0]?.order).toMatchObject({ purpose: "exit", side: "sell", sz: 1, tsMs: 700 });
+    // The exit walks the next L2 book after the latency: bids 93 × 5.
+    const out = b.onEvent(book(BTC, 900, [[93, 5]], [[94, 5]]));
+    expect(ofKind(out, "fill")[0]?.fill).toMatchObject({ px: 93, sz: 1 });
+    expect(ofKind(out, "outcome")[0]?.outcome).toMatchObject({ exitReason: "stop", closedMs: 900 });
+  });
+
+  it("keeps the newest mark: a top of book older than the latest book does not replace it", () => {
+    const b = new PaperBroker(brokerConfig({ latencyMs: 100 }));
+    b.onEvent(stairs(1_000)); // mark 99.5 at 1 000
+    b.onEvent({ kind: "bbo", market: BTC, tsEvent: 900, tsInit: 1_010, bid: lv(90, 1), ask: lv(91, 1) });
+    expect(b.snapshot().marks[BTC.key]).toEqual({ px: 99.5, tsMs: 1_000 });
+    b.onEvent({ kind: "bbo", market: BTC, tsEvent: 1_100, tsInit: 1_110, bid: lv(98, 1), ask: lv(99, 1) });
+    expect(b.snapshot().marks[BTC.key]).toEqual({ px: 98.5, tsMs: 1_100 });
+  });
+
   it("closes on an opposite signal from the same strategy and market (reversal), even a refused one", () => {
     const b = new PaperBroker(brokerConfig({ latencyMs: 0 }));
     b.onEvent(stairs(0));

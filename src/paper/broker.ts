@@ -1,4 +1,4 @@
-import { ConfigError, DAY_MS, HOUR_MS, intervalMs, market as internMarket } from "../core/index.ts";
+import { ConfigError, DAY_MS, HOUR_MS, intervalMs, market as internMarket, topOfBookMid } from "../core/index.ts";
 import type { BookSnapshotEvent, CandleEvent, FundingSettlementEvent, Market, MarketEvent } from "../core/index.ts";
 import type { ExposureLeg, PortfolioView } from "../risk/index.ts";
 import { takerFeeRate } from "../risk/index.ts";
@@ -141,6 +141,17 @@ export class PaperBroker {
         if (this.config.fillModel === "book") this.fillFromBook(event, out);
         const mid = bookMid(event);
         if (mid !== undefined) {
+          this.state.marks[event.market.key] = { px: mid, tsMs: event.tsEvent };
+          markMoved = event.market;
+        }
+        break;
+      }
+      case "bbo": {
+        // Marks and stop/target triggers from the top of book, which changes several times per
+        // snapshot; fills still walk the next L2 book. An older quote never replaces a newer mark.
+        const mid = topOfBookMid(event);
+        const mark = this.state.marks[event.market.key];
+        if (mid !== undefined && (mark === undefined || event.tsEvent >= mark.tsMs)) {
           this.state.marks[event.market.key] = { px: mid, tsMs: event.tsEvent };
           markMoved = event.market;
         }
@@ -456,8 +467,8 @@ export class PaperBroker {
       let reason: ExitReason | undefined;
       let atPrice: PriceExit | undefined;
       if (p.spread === null) {
-        if (event.kind === "book" && this.config.fillModel === "book" && event.market.key === primary.market.key) {
-          const mid = bookMid(event);
+        if ((event.kind === "book" || event.kind === "bbo") && this.config.fillModel === "book" && event.market.key === primary.market.key) {
+          const mid = event.kind === "book" ? bookMid(event) : topOfBookMid(event);
           atPrice = mid === undefined ? undefined : pointExit(primary.side, p.stopPx, p.targetPx, mid);
           reason = atPrice?.reason;
           atPrice = undefined; // book model: the exit order walks a later book, not this price

@@ -35,6 +35,13 @@ export class LastPrice {
         const mid = (bid + ask) / 2;
         next = { px: mid, tsMs: event.tsEvent, spreadFraction: (ask - bid) / mid };
       }
+    } else if (event.kind === "bbo") {
+      const bid = event.bid?.px;
+      const ask = event.ask?.px;
+      if (bid !== undefined && ask !== undefined && bid > 0 && ask >= bid) {
+        const mid = (bid + ask) / 2;
+        next = { px: mid, tsMs: event.tsEvent, spreadFraction: (ask - bid) / mid };
+      }
     } else if (event.kind === "assetCtx") {
       const px = event.midPx ?? event.markPx;
       if (px !== undefined && px > 0) next = { px, tsMs: event.tsEvent, spreadFraction: undefined };

@@ -26,11 +26,14 @@ const ubtc = spotResolver.byWireName("@107")!;
 
 const PLAN: LiveSubscriptionPlan = { perps: ["BTC", "ETH"], spotPairs: [ubtc], candleIntervals: ["1m"] };
 
-/** What the server must hold for PLAN: 2 perps × (book, trades, context, 1 candle) + 1 pair × (book, context) = 10. */
+/** What the server must hold for PLAN: 2 perps × (book, top of book, trades, context, 1 candle) + 1 pair × (book, top of book, context) = 13. */
 const PLAN_SUBSCRIPTIONS = [
   { type: "activeAssetCtx", coin: "@107" },
   { type: "activeAssetCtx", coin: "BTC" },
   { type: "activeAssetCtx", coin: "ETH" },
+  { type: "bbo", coin: "@107" },
+  { type: "bbo", coin: "BTC" },
+  { type: "bbo", coin: "ETH" },
   { type: "candle", coin: "BTC", interval: "1m" },
   { type: "candle", coin: "ETH", interval: "1m" },
   { type: "l2Book", coin: "@107" },
@@ -132,7 +135,7 @@ describe("HyperliquidLiveSource against the local server", () => {
     const h = harness();
     await h.source.start(PLAN);
     expect(sorted(server.subscriptions())).toEqual(PLAN_SUBSCRIPTIONS);
-    expect(server.subscribeRequests()).toHaveLength(10);
+    expect(server.subscribeRequests()).toHaveLength(13);
     expect(states(h)).toEqual(["connected"]);
 
     server.send("l2Book", bookData("BTC"));
@@ -155,7 +158,7 @@ describe("HyperliquidLiveSource against the local server", () => {
     server.faults.dropConnections();
     await until(() => states(h).includes("resubscribed"), "resubscribed");
     expect(sorted(server.subscriptions())).toEqual(PLAN_SUBSCRIPTIONS);
-    expect(server.subscribeRequests()).toHaveLength(20);
+    expect(server.subscribeRequests()).toHaveLength(26);
     expect(server.connectionsAccepted).toBe(2);
 
     server.send("l2Book", bookData("ETH"));

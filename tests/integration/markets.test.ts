@@ -10,7 +10,8 @@ import type { InfoServer } from "../../test-support/hyperliquid-server/info-serv
 /*
  * The venue of the fixture: perps BTC (3 G USD a day), ETH (1 G), OLD (delisted), HYPE (200 M),
  * PURR (5 M); spot pairs for BTC (@142 UBTC), HYPE (@107) and PURR (PURR/USDC), none for ETH.
- * With candle intervals 1m and 1h a perp takes 5 subscriptions, its spot pair 2 more.
+ * With candle intervals 1m and 1h a perp takes 6 subscriptions (book, top of book, trades,
+ * context, 2 candles), its spot pair 3 more (book, top of book, context).
  */
 let info: InfoServer;
 beforeAll(async () => {
@@ -49,15 +50,15 @@ describe("the markets a live session watches", () => {
     expect(markets.spotPairs.map((p) => p.pairName)).toEqual(["UBTC/USDC"]);
   });
 
-  it("cuts a venue-wide selection to the subscription limit, least traded out: 15 fit BTC + spot (7) and ETH (5), not HYPE + spot (7)", async () => {
-    const { markets, logger } = await resolve(["all"], { "live.maxSubscriptions": 15 });
+  it("cuts a venue-wide selection to the subscription limit, least traded out: 20 fit BTC + spot (9) and ETH (6), not HYPE + spot (9)", async () => {
+    const { markets, logger } = await resolve(["all"], { "live.maxSubscriptions": 20 });
     expect(markets.coins).toEqual(["BTC", "ETH"]);
     expect(markets.spotPairs.map((p) => p.pairName)).toEqual(["UBTC/USDC"]);
-    expect(logger.entries.find((e) => e.msg?.startsWith("venue-wide selection cut"))?.fields).toMatchObject({ left: 2, first: ["HYPE", "PURR"], limit: 15, used: 12 });
+    expect(logger.entries.find((e) => e.msg?.startsWith("venue-wide selection cut"))?.fields).toMatchObject({ left: 2, first: ["HYPE", "PURR"], limit: 20, used: 15 });
   });
 
   it("refuses a named list that does not fit the limit, naming the numbers", async () => {
-    await expect(resolve(["BTC", "ETH", "HYPE"], { "live.maxSubscriptions": 15 })).rejects.toThrow(ConfigError);
-    await expect(resolve(["BTC", "ETH", "HYPE"], { "live.maxSubscriptions": 15 })).rejects.toThrow(/fit live\.maxSubscriptions = 15 \(5 per perp \+ 2 per spot pair; 1 do not fit\)/);
+    await expect(resolve(["BTC", "ETH", "HYPE"], { "live.maxSubscriptions": 20 })).rejects.toThrow(ConfigError);
+    await expect(resolve(["BTC", "ETH", "HYPE"], { "live.maxSubscriptions": 20 })).rejects.toThrow(/fit live\.maxSubscriptions = 20 \(6 per perp \+ 3 per spot pair; 1 do not fit\)/);
   });
 });

@@ -50,7 +50,7 @@ describe("strategy-monitor record", () => {
     const session = recordSession({ config, logger: createMemoryLogger(), stopped, onEvent: (e) => live.push(e) });
 
     // BTC: l2Book, trades, activeAssetCtx, candle 1m; its spot pair UBTC/USDC (@142): l2Book, activeAssetCtx.
-    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions");
+    await waitFor(() => ws.subscriptions().length === 8, "eight subscriptions");
     expect(ws.subscriptions()).toEqual(
       expect.arrayContaining([
         { type: "l2Book", coin: "BTC" },

@@ -113,8 +113,8 @@ describe("strategy-monitor run", () => {
     const db = join(dir, "monitor.db");
     const batches: number[] = [];
     const s = session(db, { batchEvents: 1_000, batchMs: 1_000, onBatch: (b) => batches.push(b.records) });
-    // BTC: l2Book, trades, activeAssetCtx, candle 1m; UBTC/USDC (@142): l2Book, activeAssetCtx.
-    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions");
+    // BTC: l2Book, bbo, trades, activeAssetCtx, candle 1m; UBTC/USDC (@142): l2Book, bbo, activeAssetCtx.
+    await waitFor(() => ws.subscriptions().length === 8, "eight subscriptions");
 
     ws.send("l2Book", book("BTC", H - 2_000, 117_999, 118_001));
     ws.send("trades", [{ coin: "BTC", side: "B", px: "118001.0", sz: "0.01", time: H - 1_500, hash: "0x01", tid: 1, users: ["0x1", "0x2"] }]);
@@ -195,7 +195,7 @@ describe("strategy-monitor run", () => {
     proc.stdout?.on("data", (c: Buffer) => (stdout += c.toString()));
     proc.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<NodeJS.Signals | null>((r) => proc.on("exit", (_code, signal) => r(signal)));
-    await waitFor(() => ws.subscriptions().length === 6, `the child's six subscriptions (${stderr})`, 15_000);
+    await waitFor(() => ws.subscriptions().length === 8, `the child's eight subscriptions (${stderr})`, 15_000);
 
     // Perp mid 119 000, spot mid 117 800: basis +1.02 % ≥ 0.3 % and above the round trip (≈ 0.23 %)
     // → basis-arbitrage shorts the perp and buys spot (at the H + 400 book). Both legs fill on the
@@ -280,7 +280,7 @@ describe("strategy-monitor run", () => {
   it("an entry still pending at a checkpoint fills after the restart with its order rows (the kernel's held orders are in the checkpoint)", async () => {
     const db = join(dir, "monitor.db");
     const first = session(db);
-    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions");
+    await waitFor(() => ws.subscriptions().length === 8, "eight subscriptions");
     // The basis signal at H + 400 places both entry orders; no book at or after H + 600 comes before the stop.
     ws.send("l2Book", book("BTC", H + 100, 118_999, 119_001));
     ws.send("l2Book", book("@142", H + 150, 117_799, 117_801));
@@ -298,7 +298,7 @@ describe("strategy-monitor run", () => {
     await waitFor(() => ws.subscriptions().length === 0, "the first session's unsubscribe");
 
     const second = session(db);
-    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions again");
+    await waitFor(() => ws.subscriptions().length === 8, "eight subscriptions again");
     ws.send("l2Book", book("@142", H + 700, 117_799, 117_801));
     ws.send("l2Book", book("BTC", H + 800, 118_999, 119_001));
     await waitFor(() => second.events.filter((e) => e.kind === "book").length === 2, "two books");
@@ -328,7 +328,7 @@ describe("strategy-monitor run", () => {
     const db = join(dir, "monitor.db");
     const captures = join(dir, "captures");
     const s = session(db, { recordDir: captures });
-    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions");
+    await waitFor(() => ws.subscriptions().length === 8, "eight subscriptions");
     ws.send("l2Book", book("BTC", H + 100, 117_999, 118_001));
     ws.send("l2Book", book("@142", H + 150, 117_899, 117_911));
     ws.send("trades", [{ coin: "BTC", side: "B", px: "118001.0", sz: "0.01", time: H + 200, hash: "0x01", tid: 1, users: ["0x1", "0x2"] }]);
@@ -354,7 +354,7 @@ describe("strategy-monitor run", () => {
     const db = join(dir, "monitor.db");
     const captures = join(dir, "captures");
     const s = session(db, { recordDir: captures });
-    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions");
+    await waitFor(() => ws.subscriptions().length === 8, "eight subscriptions");
     // The basis signal of the SIGKILL test: placed at H + 400, filled on the books at H + 700 (spot) and H + 800 (perp).
     ws.send("l2Book", book("BTC", H + 100, 118_999, 119_001));
     ws.send("l2Book", book("@142", H + 150, 117_799, 117_801));
@@ -400,7 +400,7 @@ describe("strategy-monitor run", () => {
     // Polls every 100 ms (an "hour" of 100 ms), so the test sees many polls per settlement.
     const fundingPoll = { periodMs: 100, delayMs: 0 };
     const first = session(db, { recordDir: captures, fundingPoll });
-    await waitFor(() => ws.subscriptions().length === 6, "six subscriptions");
+    await waitFor(() => ws.subscriptions().length === 8, "eight subscriptions");
     ws.send("activeAssetCtx", BTC_CTX); // oracle 118 000
     // The basis position of the SIGKILL test: short 0.04201 BTC perp (and long spot), opened at H + 800.
     ws.send("l2Book", book("BTC", H + 100, 118_999, 119_001));

@@ -66,11 +66,11 @@ describe("validateLiveOptions", () => {
 describe("HyperliquidLiveSource.start", () => {
   it("refuses a plan over the 1000-subscription limit before connecting, naming the count", async () => {
     const source = new HyperliquidLiveSource(OPTIONS, new HyperliquidParser({ spot: SpotResolver.empty() }), { onEvent: () => {} });
-    // 250 perps × (3 + 1 interval) = 1000; 251 perps = 1004
-    const perps = Array.from({ length: 251 }, (_, i) => `C${i}`);
+    // 200 perps × (4 + 1 interval) = 1000; 201 perps = 1005
+    const perps = Array.from({ length: 201 }, (_, i) => `C${i}`);
     const failure = source.start({ perps, spotPairs: [], candleIntervals: ["1m"] });
     await expect(failure).rejects.toBeInstanceOf(ConfigError);
-    await expect(failure).rejects.toThrow("config live.subscriptions = 1004 is invalid: plan needs 1004 subscriptions; Hyperliquid allows at most 1000");
+    await expect(failure).rejects.toThrow("config live.subscriptions = 1005 is invalid: plan needs 1005 subscriptions; Hyperliquid allows at most 1000");
     expect(source.stats.reconnects).toBe(0);
     await source.stop();
   });

@@ -307,6 +307,34 @@ describe("HyperliquidParser.parseFrame: candle", () => {
   });
 });
 
+describe("HyperliquidParser.parseFrame: bbo (top of book)", () => {
+  const top = (time: number, bid: unknown, ask: unknown) => frame("bbo", { coin: "BTC", time, bbo: [bid, ask] });
+
+  it("parses the best bid and ask, stamped with the venue time", () => {
+    const outcome = newParser().parseFrame(top(T0, { px: "111038.0", sz: "8.84885", n: 3 }, { px: "111039.0", sz: "0.0036", n: 1 }), RECV);
+    expect(outcome.rejects).toEqual([]);
+    expect(outcome.events).toEqual([
+      { kind: "bbo", tsEvent: T0, tsInit: RECV, market: perp("BTC"), bid: { px: 111_038, sz: 8.84885, orders: 3 }, ask: { px: 111_039, sz: 0.0036, orders: 1 } },
+    ]);
+  });
+
+  it("reads an empty side (null) as undefined, and resolves spot wire names", () => {
+    const outcome = newParser().parseFrame(frame("bbo", { coin: "@142", time: T0, bbo: [null, { px: "111060.0", sz: "1", n: 1 }] }), RECV);
+    expect(outcome.events[0]).toMatchObject({ kind: "bbo", market: { key: "hyperliquid:spot:UBTC/USDC" }, bid: undefined, ask: { px: 111_060 } });
+  });
+
+  it("refuses a crossed or locked top of book and a time going backwards, naming the field", () => {
+    const parser = newParser();
+    expect(messages(parser.parseFrame(top(T0, { px: "101", sz: "1", n: 1 }, { px: "101", sz: "1", n: 1 }), RECV))).toEqual([
+      'bbo.bbo: must not be crossed or locked (bid 101 ≥ ask 101) (got [{"px":"101","sz":"1","n":1},{"px":"101","sz":"1","n":1}])',
+    ]);
+    expect(parser.parseFrame(top(T0 + 10, { px: "100", sz: "1", n: 1 }, { px: "101", sz: "1", n: 1 }), RECV + 10).events).toHaveLength(1);
+    expect(messages(parser.parseFrame(top(T0 + 5, { px: "100", sz: "1", n: 1 }, { px: "101", sz: "1", n: 1 }), RECV + 20))).toEqual([
+      `bbo.time: venue time went backwards (last ${T0 + 10}) (got ${T0 + 5})`,
+    ]);
+  });
+});
+
 describe("HyperliquidParser.parseFrame: asset contexts", () => {
   const btcCtx = {
     funding: "-0.0000015186",

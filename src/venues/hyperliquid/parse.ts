@@ -8,6 +8,7 @@ import type {
   FundingSettlementEvent,
   Market,
   MarketEvent,
+  TopOfBookEvent,
   TradeEvent,
 } from "../../core/index.ts";
 import {
@@ -206,6 +207,26 @@ function parseBook(value: unknown, field: string, market: Market | undefined, sp
   };
 }
 
+/** `bbo` data `{coin, time, bbo: [bid | null, ask | null]}` → a top of book; a crossed one is refused. */
+function parseTopOfBook(value: unknown, spot: SpotResolver, tsInit: number, maxAheadMs: number): TopOfBookEvent {
+  const field = "bbo";
+  const body = requiredFields(value, field);
+  const market = marketOfCoin(body.coin, `${field}.coin`, spot);
+  const tsEvent = requiredTimeMs(body.time, `${field}.time`);
+  checkVenueTime(tsEvent, `${field}.time`, tsInit, maxAheadMs);
+  const sides = requiredArray(body.bbo, `${field}.bbo`);
+  if (sides.length !== 2) {
+    throw new ParseError(`${field}.bbo`, sides, "must hold two sides [bid, ask] (each a level or null)");
+  }
+  const side = (level: unknown, at: number): BookLevel | undefined => (level === null || level === undefined ? undefined : parseLevels([level], `${field}.bbo[${at}]`)[0]);
+  const bid = side(sides[0], 0);
+  const ask = side(sides[1], 1);
+  if (bid !== undefined && ask !== undefined && !(bid.px < ask.px)) {
+    throw new ParseError(`${field}.bbo`, sides, `must not be crossed or locked (bid ${bid.px} ≥ ask ${ask.px})`);
+  }
+  return { kind: "bbo", tsEvent, tsInit, market, bid, ask };
+}
+
 function parseTrade(value: unknown, index: number, spot: SpotResolver, tsInit: number, maxAheadMs: number): TradeEvent {
   if (!isFields(value)) {
     throw new ParseError(`trades[${index}]`, value, "must be an object");
@@ -373,6 +394,7 @@ export class HyperliquidParser {
   private spot: SpotResolver;
   private readonly maxAheadMs: number;
   private readonly lastBookTime = new Map<Market, number>();
+  private readonly lastTopTime = new Map<Market, number>();
   private readonly lastTradeTime = new Map<Market, number>();
   private readonly recentTradeIds = new RecentIds(RECENT_TRADE_IDS);
   /** Trades dropped because their id was already delivered (resubscription snapshots). */
@@ -419,6 +441,9 @@ export class HyperliquidParser {
         case "l2Book":
           this.onBook(message.data, tsInit, events);
           break;
+        case "bbo":
+          this.onTopOfBook(message.data, tsInit, events);
+          break;
         case "trades":
           this.onTrades(message.data, tsInit, events, rejects);
           break;
@@ -447,6 +472,16 @@ export class HyperliquidParser {
     }
     this.lastBookTime.set(book.market, book.tsEvent);
     events.push(book);
+  }
+
+  private onTopOfBook(data: unknown, tsInit: number, events: MarketEvent[]): void {
+    const top = parseTopOfBook(data, this.spot, tsInit, this.maxAheadMs);
+    const last = this.lastTopTime.get(top.market);
+    if (last !== undefined && top.tsEvent < last) {
+      throw backwards("bbo.time", top.tsEvent, last);
+    }
+    this.lastTopTime.set(top.market, top.tsEvent);
+    events.push(top);
   }
 
   private onTrades(data: unknown, tsInit: number, events: MarketEvent[], rejects: ParseError[]): void {

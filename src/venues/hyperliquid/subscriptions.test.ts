@@ -24,25 +24,33 @@ function spotPair(index: number): SpotPair {
 }
 
 describe("buildSubscriptions", () => {
-  it("subscribes book, trades, context and each candle interval per perp, and book and context per spot pair", () => {
+  it("subscribes book, top of book, trades, context and each candle interval per perp, and book, top of book and context per spot pair", () => {
     const result = buildSubscriptions({ perps: ["BTC", "ETH"], spotPairs: [ubtc], candleIntervals: ["1m", "1h"] });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    // 2 perps × (3 + 2 intervals) + 1 spot pair × 2 = 12
+    // 2 perps × (4 + 2 intervals) + 1 spot pair × 3 = 15
     expect(result.subscriptions.map(subscriptionKey)).toEqual([
       "l2Book:BTC",
+      "bbo:BTC",
       "trades:BTC",
       "activeAssetCtx:BTC",
       "candle:BTC:1m",
       "candle:BTC:1h",
       "l2Book:ETH",
+      "bbo:ETH",
       "trades:ETH",
       "activeAssetCtx:ETH",
       "candle:ETH:1m",
       "candle:ETH:1h",
       "l2Book:@107",
+      "bbo:@107",
       "activeAssetCtx:@107",
     ]);
+  });
+
+  it("leaves the top of book out when asked (topOfBook: false)", () => {
+    const result = buildSubscriptions({ perps: ["BTC"], spotPairs: [ubtc], candleIntervals: ["1m"], topOfBook: false });
+    expect(result.ok && result.subscriptions.map(subscriptionKey)).toEqual(["l2Book:BTC", "trades:BTC", "activeAssetCtx:BTC", "candle:BTC:1m", "l2Book:@107", "activeAssetCtx:@107"]);
   });
 
   it("subscribes spot pairs by wire name, never by pair name", () => {
@@ -51,6 +59,7 @@ describe("buildSubscriptions", () => {
       ok: true,
       subscriptions: [
         { type: "l2Book", coin: "@107" },
+        { type: "bbo", coin: "@107" },
         { type: "activeAssetCtx", coin: "@107" },
       ],
     });
@@ -58,25 +67,25 @@ describe("buildSubscriptions", () => {
 
   it("subscribes a coin listed twice once", () => {
     const result = buildSubscriptions({ perps: ["BTC", "BTC"], spotPairs: [], candleIntervals: [] });
-    expect(result.ok && result.subscriptions.length).toBe(3);
+    expect(result.ok && result.subscriptions.length).toBe(4);
   });
 
   it("accepts exactly 1000 subscriptions", () => {
-    // 250 spot pairs × 2 = 500; 100 perps × (3 + 2 intervals) = 500; total 1000
-    const perps = Array.from({ length: 100 }, (_, i) => `P${i}`);
-    const spotPairs = Array.from({ length: 250 }, (_, i) => spotPair(i));
-    const result = buildSubscriptions({ perps, spotPairs, candleIntervals: ["1m", "5m"] });
+    // 140 perps × (4 + 1 interval) = 700 and 100 spot pairs × 3 = 300: 1000
+    const perps = Array.from({ length: 140 }, (_, i) => `P${i}`);
+    const spotPairs = Array.from({ length: 100 }, (_, i) => spotPair(i));
+    const result = buildSubscriptions({ perps, spotPairs, candleIntervals: ["1m"] });
     expect(result.ok && result.subscriptions.length).toBe(MAX_WS_SUBSCRIPTIONS);
   });
 
   it("refuses a plan over 1000 subscriptions, naming the count, instead of dropping some", () => {
-    // 60 perps × (3 + 14 intervals) = 1020
-    const perps = Array.from({ length: 60 }, (_, i) => `P${i}`);
+    // 57 perps × (4 + 14 intervals) = 1026
+    const perps = Array.from({ length: 57 }, (_, i) => `P${i}`);
     const result = buildSubscriptions({ perps, spotPairs: [], candleIntervals: CANDLE_INTERVALS });
     expect(result).toEqual({
       ok: false,
-      count: 1020,
-      reason: "plan needs 1020 subscriptions; Hyperliquid allows at most 1000",
+      count: 1026,
+      reason: "plan needs 1026 subscriptions; Hyperliquid allows at most 1000",
     });
   });
 });

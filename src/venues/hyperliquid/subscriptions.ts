@@ -12,11 +12,13 @@ export interface LiveSubscriptionPlan {
   readonly spotPairs: readonly SpotPair[];
   /** Candle intervals subscribed for every perp. */
   readonly candleIntervals: readonly CandleInterval[];
+  /** Subscribe `bbo` (the top of book, for marks and stop triggers) beside each `l2Book`. Default true. */
+  readonly topOfBook?: boolean;
 }
 
 /** One Hyperliquid WebSocket subscription, exactly as sent in `{"method":"subscribe","subscription":…}`. */
 export type WsSubscription =
-  | { readonly type: "l2Book" | "trades" | "activeAssetCtx"; readonly coin: string }
+  | { readonly type: "l2Book" | "bbo" | "trades" | "activeAssetCtx"; readonly coin: string }
   | { readonly type: "candle"; readonly coin: string; readonly interval: CandleInterval };
 
 /** Hyperliquid allows at most this many subscriptions per IP (one per channel and coin). */
@@ -27,9 +29,9 @@ export type SubscriptionListResult =
   | { readonly ok: false; readonly count: number; readonly reason: string };
 
 /**
- * Builds the subscription list for a plan: per perp coin `l2Book`, `trades`,
- * `activeAssetCtx` and one `candle` per interval; per spot pair (by wire name) `l2Book` and
- * `activeAssetCtx`. Duplicates (a coin listed twice) are subscribed once, because the venue
+ * Builds the subscription list for a plan: per perp coin `l2Book`, `bbo` (unless
+ * `topOfBook: false`), `trades`, `activeAssetCtx` and one `candle` per interval; per spot pair (by
+ * wire name) `l2Book`, `bbo` and `activeAssetCtx`. Duplicates (a coin listed twice) are subscribed once, because the venue
  * refuses a second identical subscription.
  *
  * Over the venue's limit the result is an error value naming the count: dropping some
@@ -43,8 +45,10 @@ export function buildSubscriptions(plan: LiveSubscriptionPlan): SubscriptionList
       byKey.set(key, subscription);
     }
   };
+  const top = plan.topOfBook ?? true;
   for (const coin of plan.perps) {
     add({ type: "l2Book", coin });
+    if (top) add({ type: "bbo", coin });
     add({ type: "trades", coin });
     add({ type: "activeAssetCtx", coin });
     for (const interval of plan.candleIntervals) {
@@ -53,6 +57,7 @@ export function buildSubscriptions(plan: LiveSubscriptionPlan): SubscriptionList
   }
   for (const pair of plan.spotPairs) {
     add({ type: "l2Book", coin: pair.wireName });
+    if (top) add({ type: "bbo", coin: pair.wireName });
     add({ type: "activeAssetCtx", coin: pair.wireName });
   }
   const subscriptions = [...byKey.values()];
