@@ -8,6 +8,7 @@ export * from "./deflated-sharpe.ts";
 export * from "./effective-sample-size.ts";
 export * from "./gates.ts";
 export * from "./lifecycle-recommendation.ts";
+export * from "./market-data-span.ts";
 export * from "./max-drawdown.ts";
 export * from "./moments.ts";
 export * from "./normal.ts";

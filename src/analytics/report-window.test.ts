@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EquitySnapshot } from "../paper/index.ts";
-import { applyWindow, inWindow } from "./report-window.ts";
+import { applyWindow, inWindow, resolveReportWindow } from "./report-window.ts";
 import { DAY_MS, HOUR_MS, T0, outcome } from "./test-outcomes.ts";
 
 const D = (day: number, hour = 0) => T0 + day * DAY_MS + hour * HOUR_MS;
@@ -54,5 +54,39 @@ describe("applyWindow", () => {
 describe("inWindow", () => {
   it("includes from and excludes to", () => {
     expect([D(2) - 1, D(2), D(4) - 1, D(4)].map((t) => inWindow(t, { fromMs: D(2), toMs: D(4) }))).toEqual([false, true, true, false]);
+  });
+});
+
+describe("resolveReportWindow (the period is the data's)", () => {
+  // Bars of two markets from day 1 06:00 to day 3 18:00; the journal's records reach further.
+  const coverage = [
+    { market: "hyperliquid:perp:BTC", firstMs: D(1, 6), lastMs: D(3, 18) },
+    { market: "hyperliquid:perp:ETH", firstMs: D(1, 7), lastMs: D(3, 17) },
+  ];
+
+  it("is the span of the market data without flags: first to last price, the end exclusive 1 ms after", () => {
+    const r = resolveReportWindow({}, coverage, D(3, 12));
+    expect(r.window).toEqual({ fromMs: D(1, 6), toMs: D(3, 18) + 1 });
+    expect(r.basis).toBe("data");
+    expect(r.why).toBe("the market data's span: first to last price of 2 markets (2025-01-02 06:00 → 2025-01-04 18:00 UTC)");
+  });
+
+  it("reaches the last trade's close when a position closed after the data ended, and says so", () => {
+    const r = resolveReportWindow({}, coverage, D(4, 2));
+    expect(r.window).toEqual({ fromMs: D(1, 6), toMs: D(4, 2) + 1 });
+    expect(r.why).toContain(", to the last trade's close at 2025-01-05 02:00 UTC");
+  });
+
+  it("lets a flag win on its side and keeps the data's on the other", () => {
+    expect(resolveReportWindow({ fromMs: D(2) }, coverage).window).toEqual({ fromMs: D(2), toMs: D(3, 18) + 1 });
+    const both = resolveReportWindow({ fromMs: D(2), toMs: D(3) }, coverage);
+    expect([both.window, both.basis, both.why]).toEqual([{ fromMs: D(2), toMs: D(3) }, "window", "the --from/--to window"]);
+  });
+
+  it("falls back to the journal's records without a recorded span, and says why", () => {
+    const r = resolveReportWindow({}, undefined);
+    expect([r.window, r.basis]).toEqual([{}, "records"]);
+    expect(r.why).toMatch(/^first equity snapshot or opening to last snapshot or close: the journal records no market data span/);
+    expect(resolveReportWindow({}, []).basis).toBe("records");
   });
 });

@@ -1,4 +1,6 @@
 import type { EquitySnapshot, Outcome } from "../paper/index.ts";
+import { marketDataSpan } from "./market-data-span.ts";
+import type { MarketCoverage } from "./market-data-span.ts";
 
 /**
  * A time window a report is restricted to: [fromMs, toMs), ms since epoch (UTC). Either end may
@@ -89,4 +91,47 @@ export function applyWindow(
     closedAfter: toMs === undefined ? 0 : input.outcomes.filter((o) => o.closedMs >= toMs).length,
     openedBefore: fromMs === undefined ? 0 : outcomes.filter((o) => o.openedMs < fromMs).length,
   };
+}
+
+/** What a report's period rests on: the `--from`/`--to` flags, the market data's span, or (neither known) the journal's records. */
+export type PeriodBasis = "window" | "data" | "records";
+
+/** The window a report uses by default, and why. */
+export interface ResolvedWindow {
+  readonly window: ReportWindow;
+  readonly basis: PeriodBasis;
+  /** Why this window, in words, for every output. */
+  readonly why: string;
+}
+
+const utcMinute = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+
+/**
+ * The period is the data's: without flags, a report covers the span the input markets cover,
+ * from the first to the last market data time its journal recorded (`coverage`, see
+ * {@link MarketCoverage}), not the first to the last record (a funding history reaching years
+ * before the first bar made a journal with 326 days of bars span 1 005 days of 0 % returns, which
+ * dilutes every annualised figure). The end is moved to the last close of a trade when that is
+ * later (a position closed after the data ended is judged whole, and said to be). A flag wins on
+ * its side; the other side stays the data's. Without coverage (a journal written before it was
+ * kept, or by a live session), the period stays the records' own (first snapshot or opening to
+ * last snapshot or close) and `why` says so.
+ * @param lastCloseMs the journal's last trade close, ms (undefined without trades).
+ */
+export function resolveReportWindow(flags: ReportWindow, coverage: readonly MarketCoverage[] | undefined, lastCloseMs?: number): ResolvedWindow {
+  const span = coverage === undefined ? undefined : marketDataSpan(coverage);
+  const both = flags.fromMs !== undefined && flags.toMs !== undefined;
+  if (span === undefined) {
+    const flagged = flags.fromMs !== undefined || flags.toMs !== undefined;
+    const records = "first equity snapshot or opening to last snapshot or close: the journal records no market data span (written by a live session, or by a replay before the span was kept)";
+    return { window: flags, basis: flagged ? "window" : "records", why: flagged ? (both ? "the --from/--to window" : `the --from/--to window; its open side: ${records}`) : records };
+  }
+  const endMs = Math.max(span.lastMs, lastCloseMs ?? span.lastMs);
+  const window: ReportWindow = { fromMs: flags.fromMs ?? span.firstMs, toMs: flags.toMs ?? endMs + 1 };
+  const dataWhy =
+    `the market data's span: first to last price of ${span.markets} market${span.markets === 1 ? "" : "s"} (${utcMinute(span.firstMs)} → ${utcMinute(span.lastMs)} UTC)` +
+    (endMs > span.lastMs ? `, to the last trade's close at ${utcMinute(endMs)} UTC` : "");
+  if (both) return { window, basis: "window", why: "the --from/--to window" };
+  if (flags.fromMs !== undefined || flags.toMs !== undefined) return { window, basis: "window", why: `the --from/--to window; its open side: ${dataWhy}` };
+  return { window, basis: "data", why: dataWhy };
 }

@@ -8,6 +8,8 @@
 import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { MarketDataSpan } from "../analytics/index.ts";
+import type { MarketCoverage } from "../analytics/index.ts";
 import { isCandleInterval } from "../core/index.ts";
 import type { CandleInterval, MarketEvent } from "../core/index.ts";
 import { DEFAULT_SPOT_LEG_FILTER, paperBrokerFactory, TradingKernel } from "../engine/index.ts";
@@ -116,6 +118,8 @@ interface ReplayState {
   readonly summary: KernelSummary;
   /** The paper broker's state after the batch: for a live warm restart (a replay recomputes instead). */
   readonly broker: unknown;
+  /** First and last market data time per market up to the checkpoint: the report's default period (absent in older journals). */
+  readonly marketData?: readonly MarketCoverage[];
 }
 
 /** Progress of a replay, for a progress bar: events and file bytes read so far (never decreasing). */
@@ -260,6 +264,7 @@ export async function replayIntoJournal(
     let batchNo = 0;
     let lastEventMs = 0;
     let firstEventMs: number | undefined;
+    const marketData = new MarketDataSpan();
     let recordsWritten = 0;
     oi.writing = skipBatches === 0;
 
@@ -277,7 +282,7 @@ export async function replayIntoJournal(
         // not the wall clock, so a resumed or repeated replay writes the same rows.
         for (const [strategy, config] of Object.entries(parsed.variants)) journal.recordVariant(strategy, config, firstEventMs ?? 0);
       }
-      const state: ReplayState = { identity, digest, batches: batchNo, complete, summary: kernel.summary(), broker: kernel.brokerSnapshot() };
+      const state: ReplayState = { identity, digest, batches: batchNo, complete, summary: kernel.summary(), broker: kernel.brokerSnapshot(), marketData: marketData.coverage() };
       const checkpoint: Checkpoint = { name: REPLAY_CHECKPOINT, tsMs: kernel.clock.now(), eventsConsumed: events, lastEventMs, state };
       journal.writeBatch(records, checkpoint);
       recordsWritten += records.length;
@@ -287,6 +292,7 @@ export async function replayIntoJournal(
     for (let next: IteratorResult<MarketEvent[]> = first; next.done !== true; next = await merged.next()) {
       for (const event of next.value) {
         firstEventMs ??= event.tsEvent;
+        marketData.observe(event);
         pending.push(event);
         if (pending.length === batchEvents) {
           batchNo += 1;
