@@ -22,6 +22,7 @@ export * from "./report-window.ts";
 export * from "./sharpe.ts";
 export * from "./sortino.ts";
 export * from "./time-in-market.ts";
+export * from "./trial-count.ts";
 export * from "./trade-summary.ts";
 export * from "./verdict.ts";
 export * from "./win-rate.ts";

@@ -34,6 +34,7 @@ describe("settings derived from the schema", () => {
       "server.host",
       "server.port",
       "data.sharedDir",
+      "journal.trialRegistry",
       "strategies",
       "risk",
       "broker",
@@ -68,7 +69,7 @@ describe("settings derived from the schema", () => {
   });
 
   it("know the sections", () => {
-    expect([...SECTIONS]).toEqual(["spot", "live", "rest", "record", "log", "server", "data", "scan"]);
+    expect([...SECTIONS]).toEqual(["spot", "live", "rest", "record", "log", "server", "data", "journal", "scan"]);
   });
 });
 

@@ -44,6 +44,7 @@ describe("defaults", () => {
       log: { level: "info", format: "auto" },
       server: { host: "127.0.0.1", port: 8787 },
       data: { sharedDir: "../shared/data/hyperliquid" },
+      journal: { trialRegistry: "trials.db" },
       strategies: {},
       risk: {},
       broker: {},
@@ -208,8 +209,8 @@ describe("validation failures name key, value and what is allowed", () => {
   });
 
   it("an unknown top-level section", () => {
-    const error = errorOf(() => loadConfig(options({ files: fileWith({ journal: {} }) })));
-    expect(error.message).toBe(`config journal = {} is invalid: not a known key; see docs/CONFIGURATION.md for the keys${fromFile}`);
+    const error = errorOf(() => loadConfig(options({ files: fileWith({ dashboard: {} }) })));
+    expect(error.message).toBe(`config dashboard = {} is invalid: not a known key; see docs/CONFIGURATION.md for the keys${fromFile}`);
   });
 
   it("an unknown flag key", () => {
@@ -426,7 +427,7 @@ describe("sources", () => {
     expect(byKey.get("record.dir")).toEqual({ key: "record.dir", value: "out", source: "flag", origin: "record.dir" });
     expect(byKey.get("log.level")).toEqual({ key: "log.level", value: "info", source: "default", origin: "built-in" });
     expect(byKey.get("restUrl")).toEqual({ key: "restUrl", value: "https://api.hyperliquid.xyz", source: "network", origin: "mainnet" });
-    expect(rows).toHaveLength(46);
+    expect(rows).toHaveLength(47);
   });
 
   it("give custom URLs the source that set them", () => {

@@ -13,7 +13,7 @@
  * error still names the full key path (`strategies.flow-toxicity.threshold`). They are
  * file-only: an object is one value, and env text cannot express it readably.
  *
- * Later sections: `metrics` (window lengths, warm-up), `journal` (SQLite path, checkpoint interval).
+ * Later sections: `metrics` (window lengths, warm-up).
  */
 import * as v from "valibot";
 import { CANDLE_INTERVALS } from "../core/index.ts";
@@ -194,6 +194,9 @@ export const rawConfigSchema = v.strictObject({
   data: v.strictObject({
     sharedDir: nonEmptyString("a directory path"),
   }),
+  journal: v.strictObject({
+    trialRegistry: nonEmptyString("a file path; a relative one is taken from the journal's directory"),
+  }),
   strategies: objectOfObjects(STRATEGIES_ALLOWED, "an object of this strategy's settings, such as {\"threshold\":2.5}"),
   risk: jsonObject("an object of risk settings, such as {\"riskPerTrade\":0.01}"),
   broker: jsonObject("an object of paper-broker settings, such as {\"latencyMs\":200}"),
@@ -311,6 +314,17 @@ export interface DataConfig {
   readonly sharedDir: string;
 }
 
+/** What lives beside the journals. */
+export interface JournalConfig {
+  /**
+   * The trial registry: every strategy variant ever run, across journals, for the deflated Sharpe
+   * ratio's N (docs/JOURNAL.md). A path; a relative one is taken from the journal's directory (not
+   * the working directory), so the default `trials.db` keeps one registry beside the journals of a
+   * directory. An absolute path shares one registry across directories.
+   */
+  readonly trialRegistry: string;
+}
+
 /** The effective, validated, frozen configuration. */
 export interface Config {
   /** Which Hyperliquid network. Default `mainnet`. */
@@ -330,6 +344,7 @@ export interface Config {
   readonly log: LogConfig;
   readonly server: ServerConfig;
   readonly data: DataConfig;
+  readonly journal: JournalConfig;
   /**
    * Strategy id → that strategy's settings (only those changed; the rest keep the strategy's
    * defaults). Default `{}`. Content validated by the composition root (src/cli/trading-config.ts).
@@ -415,6 +430,7 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
   log: { level: "info", format: "auto" },
   server: { host: "127.0.0.1", port: 8787 },
   data: { sharedDir: "../shared/data/hyperliquid" },
+  journal: { trialRegistry: "trials.db" },
   strategies: {},
   risk: {},
   broker: {},

@@ -4,6 +4,8 @@ export { Journal } from "./journal.ts";
 export type { JournalOpenOptions, JournalSynchronous } from "./journal.ts";
 export { JournalOpenInterestSeries } from "./oi-series.ts";
 export { MIGRATIONS } from "./migrations/index.ts";
+export { DEFAULT_TRIAL_REGISTRY, TrialRegistry, registerJournalTrials, trialRegistryPath } from "./trial-registry.ts";
+export type { RegisteredTrial } from "./trial-registry.ts";
 export type { Migration } from "./migrations/index.ts";
 export type {
   Checkpoint,

@@ -360,6 +360,15 @@ export class Journal {
       : this.all("SELECT * FROM strategy_lifecycle WHERE strategy = ? ORDER BY since_ms", strategy).map(lifecycleFrom);
   }
 
+  /** The configurations tried (one row per strategy and configuration), by strategy then first sighting. */
+  variants(strategy?: string): StrategyVariant[] {
+    const rows =
+      strategy === undefined
+        ? this.all("SELECT * FROM strategy_variants ORDER BY strategy, first_seen_ms, config_hash")
+        : this.all("SELECT * FROM strategy_variants WHERE strategy = ? ORDER BY first_seen_ms, config_hash", strategy);
+    return rows.map((r) => ({ strategy: str(r, "strategy"), configHash: str(r, "config_hash"), config: JSON.parse(str(r, "config_json")) as unknown, firstSeenMs: num(r, "first_seen_ms") }));
+  }
+
   /** How many distinct configurations were tried, for one strategy or all (the deflated Sharpe ratio's trial count). */
   variantCount(strategy?: string): number {
     const row =
