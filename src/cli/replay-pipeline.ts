@@ -14,7 +14,7 @@ import { isCandleInterval } from "../core/index.ts";
 import type { CandleInterval, MarketEvent } from "../core/index.ts";
 import { DEFAULT_SPOT_LEG_FILTER, paperBrokerFactory, TradingKernel } from "../engine/index.ts";
 import type { KernelRecord, KernelSummary, SpotLegFilterConfig } from "../engine/index.ts";
-import { Journal } from "../journal/index.ts";
+import { Journal, registerJournalTrials, trialRegistryPath } from "../journal/index.ts";
 import type { Checkpoint } from "../journal/index.ts";
 import { InMemoryOpenInterestSeries } from "../metrics/index.ts";
 import type { OpenInterestSample, OpenInterestSeriesPort } from "../metrics/index.ts";
@@ -174,7 +174,13 @@ class ReplayOpenInterestSeries implements OpenInterestSeriesPort {
 export async function replayIntoJournal(
   paths: readonly string[],
   dbPath: string,
-  options: { readonly trading?: ReplayTradingSettings; readonly batchEvents?: number; readonly aliases?: Readonly<Record<string, string>> } = {},
+  options: {
+    readonly trading?: ReplayTradingSettings;
+    readonly batchEvents?: number;
+    readonly aliases?: Readonly<Record<string, string>>;
+    /** The trial registry the variants are registered in (`journal.trialRegistry`; relative: from the journal's directory). Default `trials.db`. */
+    readonly trialRegistry?: string;
+  } = {},
   hooks: ReplayHooks = {},
 ): Promise<ReplayPipelineSummary> {
   const batchEvents = options.batchEvents ?? DEFAULT_BATCH_EVENTS;
@@ -281,6 +287,8 @@ export async function replayIntoJournal(
         // Every variant tried counts for the deflated Sharpe ratio. Seen at the data's first event,
         // not the wall clock, so a resumed or repeated replay writes the same rows.
         for (const [strategy, config] of Object.entries(parsed.variants)) journal.recordVariant(strategy, config, firstEventMs ?? 0);
+        // And across journals: a changed config goes to a new journal, but stays a trial (docs/JOURNAL.md).
+        registerJournalTrials(journal, trialRegistryPath(dbPath, options.trialRegistry));
       }
       const state: ReplayState = { identity, digest, batches: batchNo, complete, summary: kernel.summary(), broker: kernel.brokerSnapshot(), marketData: marketData.coverage() };
       const checkpoint: Checkpoint = { name: REPLAY_CHECKPOINT, tsMs: kernel.clock.now(), eventsConsumed: events, lastEventMs, state };
@@ -387,7 +395,7 @@ export async function runReplayPipeline(paths: readonly string[], options: Repla
     summary = await replayIntoJournal(
       paths,
       options.db,
-      { trading, aliases: config.spot.baseAliases, ...(batchEvents === undefined ? {} : { batchEvents }) },
+      { trading, aliases: config.spot.baseAliases, trialRegistry: config.journal.trialRegistry, ...(batchEvents === undefined ? {} : { batchEvents }) },
       { onProgress: (p) => bar.update(p), onWarning: (message) => bar.note(`strategy-monitor: warning: ${message}`) },
     );
   } finally {

@@ -18,7 +18,7 @@ import { HOUR_MS, market } from "../core/index.ts";
 import type { Config, Logger } from "../config/index.ts";
 import { DEFAULT_SPOT_LEG_FILTER, paperBrokerFactory, TradingKernel } from "../engine/index.ts";
 import type { KernelCarryState, KernelRecord, KernelSummary, SpotLegFilterConfig } from "../engine/index.ts";
-import { Journal } from "../journal/index.ts";
+import { Journal, registerJournalTrials, trialRegistryPath } from "../journal/index.ts";
 import type { Checkpoint } from "../journal/index.ts";
 import type { BrokerConfig, BrokerState, PaperOrder } from "../paper/index.ts";
 import type { RiskConfig } from "../risk/index.ts";
@@ -224,6 +224,8 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     const lifecycle: Record<string, LifecycleState> = Object.fromEntries(journal.lifecycle().map((l) => [l.strategy, l.state]));
     // Variants are stamped with the session's start on the receive clock (live has no replayable input).
     for (const [strategy, variant] of Object.entries(options.variants ?? {})) journal.recordVariant(strategy, variant, Date.now());
+    // And across journals, for the deflated Sharpe's N (docs/JOURNAL.md, "Trial registry").
+    if (options.variants !== undefined) registerJournalTrials(journal, trialRegistryPath(dbPath, config.journal.trialRegistry));
     const kernel = new TradingKernel({
       broker: paperBrokerFactory({ ...trading.broker, fillModel: "book" }, brokerState),
       ...(trading.strategies === undefined ? {} : { strategies: trading.strategies }),
