@@ -6,7 +6,7 @@ export const CONVENTIONS = {
   pnl: "net P&L: price P&L minus fees, plus funding received (minus funding paid); slippage is inside the fill prices",
   win: "a trade with net P&L > 0; a trade at exactly 0 is a scratch (counted in trades, not a win)",
   profitFactor: "gross profit / |gross loss| of net trade P&L; no losing trade → value omitted and noLosses: true (never Infinity)",
-  period: "the journal's whole coverage, or a --from/--to window [from, to): trades closed in it, snapshots in it, returns from the account's equity at its start (last snapshot before it)",
+  period: "the span the market data covers (first to last price the replay read, to the last trade's close if later; a journal without that span: first to last record), or a --from/--to window [from, to) (a flag wins on its side): trades closed in it, snapshots in it, returns from the account's equity at its start (last snapshot before it)",
   dailyReturns: "end-of-UTC-day equity (last snapshot before 00:00 UTC, carried forward over days without one: a 0 return, never skipped); simple returns equity_d / equity_{d-1} - 1, the first from the starting balance; last day may be partial",
   equity: "combined: account snapshots (cash + unrealised: fees, funding and mark-to-market included); per strategy: starting balance + realised net P&L at close time (no mark-to-market of open positions)",
   sharpe: "mean / sample standard deviation (n - 1) of daily returns, risk-free rate 0, annualised × √365; undefined below 2 days or for zero variance",

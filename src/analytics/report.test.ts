@@ -50,6 +50,22 @@ describe("performanceReport", () => {
     expect(JSON.parse(JSON.stringify(report))).toHaveProperty("strategies.0.figures.daily.returns");
   });
 
+  it("deflates each strategy by its own variants and the combined account by the variants of all strategies", () => {
+    const deflated = performanceReport({ startingBalanceUsd: 10_000, outcomes, equity, trials: { "basis-arbitrage": 3 }, combinedTrials: 4, config: parseGateConfig({ resamples: 200 }) });
+    // 4 daily returns: V = 1/(n − 1) = 1/3 (no trial Sharpes given), √V = 0.5773503.
+    // N = 3: SR₀* = √V ((1 − γ)Φ⁻¹(1 − 1/3) + γΦ⁻¹(1 − 1/(3e))) = 0.5773503 × (0.4227843 × 0.4307273 + 0.5772157 × 1.1619569) = 0.4923669
+    expect(deflated.strategies[0]!.figures.deflated?.trials).toBe(3);
+    expect(deflated.strategies[0]!.figures.deflated?.benchmark).toBeCloseTo(0.4923669, 6);
+    // flow-toxicity was not listed: N = 1, no deflation (benchmark 0)
+    expect(deflated.strategies[1]!.figures.deflated?.trials).toBe(1);
+    expect(deflated.strategies[1]!.figures.deflated?.benchmark).toBe(0);
+    // combined, N = 4 as given (the variants of all strategies): 0.5773503 × (0.4227843 × 0.6744898 + 0.5772157 × 1.3287219) = 0.6074434
+    expect(deflated.combined.figures.deflated?.trials).toBe(4);
+    expect(deflated.combined.figures.deflated?.benchmark).toBeCloseTo(0.6074434, 6);
+    // without combinedTrials, the combined N is the sum of the listed strategies' trials: 3
+    expect(performanceReport({ startingBalanceUsd: 10_000, outcomes, equity, trials: { "basis-arbitrage": 3 }, config: parseGateConfig({ resamples: 200 }) }).combined.figures.deflated?.trials).toBe(3);
+  });
+
   it("is deterministic", () => {
     expect(performanceReport({ startingBalanceUsd: 10_000, outcomes, equity, config: parseGateConfig({ resamples: 200 }) })).toEqual(report);
   });

@@ -25,6 +25,8 @@ export interface PerformanceInput {
   readonly periodEndMs?: number | undefined;
   /** Strategy id → number of variants tried (the journal counts them). Default 1 each. */
   readonly trials?: Readonly<Record<string, number>> | undefined;
+  /** Variants tried of all strategies, the combined selection's N (a trial registry counts them). Default the sum of `trials`. */
+  readonly combinedTrials?: number | undefined;
   /** Strategy id → per-day Sharpe of each variant tried. */
   readonly trialSharpes?: Readonly<Record<string, readonly number[]>> | undefined;
   readonly correlation?: MarketCorrelation | undefined;
@@ -92,7 +94,7 @@ export function performanceReport(input: PerformanceInput): PerformanceReport {
     outcomes: input.outcomes,
     equity: accountCurve ? input.equity : realisedEquityPoints(input.outcomes, input.startingBalanceUsd),
     equitySource: accountCurve ? "account" : "realised",
-    trials: Object.values(input.trials ?? {}).reduce((a, b) => a + b, 0) || 1,
+    trials: Math.max(1, input.combinedTrials ?? Object.values(input.trials ?? {}).reduce((a, b) => a + b, 0)),
   });
 
   const byStrategy = new Map<string, Outcome[]>();

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DataFileError } from "../core/index.ts";
-import { Journal } from "../journal/index.ts";
+import { Journal, registerJournalTrials, trialRegistryPath } from "../journal/index.ts";
 import { T0, closeTrade, equityAt, openTrade } from "../journal/test-records.ts";
 import { figureRow } from "../reports/test-report.ts";
 import { CliUsageError } from "./errors.ts";
@@ -164,5 +164,121 @@ describe("parseReportDate", () => {
   it("accepts one day as a window and refuses --to before --from", () => {
     expect(parseReportWindow("2025-07-21", "2025-07-21")).toEqual({ fromMs: Date.UTC(2025, 6, 21), toMs: Date.UTC(2025, 6, 22) });
     expect(() => parseReportWindow("2025-07-22", "2025-07-21")).toThrow(CliUsageError);
+  });
+});
+
+describe("report: the data's period, every trial counted, an incomplete journal said to be", () => {
+  let dir: string;
+  let db: string;
+  let stdout: string;
+  let stderr: string;
+  const PRICE_FIRST = T0 - HOUR; // 2025-09-03 11:00
+  const PRICE_LAST = T0 + DAY + 5 * HOUR; // 2025-09-04 17:00
+
+  /** The journal of writeJournal, plus a flat snapshot 100 days before and one 200 days after, and a replay checkpoint. */
+  function writeReplayJournal(path: string, complete: boolean): void {
+    writeJournal(path);
+    const journal = Journal.open(path);
+    journal.writeBatch([{ kind: "equity", snapshot: equityAt(T0 - 100 * DAY, 10_000) }, { kind: "equity", snapshot: equityAt(T0 + 200 * DAY, 10_000 + 2 * NET) }], {
+      name: "replay",
+      tsMs: PRICE_LAST,
+      eventsConsumed: 3 * 4096,
+      lastEventMs: PRICE_LAST,
+      state: { complete, batches: 3, marketData: [{ market: "hyperliquid:perp:BTC", firstMs: PRICE_FIRST, lastMs: PRICE_LAST }] },
+    });
+    journal.close();
+  }
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "sm-report-honest-"));
+    db = join(dir, "out.db");
+    stdout = "";
+    stderr = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("judges over the span the market data covers, not the 300 days of snapshots around it, and says why", async () => {
+    writeReplayJournal(db, true);
+    await runReport({ db });
+    // first price 2025-09-03 11:00, last 2025-09-04 17:00: 2 UTC days (the snapshots alone would span 301)
+    expect(stdout).toContain("period: 2025-09-03 11:00 → 2025-09-04 17:00 UTC (2 days; market data span)");
+    expect(stdout.replace(/\n +/g, " ")).toContain("why this period: the market data's span: first to last price of 1 market (2025-09-03 11:00 → 2025-09-04 17:00 UTC)");
+    // nothing traded before the first price: the equity there is the starting equity
+    expect(stdout).toContain("starting equity: 10,000.00 USD (journal); positions open");
+    expect(stdout).not.toContain("PROVISIONAL");
+    stdout = "";
+    await runReport({ db, json: true });
+    const parsed = JSON.parse(stdout) as { period: { basis: string; days: number; fromMs: number; toMs: number }; completeness: { complete: boolean } };
+    expect(parsed.period).toMatchObject({ basis: "data", days: 2, fromMs: PRICE_FIRST, toMs: PRICE_LAST + 1 });
+    expect(parsed.completeness).toEqual({ complete: true, reason: null });
+  });
+
+  it("lets --from win over the data's start and keeps the data's end", async () => {
+    writeReplayJournal(db, true);
+    await runReport({ db, from: "2025-09-04", json: true });
+    const parsed = JSON.parse(stdout) as { period: { basis: string; fromMs: number; toMs: number; why: string } };
+    expect(parsed.period).toMatchObject({ basis: "window", fromMs: Date.UTC(2025, 8, 4), toMs: PRICE_LAST + 1 });
+    expect(parsed.period.why).toMatch(/^the --from\/--to window; its open side: the market data's span/);
+  });
+
+  it("counts the variants of every journal in the trial registry beside it: N per strategy and for the combined selection", async () => {
+    writeJournal(db); // flow-toxicity at thresholds 2 and 3
+    // Another journal in the same directory tried flow-toxicity at threshold 4 and basis-arbitrage once.
+    const other = Journal.open(join(dir, "other.db"));
+    other.recordVariant("flow-toxicity", { threshold: 4 }, T0);
+    other.recordVariant("basis-arbitrage", { threshold: 0.003 }, T0);
+    registerJournalTrials(other, trialRegistryPath(other.path));
+    other.close();
+    await runReport({ db, json: true });
+    const parsed = JSON.parse(stdout) as {
+      variants: Record<string, number>;
+      trials: { source: string; registryPath: string; journals: number; text: string };
+    };
+    // flow-toxicity {2, 3} here ∪ {4} there = 3; vwap-reversion recorded nowhere: 1; all strategies: 3 + basis-arbitrage 1 = 4
+    expect(parsed.variants).toEqual({ "flow-toxicity": 3, "vwap-reversion": 1, combined: 4 });
+    expect(parsed.trials).toMatchObject({ source: "registry", registryPath: join(dir, "trials.db"), journals: 1 });
+    expect(parsed.trials.text).toBe(
+      `flow-toxicity 3, vwap-reversion 1; combined selection 4 (all strategies); from the trial registry ${join(dir, "trials.db")} (variants of 1 journal, and this journal's own)`,
+    );
+    // The terminal's DSR row names the same N (two days give no DSR value: n/a).
+    stdout = "";
+    await runReport({ db });
+    expect(figureRow(stdout, "DSR (variants)")).toEqual(["DSR (variants)", "n/a (N = 3)", "n/a (N = 1)", "n/a (N = 4)"]);
+  });
+
+  it("says the N comes from the journal alone when there is no registry", async () => {
+    writeJournal(db);
+    await runReport({ db });
+    expect(stdout.replace(/\n +/g, " ")).toContain(`combined selection 2 (all strategies); from this journal's variants only (no trial registry at ${join(dir, "trials.db")})`);
+  });
+
+  it("marks every verdict provisional on an interrupted replay, in every output, and writes no lifecycle move", async () => {
+    writeReplayJournal(db, false);
+    const html = join(dir, "r.html");
+    await runReport({ db, html, applyLifecycle: true });
+    const text = stdout.replace(/\n +/g, " ");
+    expect(text).toContain(
+      "PROVISIONAL: every verdict below is provisional: the replay that wrote this journal did not finish: it stopped after batch 3, with its inputs read up to 2025-09-04 17:00 UTC; the figures judge that prefix only.",
+    );
+    // one verdict line per strategy and the combined account, each marked
+    expect(stdout.match(/ {2}verdict \(provisional\): /g)).toHaveLength(3);
+    expect(stdout).toContain("lifecycle: not applied: the verdicts are provisional");
+    const page = readFileSync(html, "utf8");
+    expect(page).toContain("<strong>Provisional:</strong> every verdict in this report is provisional");
+    expect(page.match(/FAIL \(provisional\)|passes on point estimates only \(provisional\)|PASS with confidence \(provisional\)/g)).toHaveLength(3);
+    const journal = Journal.open(db, { readonly: true });
+    // only the state writeJournal set: nothing applied
+    expect(journal.lifecycle().map((l) => [l.strategy, l.state])).toEqual([["flow-toxicity", "candidate"]]);
+    journal.close();
+    stdout = "";
+    await runReport({ db, json: true });
+    const parsed = JSON.parse(stdout) as { completeness: { complete: boolean; reason: string } };
+    expect(parsed.completeness.complete).toBe(false);
+    expect(parsed.completeness.reason).toMatch(/^the replay that wrote this journal did not finish: it stopped after batch 3/);
   });
 });

@@ -6,12 +6,13 @@
  */
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { inWindow } from "../analytics/index.ts";
-import type { GateConfig, ReportWindow } from "../analytics/index.ts";
+import { countTrials, inWindow, resolveReportWindow } from "../analytics/index.ts";
+import type { GateConfig, MarketCoverage, ReportWindow } from "../analytics/index.ts";
 import { DAY_MS, DataFileError } from "../core/index.ts";
-import { Journal } from "../journal/index.ts";
+import { Journal, TrialRegistry, trialRegistryPath } from "../journal/index.ts";
+import type { RegisteredTrial } from "../journal/index.ts";
 import { DEFAULT_STARTING_EQUITY_USD, buildReport, formatTerminal, outcomesCsv, renderHtml, reportJson, startingEquityFromJournal } from "../reports/index.ts";
-import type { LifecycleStep, ReportModel, SignalCounts, StartingEquitySource } from "../reports/index.ts";
+import type { Completeness, LifecycleStep, ReportModel, SignalCounts, StartingEquitySource, TrialsSource } from "../reports/index.ts";
 import { CliUsageError } from "./errors.ts";
 import { commandContext } from "./shared.ts";
 import { gatesFromConfig } from "./trading-config.ts";
@@ -96,6 +97,64 @@ function signalCounts(journal: Journal): SignalCounts[] {
   return [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([strategy, c]) => ({ strategy, ...c }));
 }
 
+/** The checkpoint name a replay writes (src/cli/replay-pipeline.ts). */
+const REPLAY_CHECKPOINT = "replay";
+
+/** What a journal's replay checkpoint says: whether the replay finished, and the market data span it consumed. */
+export interface ReplayStatus {
+  readonly complete: boolean;
+  readonly batches: number;
+  /** Venue time of the last event consumed, ms. */
+  readonly lastEventMs: number;
+  /** Undefined in a journal written before the span was kept. */
+  readonly marketData: readonly MarketCoverage[] | undefined;
+}
+
+/** The journal's replay checkpoint, read; undefined when no replay wrote it (a live journal, or none yet). */
+export function replayStatus(journal: Journal): ReplayStatus | undefined {
+  const cp = journal.latestCheckpoint(REPLAY_CHECKPOINT);
+  if (cp === undefined) return undefined;
+  const state = (typeof cp.state === "object" && cp.state !== null ? cp.state : {}) as { complete?: unknown; batches?: unknown; marketData?: unknown };
+  return {
+    complete: state.complete === true,
+    batches: typeof state.batches === "number" ? state.batches : 0,
+    lastEventMs: cp.lastEventMs,
+    marketData: Array.isArray(state.marketData) ? (state.marketData as MarketCoverage[]) : undefined,
+  };
+}
+
+/** Provisional unless the replay that wrote the journal finished (a journal without a replay checkpoint is judged as it stands). */
+export function completenessOf(status: ReplayStatus | undefined): Completeness {
+  if (status === undefined || status.complete) return { complete: true, reason: null };
+  const at = new Date(status.lastEventMs).toISOString().slice(0, 16).replace("T", " ");
+  return {
+    complete: false,
+    reason: `the replay that wrote this journal did not finish: it stopped after batch ${status.batches}, with its inputs read up to ${at} UTC; the figures judge that prefix only. Run the same replay command again to finish it`,
+  };
+}
+
+/**
+ * The variant counts of the report (the deflated Sharpe's N): the trial registry's variants
+ * together with the journal's own (a journal registered nowhere still counts its own), per strategy
+ * and of all strategies; from the journal alone when there is no registry at `registryPath`.
+ */
+export function trialCounts(journal: Journal, registryPath: string | undefined): { counts: ReturnType<typeof countTrials>; source: TrialsSource } {
+  const own = journal.variants();
+  let registered: RegisteredTrial[] = [];
+  let journals: number | null = null;
+  if (registryPath !== undefined && existsSync(registryPath)) {
+    const registry = TrialRegistry.open(registryPath, { readonly: true });
+    try {
+      registered = registry.trials();
+      journals = registry.journalCount();
+    } finally {
+      registry.close();
+    }
+  }
+  const source: TrialsSource = journals === null ? { source: "journal", registryPath: registryPath ?? null, journals: null } : { source: "registry", registryPath: registryPath ?? null, journals };
+  return { counts: countTrials(registered, own), source };
+}
+
 /**
  * Reads everything the report needs from an open journal and builds it.
  * @param startingEquityFlag `--starting-equity`, already parsed.
@@ -106,6 +165,7 @@ export function reportFromJournal(
   startingEquityFlag: number | undefined,
   window: ReportWindow = {},
   gates: GateConfig | undefined = undefined,
+  trialRegistry: string | undefined = undefined,
 ): ReportModel {
   const outcomes = journal.outcomes();
   const equity = journal.equitySnapshots();
@@ -113,17 +173,25 @@ export function reportFromJournal(
   const [startingEquityUsd, startingEquitySource]: [number, StartingEquitySource] =
     startingEquityFlag !== undefined ? [startingEquityFlag, "flag"] : derived !== undefined ? [derived, "journal"] : [DEFAULT_STARTING_EQUITY_USD, "default"];
   const strategies = [...new Set(outcomes.map((o) => o.strategy))];
+  const status = replayStatus(journal);
+  const lastCloseMs = outcomes.length === 0 ? undefined : Math.max(...outcomes.map((o) => o.closedMs));
+  const resolved = resolveReportWindow(window, status?.marketData, lastCloseMs);
+  const { counts, source } = trialCounts(journal, trialRegistryPath(journal.path, trialRegistry));
   return buildReport({
     journalPath: journal.path,
     startingEquityUsd,
     startingEquitySource,
     outcomes,
     equity,
-    variantCounts: Object.fromEntries(strategies.map((s) => [s, journal.variantCount(s)])),
+    variantCounts: Object.fromEntries(strategies.map((s) => [s, counts.byStrategy[s] ?? journal.variantCount(s)])),
+    combinedTrials: counts.total,
+    trialsSource: source,
+    completeness: completenessOf(status),
+    periodBasis: { basis: resolved.basis, why: resolved.why },
     lifecycle: journal.lifecycle(),
     signals: signalCounts(journal),
     openPositions: journal.openPositions().length,
-    window,
+    window: resolved.window,
     config: gates,
   });
 }
@@ -162,18 +230,19 @@ export async function runReport(options: ReportCliOptions): Promise<void> {
   const apply = options.applyLifecycle === true;
   const journal = Journal.open(options.db, { readonly: !apply });
   try {
-    const model = reportFromJournal(journal, startingEquity, window, gates);
+    const model = reportFromJournal(journal, startingEquity, window, gates, config.journal.trialRegistry);
     // With --json, stdout carries only the JSON; everything else goes to stderr.
     const info = options.json === true ? process.stderr : process.stdout;
     process.stdout.write(options.json === true ? reportJson(model) : formatTerminal(model));
-    if (apply) info.write(formatApplied(applyLifecycle(journal, model)));
+    // A verdict on part of the data must not kill or validate a strategy in the journal.
+    if (apply) info.write(model.completeness.complete ? formatApplied(applyLifecycle(journal, model)) : `lifecycle: not applied: the verdicts are provisional (${model.completeness.reason ?? ""})\n`);
     if (options.html !== undefined) {
       await writeFile(options.html, renderHtml(model));
       info.write(`wrote ${options.html}\n`);
     }
     if (options.csv !== undefined) {
       // The same outcomes the figures use: those closed in the window.
-      await writeFile(options.csv, outcomesCsv(journal.outcomes().filter((o) => inWindow(o.closedMs, window))));
+      await writeFile(options.csv, outcomesCsv(journal.outcomes().filter((o) => inWindow(o.closedMs, { fromMs: model.period.fromMs ?? undefined, toMs: model.period.toMs ?? undefined }))));
       info.write(`wrote ${options.csv} (${model.performance.combined.figures.trades.trades} outcomes; period ${model.period.text})\n`);
     }
     logger.debug({ db: options.db, trades: model.performance.combined.figures.trades.trades, strategies: model.performance.strategies.length }, "report built");

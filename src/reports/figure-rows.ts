@@ -60,6 +60,8 @@ export function startingEquityText(model: Pick<ReportModel, "startingEquityUsd" 
   const base = `${num(model.startingEquityUsd)} USD (${model.startingEquitySource})`;
   const p = model.period;
   if (p.startingEquitySource === "journal start") return base;
+  // Before the market data begins nothing can trade: the account's equity there is the starting equity, not news.
+  if (p.basis === "data" && p.startingEquityUsd === model.startingEquityUsd) return base;
   const why = p.startingEquitySource === "account snapshot" ? "the account's equity at the window start" : "starting equity + P&L closed before the window";
   return `${base}; figures measured from ${num(p.startingEquityUsd)} USD (${why})`;
 }

@@ -37,13 +37,13 @@ function figuresTable(reports: readonly StrategyReport[], model: ReportModel): s
   return `<table>${head}${rows.join("")}</table>`;
 }
 
-function gateTable(r: StrategyReport): string {
+function gateTable(r: StrategyReport, complete: boolean): string {
   const v = r.verdict;
   const rows = v.criteria.map((c) => {
     const { measured, threshold } = criterionCells(c);
     return `<tr><td>${e(c.criterion)}</td><td class="num">${e(measured)}</td><td class="num">${e(threshold)}</td><td>${passFail(c.pass)}</td><td>${passFail(c.confident)}</td><td>${e(c.reason)}</td></tr>`;
   });
-  const verdict = v.confidentPass ? "PASS with confidence" : v.pass ? "passes on point estimates only" : "FAIL";
+  const verdict = `${v.confidentPass ? "PASS with confidence" : v.pass ? "passes on point estimates only" : "FAIL"}${complete ? "" : " (provisional)"}`;
   return (
     `<h3>${e(r.figures.name)} — gate ${e(v.gate)} <span class="${cls(v.confidentPass)}">${e(verdict)}</span></h3>` +
     `<table><tr><th>criterion</th><th>measured</th><th>threshold</th><th>plain</th><th>confident</th><th>detail</th></tr>${rows.join("")}</table>` +
@@ -111,9 +111,11 @@ export function renderHtml(model: ReportModel): string {
 </head>
 <body>
 <h1>Strategy Monitor report</h1>
-<p class="period"><strong>Period: ${e(model.period.text)}</strong></p>
+${model.completeness.complete ? "" : `<div class="note provisional"><strong>Provisional:</strong> every verdict in this report is provisional: ${e(model.completeness.reason ?? "")}</div>\n`}<p class="period"><strong>Period: ${e(model.period.text)}</strong></p>
+<p>Why this period: ${e(model.period.why)}.</p>
 <p>Journal <code>${e(model.journalPath)}</code>; starting equity ${e(startingEquityText(model))}; positions open at the end of the journal: ${model.openPositions}.</p>
 <p><strong>Equity curves:</strong> ${e(model.equitySourceNote)}.</p>
+<p><strong>Trials (the deflated Sharpe's N):</strong> ${e(model.trials.text)}.</p>
 ${model.notes.map((n) => `<div class="note">${e(n)}</div>`).join("\n")}
 <h2>Equity</h2>
 ${lineChart(equityLines, { title: "Equity, USD (combined: account; strategies: realised only, dashed)", formatY: (y) => num(y, 0) })}
@@ -121,9 +123,9 @@ ${lineChart(drawdown, { title: "Drawdown of the combined curve from its running 
 ${histogram(model.charts.pnlHistogram, { title: "Per-trade net P&L, USD (all strategies)", formatY: (y) => num(y, 0), formatX: (x) => num(x, 2) })}
 <h2>Figures</h2>
 ${figuresTable(reports, model)}
-<h2>Gates</h2>
+<h2>Gates${model.completeness.complete ? "" : " (provisional)"}</h2>
 <p>Plain: the point estimate beats the threshold. Confident: see the verdict convention below.</p>
-${reports.map(gateTable).join("\n")}
+${reports.map((r) => gateTable(r, model.completeness.complete)).join("\n")}
 ${lifecycleTable(model)}
 <h2>Daily P&amp;L correlation</h2>
 ${correlationTable(model)}

@@ -119,6 +119,8 @@ describe("buildReport over a window (--from 2025-09-04 --to 2025-09-05)", () => 
       startingEquityUsd: 10_160,
       startingEquitySource: "account snapshot",
       text: "2025-09-04 00:00 → 2025-09-05 23:59 UTC (2 days; window --from 2025-09-04 --to 2025-09-05)",
+      basis: "window",
+      why: "the --from/--to window",
     });
     expect(report.startingEquityUsd).toBe(10_000);
   });

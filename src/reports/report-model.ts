@@ -6,7 +6,7 @@
  * Pure: no I/O, no clock (the CLI reads the journal and passes the rows in).
  */
 import { DEFAULT_GATE_CONFIG, applyWindow, maxDrawdown, performanceReport, realisedEquityPoints } from "../analytics/index.ts";
-import type { EquityPoint, GateConfig, PerformanceReport, Recommendation, ReportWindow, WindowedInput } from "../analytics/index.ts";
+import type { EquityPoint, GateConfig, PerformanceReport, PeriodBasis, Recommendation, ReportWindow, WindowedInput } from "../analytics/index.ts";
 import type { EquitySnapshot, Outcome } from "../paper/index.ts";
 import { DAY_MS } from "../core/index.ts";
 import { transition } from "../strategies/lifecycle.ts";
@@ -52,6 +52,26 @@ export function refusalSummary(counts: SignalCounts): string {
 /** Where the starting equity came from (stated in every output). */
 export type StartingEquitySource = "flag" | "journal" | "default";
 
+/** Where the deflated Sharpe ratio's N came from (stated in every output). */
+export interface TrialsSource {
+  /** "registry": the trial registry (with the journal's own variants); "journal": the journal's variants only. */
+  readonly source: "registry" | "journal";
+  /** The registry file (read, or looked for and not found); null when none was looked for. */
+  readonly registryPath: string | null;
+  /** Journals whose variants the registry holds; null without a registry. */
+  readonly journals: number | null;
+}
+
+/**
+ * Whether the journal holds its whole run. A replay interrupted before its last batch (its
+ * checkpoint not `complete`) has judged only a prefix of its inputs: every verdict is provisional.
+ */
+export interface Completeness {
+  readonly complete: boolean;
+  /** Why the verdicts are provisional (null when complete). */
+  readonly reason: string | null;
+}
+
 /** Everything the CLI reads from the journal (plus the flag values). */
 export interface ReportInput {
   /** Journal file, for the header. */
@@ -71,6 +91,14 @@ export interface ReportInput {
   readonly config?: GateConfig | undefined;
   /** Restrict every figure to [fromMs, toMs) (see `applyWindow`); default: the whole journal. */
   readonly window?: ReportWindow | undefined;
+  /** What the window rests on and why (`resolveReportWindow`); default: the flags if any, else the journal's records. */
+  readonly periodBasis?: { readonly basis: PeriodBasis; readonly why: string } | undefined;
+  /** Variants tried of all strategies (the combined selection's N); default the sum over the reported strategies. */
+  readonly combinedTrials?: number | undefined;
+  /** Where the variant counts came from; default the journal's. */
+  readonly trialsSource?: TrialsSource | undefined;
+  /** Default complete. */
+  readonly completeness?: Completeness | undefined;
 }
 
 /** The period the figures cover, stated first in every output. */
@@ -91,6 +119,10 @@ export interface ReportPeriod {
   readonly startingEquitySource: WindowedInput["startingBalanceSource"];
   /** One line for the outputs, e.g. "2025-07-21 00:00 → 2025-07-26 23:59 UTC (6 days; window --from 2025-07-21 --to 2025-07-26)". */
   readonly text: string;
+  /** What the period rests on: the flags ("window"), the market data's span ("data"), or the journal's records ("records"). */
+  readonly basis: PeriodBasis;
+  /** Why this period, in words. */
+  readonly why: string;
 }
 
 /** One lifecycle move the verdict implies (`--apply-lifecycle` writes them in order). */
@@ -141,8 +173,12 @@ export interface ReportModel {
   /** What `performance.conventions.equity` says, per output: which curve each figure comes from. */
   readonly equitySourceNote: string;
   readonly performance: PerformanceReport;
-  /** Strategy id → variants tried (the DSR's N, from the journal); "combined" → their sum. */
+  /** Strategy id → variants tried (the DSR's N); "combined" → variants of all strategies (the combined selection's N). */
   readonly variants: Readonly<Record<string, number>>;
+  /** Where `variants` came from. */
+  readonly trials: TrialsSource & { readonly text: string };
+  /** Whether the journal holds its whole run; if not, every verdict and lifecycle move is provisional. */
+  readonly completeness: Completeness;
   readonly lifecycle: readonly LifecyclePlan[];
   readonly signals: readonly SignalCounts[];
   readonly openPositions: number;
@@ -235,6 +271,17 @@ export function planLifecycle(strategy: string, current: CurrentLifecycle | unde
   return { ...base, steps, note: null };
 }
 
+/** The trials sentence of every output: N per strategy and combined, and where it came from. */
+function trialsText(source: TrialsSource, trials: Readonly<Record<string, number>>, combinedTrials: number | undefined): string {
+  const per = Object.entries(trials).map(([s, n]) => `${s} ${n}`).join(", ");
+  const combined = Math.max(1, combinedTrials ?? Object.values(trials).reduce((a, b) => a + b, 0));
+  const from =
+    source.source === "registry"
+      ? `the trial registry ${source.registryPath ?? ""} (variants of ${source.journals ?? 0} journal${source.journals === 1 ? "" : "s"}, and this journal's own)`
+      : `this journal's variants only${source.registryPath === null ? "" : ` (no trial registry at ${source.registryPath})`}`;
+  return `${per === "" ? "" : `${per}; `}combined selection ${combined} (all strategies); from ${from}`;
+}
+
 /** ISO 8601 UTC of `ms`, or null. */
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -245,7 +292,7 @@ function flagDate(ms: number, isTo: boolean): string {
 }
 
 /** The period every output states first. */
-function reportPeriod(performance: PerformanceReport, window: ReportWindow, w: WindowedInput): ReportPeriod {
+function reportPeriod(performance: PerformanceReport, window: ReportWindow, w: WindowedInput, basis: { readonly basis: PeriodBasis; readonly why: string }): ReportPeriod {
   const startMs = performance.periodStartMs;
   const endMs = performance.periodEndMs;
   const days = performance.combined.figures.daily.dayStartMs.length;
@@ -254,7 +301,7 @@ function reportPeriod(performance: PerformanceReport, window: ReportWindow, w: W
     ...(window.fromMs === undefined ? [] : [`--from ${flagDate(window.fromMs, false)}`]),
     ...(window.toMs === undefined ? [] : [`--to ${flagDate(window.toMs, true)}`]),
   ];
-  const scope = flags.length === 0 ? "whole journal" : `window ${flags.join(" ")}`;
+  const scope = basis.basis === "data" ? "market data span" : flags.length === 0 ? "whole journal" : `window ${flags.join(" ")}`;
   return {
     startMs: startMs ?? null,
     endMs: endMs ?? null,
@@ -266,6 +313,8 @@ function reportPeriod(performance: PerformanceReport, window: ReportWindow, w: W
     startingEquityUsd: w.startingBalanceUsd,
     startingEquitySource: w.startingBalanceSource,
     text: `${short(startMs)} → ${short(endMs)} UTC (${days} day${days === 1 ? "" : "s"}; ${scope})`,
+    basis: basis.basis,
+    why: basis.why,
   };
 }
 
@@ -287,6 +336,8 @@ export function buildReport(input: ReportInput): ReportModel {
     throw new RangeError(`the account's equity at the window start must be positive to measure returns from, got ${w.startingBalanceUsd} USD (${w.startingBalanceSource})`);
   }
   const outcomes = w.outcomes;
+  const completeness: Completeness = input.completeness ?? { complete: true, reason: null };
+  const trialsSource: TrialsSource = input.trialsSource ?? { source: "journal", registryPath: null, journals: null };
   const strategyIds = [...new Set(outcomes.map((o) => o.strategy))].sort();
   const trials = Object.fromEntries(strategyIds.map((id) => [id, Math.max(1, input.variantCounts[id] ?? 1)]));
   const performance = performanceReport({
@@ -296,6 +347,7 @@ export function buildReport(input: ReportInput): ReportModel {
     periodStartMs: w.periodStartMs,
     periodEndMs: w.periodEndMs,
     trials,
+    combinedTrials: input.combinedTrials,
     config: input.config ?? DEFAULT_GATE_CONFIG,
   });
 
@@ -318,12 +370,16 @@ export function buildReport(input: ReportInput): ReportModel {
   // The drawdown chart uses every snapshot (the figure does too), thinned only for drawing.
   const drawdown = thinPoints(drawdownSeries(combinedPoints, w.startingBalanceUsd));
 
-  const windowed = window.fromMs !== undefined || window.toMs !== undefined;
+  const basis = input.periodBasis ?? {
+    basis: window.fromMs !== undefined || window.toMs !== undefined ? ("window" as const) : ("records" as const),
+    why: window.fromMs !== undefined || window.toMs !== undefined ? "the --from/--to window" : "first equity snapshot or opening to last snapshot or close",
+  };
+  const windowed = basis.basis === "window";
   const notes: string[] = [];
   if (outcomes.length === 0) notes.push(windowed ? "no trades closed in the window: there is nothing to judge in it" : "no closed trades in this journal: there is nothing to judge yet");
   if (w.equity.length === 0 && outcomes.length > 0) notes.push(`the journal has no equity snapshots${windowed ? " in the window" : ""}: the combined curve is realised-only too`);
-  if (w.closedBefore + w.closedAfter > 0) notes.push(`window: ${w.closedBefore} trade(s) closed before it and ${w.closedAfter} at or after its end are left out of every figure`);
-  if (w.openedBefore > 0) notes.push(`window: ${w.openedBefore} trade(s) opened before the window start and closed in it count whole (their P&L before the start included)`);
+  if (w.closedBefore + w.closedAfter > 0) notes.push(`${basis.basis === "data" ? "period" : "window"}: ${w.closedBefore} trade(s) closed before it and ${w.closedAfter} at or after its end are left out of every figure`);
+  if (w.openedBefore > 0) notes.push(`${basis.basis === "data" ? "period" : "window"}: ${w.openedBefore} trade(s) opened before the window start and closed in it count whole (their P&L before the start included)`);
   if (input.openPositions > 0) notes.push(`${input.openPositions} position(s) still open at the end of the journal: their P&L is in the account curve, not in any trade figure`);
   if (input.startingEquitySource === "default") notes.push(`starting equity not given and not derivable from the journal: assumed ${DEFAULT_STARTING_EQUITY_USD} USD (use --starting-equity)`);
   // Sanity: the drawdown series must agree with the analytics figure (same curve, same rule).
@@ -334,12 +390,14 @@ export function buildReport(input: ReportInput): ReportModel {
 
   return {
     journalPath: input.journalPath,
-    period: reportPeriod(performance, window, w),
+    period: reportPeriod(performance, window, w, basis),
     startingEquityUsd: input.startingEquityUsd,
     startingEquitySource: input.startingEquitySource,
     equitySourceNote: `combined: ${performance.combined.figures.equitySource === "account" ? "account snapshots, marked to market" : "realised P&L only (no snapshots)"}; per strategy: realised P&L only (no mark-to-market of open positions), each on the starting equity`,
     performance,
-    variants: { ...trials, combined: Object.values(trials).reduce((a, b) => a + b, 0) || 1 },
+    variants: { ...trials, combined: performance.combined.figures.deflated?.trials ?? Math.max(1, input.combinedTrials ?? Object.values(trials).reduce((a, b) => a + b, 0)) },
+    trials: { ...trialsSource, text: trialsText(trialsSource, trials, input.combinedTrials) },
+    completeness,
     lifecycle,
     signals: input.signals,
     openPositions: input.openPositions,

@@ -123,9 +123,12 @@ export function formatTerminal(model: ReportModel): string {
   const p = model.performance;
   const out: string[] = [];
   out.push(`Strategy Monitor report — ${model.journalPath}`);
+  if (!model.completeness.complete) out.push(`PROVISIONAL: every verdict below is provisional: ${model.completeness.reason ?? ""}`);
   out.push(`period: ${model.period.text}`);
+  out.push(`  why this period: ${model.period.why}`);
   out.push(`starting equity: ${startingEquityText(model)}; positions open at the end of the journal: ${model.openPositions}`);
   out.push(`equity curves: ${model.equitySourceNote}`);
+  out.push(`trials (the deflated Sharpe's N): ${model.trials.text}`);
   for (const note of model.notes) out.push(`note: ${note}`);
   out.push("");
 
@@ -134,7 +137,8 @@ export function formatTerminal(model: ReportModel): string {
   out.push(blockTable([["figure", ...p.strategies.map((s) => s.figures.name), "combined"], ...figureRows(reports, model.variants).map((r) => [r.label, ...r.cells])]));
   out.push("");
 
-  out.push("GATES (plain = point estimate; confident = see conventions.verdict)");
+  const provisional = model.completeness.complete ? "" : " (provisional: the journal is incomplete)";
+  out.push(`GATES (plain = point estimate; confident = see conventions.verdict)${provisional}`);
   for (const r of reports) {
     out.push(`${r.figures.name} — gate ${r.verdict.gate}`);
     const rows = r.verdict.criteria.map((c) => {
@@ -142,12 +146,12 @@ export function formatTerminal(model: ReportModel): string {
       return [`  ${c.criterion}`, measured, threshold, c.pass ? "pass" : "FAIL", c.confident ? "pass" : "FAIL", c.reason];
     });
     out.push(wrapLastColumn([["  criterion", "measured", "threshold", "plain", "confident", "detail"], ...rows]));
-    out.push(`  verdict: ${r.verdict.confidentPass ? "PASS with confidence" : r.verdict.pass ? "passes on point estimates only" : "FAIL"} — ${r.verdict.reason}`);
+    out.push(`  verdict${model.completeness.complete ? "" : " (provisional)"}: ${r.verdict.confidentPass ? "PASS with confidence" : r.verdict.pass ? "passes on point estimates only" : "FAIL"} — ${r.verdict.reason}`);
     out.push("");
   }
 
   if (model.lifecycle.length > 0) {
-    out.push("LIFECYCLE (recommendation → moves; written only with --apply-lifecycle)");
+    out.push(`LIFECYCLE (recommendation → moves; written only with --apply-lifecycle)${model.completeness.complete ? "" : " (provisional: not written while the journal is incomplete)"}`);
     out.push(
       wrapLastColumn([
         ["strategy", "current", "recommended", "moves", "why"],
