@@ -350,12 +350,13 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
         logStatus(log, event);
       }
       const records = kernel.onEvents([event]);
-      lastEventMs = kernel.clock.now();
+      // The kernel processes an instant once the next begins: its clock may lag this event by one.
+      lastEventMs = Math.max(lastEventMs, kernel.clock.now(), event.tsEvent);
       for (const r of records) pending.push(r);
       sessionEvents += 1;
-      if (batchEventsSeen === 0) batchStartMs = kernel.clock.now();
+      if (batchEventsSeen === 0) batchStartMs = lastEventMs;
       batchEventsSeen += 1;
-      if (batchEventsSeen >= batchEvents || kernel.clock.now() - batchStartMs >= batchMs) commit();
+      if (batchEventsSeen >= batchEvents || lastEventMs - batchStartMs >= batchMs) commit();
     };
 
     const parser = new HyperliquidParser({ spot: markets.resolver, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs });

@@ -53,10 +53,12 @@ describe("TradingKernel", () => {
   it("creates a perp's strategies on its first event, and basis only once a spot leg is known", () => {
     const k = kernel({ spotLegFilter: NO_SPOT_LEG_FILTER });
     k.onEvents([bar(BTC, T0, { close: 1000 })]);
+    k.endInstant();
     const singles = k.strategies().map((s) => s.strategy.id);
     expect(singles).not.toContain("basis-arbitrage");
     expect(singles).toContain("contrarian-funding");
     k.onEvents([bar(UBTC, T0 + H, { close: 1000 }, 100)]);
+    k.endInstant();
     const basis = k.strategies().filter((s) => s.strategy.id === "basis-arbitrage");
     expect(basis).toHaveLength(1);
     expect(basis[0]?.retired).toBe(false);
@@ -66,6 +68,7 @@ describe("TradingKernel", () => {
     const k = kernel({ spotLegFilter: NO_SPOT_LEG_FILTER });
     k.onEvents([bar(BINANCE_BTC, T0, { close: 1000 }), bar(BTC, T0, { close: 1000 })]);
     k.onEvents([bar(UBTC, T0 + H, { close: 1000 }, 100)]);
+    k.endInstant();
     const basis = k.strategies().filter((s) => s.strategy.id === "basis-arbitrage");
     expect(basis.map((b) => [(b.strategy as unknown as { spotMarket: Market }).spotMarket.key, b.retired])).toEqual([
       ["binance:spot:BTC/USDT", true],
@@ -73,6 +76,7 @@ describe("TradingKernel", () => {
     ]);
     // A Binance series seen after the venue's pair changes nothing.
     k.onEvents([bar(market("binance", "spot", "BTC/USDC", "BTC"), T0 + 2 * H, { close: 1000 })]);
+    k.endInstant();
     expect(k.strategies().filter((s) => s.strategy.id === "basis-arbitrage")).toHaveLength(2);
   });
 
@@ -80,6 +84,7 @@ describe("TradingKernel", () => {
     const k = kernel();
     // UBTC/USDC is trusted from 2025-02-14 15:00 UTC; this bar is from 2024.
     k.onEvents([bar(BTC, T0, { close: 1000 }), bar(UBTC, T0, { close: 6_969_696 }, 100)]);
+    k.endInstant();
     expect(k.strategies().some((s) => s.strategy.id === "basis-arbitrage")).toBe(false);
     expect(k.summary().spotBarsDropped).toEqual({ "before-trusted-date": 1 });
   });
@@ -162,8 +167,10 @@ describe("TradingKernel", () => {
     const k = kernel({ broker: paperBrokerFactory({ fillModel: "bar", barInterval: "1h", latencyMs: 200, barOpenToleranceMs: 1_000 }) });
     // Short 1.89573 BTC filled at hour 3's open (3 h + 200 ms); hour 4's bar moves the clock to 5 h − 1 ms.
     k.onEvents([...history([0, 0, EXTREME]), bar(BTC, T0 + 3 * H, { close: 1000 }), bar(BTC, T0 + 4 * H, { close: 1000 })]);
+    k.endInstant();
     expect(k.clock.now()).toBe(T0 + 5 * H - 1);
-    const late = k.onEvents([funding(BTC, T0 + 4 * H, 1e-5), funding(BTC, T0 + 4 * H, 1e-5)]);
+    // Older than the clock: they form an instant at the clock's time (5 h − 1 ms).
+    const late = [...k.onEvents([funding(BTC, T0 + 4 * H, 1e-5), funding(BTC, T0 + 4 * H, 1e-5)]), ...k.endInstant()];
     const payments = late.flatMap((r) => (r.kind === "funding" ? [r.payment] : []));
     // −(−1.89573 × 1000 (the latest close: no oracle in a candle-only run) × 0.00001) = +0.0189573 USD, once, at the settlement's time.
     expect(payments.map((p) => [p.tsMs, p.sz, p.oraclePx])).toEqual([[T0 + 4 * H, -1.89573, 1000]]);
@@ -235,10 +242,11 @@ describe("TradingKernel at a stop and a warm restart", () => {
   it("flushPending releases the last instant's equity snapshot, and no later snapshot can reuse its ms", () => {
     const k = kernel();
     const records = k.onEvents([...upToSignal, hour3]);
-    // The position opened at 4 h − 1 ms: its snapshot is held, since another event of that ms could follow.
-    expect(records.some((r) => r.kind === "equity")).toBe(false);
-    const flushed = k.flushPending(k.clock.now() + 1);
-    expect(flushed.map((r) => (r.kind === "equity" ? r.snapshot.tsMs : r.kind))).toEqual([T0 + 4 * H - 1]);
+    // Hour 3's bar (4 h − 1 ms) is the instant still gathered: another event of that ms could follow.
+    expect(records.some((r) => r.kind === "equity" && r.snapshot.tsMs === T0 + 4 * H - 1)).toBe(false);
+    // The stop processes it (the position opens at 4 h − 1 ms) and releases its snapshot.
+    const flushed = k.flushPending(T0 + 4 * H);
+    expect(flushed.map((r) => (r.kind === "equity" ? r.snapshot.tsMs : r.kind))).toEqual(["order", "fill", "position", T0 + 4 * H - 1]);
     expect(k.clock.now()).toBe(T0 + 4 * H);
     expect(k.flushPending(k.clock.now() + 1)).toEqual([]);
   });
@@ -249,7 +257,7 @@ describe("TradingKernel at a stop and a warm restart", () => {
 
     const first = kernel();
     // The broker's state is not part of this test: a fresh test broker restarts from the signal's records (the same calls, replayed to it).
-    const before = first.onEvents(upToSignal);
+    const before = [...first.onEvents(upToSignal), ...first.endInstant()];
     expect(before.some((r) => r.kind === "order")).toBe(false); // held until the position opens
     const carry = JSON.parse(JSON.stringify(first.carryState())) as ReturnType<TradingKernel["carryState"]>;
     expect(carry.heldEntries).toHaveLength(1);
@@ -274,7 +282,7 @@ describe("TradingKernel at a stop and a warm restart", () => {
     const carry = { heldEntries: [], pendingEquity: { tsMs: T0 + 5, equityUsd: 10_010, cashUsd: 10_010, unrealizedUsd: 0, openPositions: 0, grossExposureUsd: 0 } };
     const k = kernel({ carry });
     expect(k.summary().equityUsd).toBe(10_010);
-    const records = k.onEvents([bar(BTC, T0 + H, { close: 1000 })]);
+    const records = [...k.onEvents([bar(BTC, T0 + H, { close: 1000 })]), ...k.endInstant()];
     expect(records.flatMap((r) => (r.kind === "equity" ? [r.snapshot] : []))).toEqual([carry.pendingEquity]);
   });
 });

@@ -1,4 +1,4 @@
-import { EventClock, market } from "../core/index.ts";
+import { EventClock, intervalMs, market } from "../core/index.ts";
 import type { Market, MarketEvent } from "../core/index.ts";
 import { InMemoryOpenInterestSeries } from "../metrics/index.ts";
 import type { OpenInterestSeriesPort } from "../metrics/index.ts";
@@ -192,6 +192,9 @@ export class TradingKernel {
   private lastEquityUsd: number | undefined;
   private nowMs = 0;
   private events = 0;
+  /** Events of the instant being gathered (same effective time), processed once a later one arrives. */
+  private instant: MarketEvent[] = [];
+  private instantMs: number | undefined;
   private warmUpEvents = 0;
   private warmUpSignalsDiscarded = 0;
   private warmUpDuplicateBars = 0;
@@ -224,10 +227,25 @@ export class TradingKernel {
     if (options.carry !== undefined) this.restoreCarry(options.carry);
   }
 
-  /** Feeds a batch of events in order; returns the records they produced, in order. */
+  /**
+   * Feeds a batch of events in order; returns the records they produced, in order. Events of one
+   * instant are gathered and processed together once a later instant begins (or at `flushPending`
+   * / `finish`), so an instant's records come out with the first event after it.
+   */
   onEvents(batch: readonly MarketEvent[]): KernelRecord[] {
     const out: KernelRecord[] = [];
     for (const event of batch) this.onEvent(event, out);
+    return out;
+  }
+
+  /**
+   * Nothing more will come at the instant being gathered (its events are processed now, and its
+   * records returned); later events start a new instant. Replay never needs it (the next instant
+   * or `finish` closes one); a caller that knows the time has moved on without an event may.
+   */
+  endInstant(): KernelRecord[] {
+    const out: KernelRecord[] = [];
+    this.processInstant(out);
     return out;
   }
 
@@ -237,6 +255,7 @@ export class TradingKernel {
    */
   finish(): KernelRecord[] {
     const out: KernelRecord[] = [];
+    this.processInstant(out);
     this.brokerRecords(this.broker.finish(this.nowMs), this.nowMs, out);
     this.releaseEquity(Infinity, out);
     return out;
@@ -246,12 +265,15 @@ export class TradingKernel {
    * Event time has reached `nowMs` without an event (a live session stopping): the clock moves
    * there and the equity snapshot held for an earlier instant is released, so the last one is
    * journaled. Afterwards no snapshot can be produced at or before the released instant (the
-   * clock does not go back), so the journal's one-snapshot-per-ms key holds. Pass a time after
-   * the clock's (e.g. `clock.now() + 1`): a snapshot at `nowMs` or later stays held.
+   * clock does not go back), so the journal's one-snapshot-per-ms key holds. The instant still
+   * being gathered is processed first, and the clock then moves to `nowMs` or 1 ms past that
+   * instant, whichever is later.
    */
   flushPending(nowMs: number): KernelRecord[] {
     const out: KernelRecord[] = [];
-    this.clock.advance(nowMs);
+    // The instant still gathered is processed first; the time given must then pass it too.
+    this.processInstant(out);
+    this.clock.advance(Math.max(nowMs, this.clock.now() + 1));
     this.nowMs = this.clock.now();
     this.componentPerformance.advanceTo(this.nowMs);
     this.releaseEquity(this.nowMs, out);
@@ -316,25 +338,55 @@ export class TradingKernel {
         return;
       }
     }
-    this.clock.advance(event.tsEvent);
+    // An event older than the instant being gathered (a polled settlement, a late-closed bar)
+    // belongs to it: the clock never goes back.
+    const t = Math.max(event.tsEvent, this.instantMs ?? this.clock.now());
+    if (this.instantMs !== undefined && t > this.instantMs) this.processInstant(out);
+    this.instantMs ??= t;
+    this.instant.push(event);
+  }
+
+  /**
+   * One instant, one state: the gathered events (one effective time) in a canonical order that
+   * does not depend on the input's (kind, market, interval; the input order only among events
+   * that tie, which come from one source), each applied to the broker (fills, price exits,
+   * funding, marks) and its strategies, whose signals wait; then the broker's time exits; then the
+   * signals in the order they fired; then the instant's equity snapshot re-marked at its end, with
+   * every market's latest price.
+   */
+  private processInstant(out: KernelRecord[]): void {
+    const at = this.instantMs;
+    if (at === undefined) return;
+    const events = this.instant.sort(canonicalOrder);
+    this.instant = [];
+    this.instantMs = undefined;
+    this.clock.advance(at);
     this.nowMs = this.clock.now();
     const nowMs = this.nowMs;
     this.componentPerformance.advanceTo(nowMs);
     this.releaseEquity(nowMs, out);
-    const rejection = spotLegRejection(event, this.filter);
-    if (rejection !== undefined) {
-      inc(this.spotBarsDropped, rejection);
-      return;
+    const signals: Signal[] = [];
+    for (const event of events) {
+      const rejection = spotLegRejection(event, this.filter);
+      if (rejection !== undefined) {
+        inc(this.spotBarsDropped, rejection);
+        continue;
+      }
+      if (event.kind !== "status") this.discover(event.market, nowMs);
+      this.correlations.update(event);
+      this.brokerRecords(this.broker.onEvent(event, nowMs), nowMs, out);
+      const targets = event.kind === "status" ? this.slots.filter((s) => !s.retired) : this.routes.get(event.market.key);
+      if (targets === undefined) continue;
+      // A copy: a slot retired or created while signals are handled must not change this pass.
+      for (const slot of [...targets]) signals.push(...slot.strategy.onEvent(event, { nowMs }));
     }
-    if (event.kind !== "status") this.discover(event.market, nowMs);
-    this.correlations.update(event);
-    this.brokerRecords(this.broker.onEvent(event, nowMs), nowMs, out);
-    const targets = event.kind === "status" ? this.slots.filter((s) => !s.retired) : this.routes.get(event.market.key);
-    if (targets === undefined) return;
-    // A copy: a slot retired or created while signals are handled must not change this pass.
-    for (const slot of [...targets]) {
-      const signals = slot.strategy.onEvent(event, { nowMs });
-      for (const signal of signals) this.handleSignal(signal, nowMs, out);
+    if (this.broker.onInstantEnd !== undefined) this.brokerRecords(this.broker.onInstantEnd(nowMs), nowMs, out);
+    for (const signal of signals) this.handleSignal(signal, nowMs, out);
+    // A snapshot taken at an open or close inside the instant saw only the markets processed before
+    // it: mark it again now that every market's price of the instant is in.
+    if (this.pendingEquity !== undefined && this.pendingEquity.tsMs === nowMs && this.broker.equityAt !== undefined) {
+      this.pendingEquity = this.broker.equityAt(nowMs);
+      this.lastEquityUsd = this.pendingEquity.equityUsd;
     }
   }
 
@@ -530,4 +582,18 @@ export class TradingKernel {
 
 function refusal(signal: Signal, nowMs: number, code: string, reason: string): RiskDecision {
   return { signalId: signal.id, tsMs: nowMs, accepted: false, code, reason, sz: undefined, notionalUsd: undefined };
+}
+
+/** Kinds in the order an instant applies them: prices first, then contexts, bars, settlements, connection notes. */
+const KIND_RANK: Readonly<Record<MarketEvent["kind"], number>> = { book: 0, bbo: 1, trade: 2, assetCtx: 3, candle: 4, funding: 5, status: 6 };
+
+/** The canonical order inside an instant: kind, market, candle interval; ties keep the input order (Array.prototype.sort is stable). */
+function canonicalOrder(a: MarketEvent, b: MarketEvent): number {
+  const rank = KIND_RANK[a.kind] - KIND_RANK[b.kind];
+  if (rank !== 0) return rank;
+  const ka = a.kind === "status" ? a.source : a.market.key;
+  const kb = b.kind === "status" ? b.source : b.market.key;
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  if (a.kind === "candle" && b.kind === "candle" && a.interval !== b.interval) return intervalMs(a.interval) - intervalMs(b.interval);
+  return 0;
 }

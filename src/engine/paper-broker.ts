@@ -20,6 +20,8 @@ export function paperBrokerFactory(overrides: Partial<Omit<BrokerConfig, "starti
       finish: () => broker.finish(),
       portfolio: () => broker.portfolio(),
       snapshot: () => broker.snapshot(),
+      onInstantEnd: (nowMs) => broker.onInstantEnd(nowMs),
+      equityAt: (tsMs) => broker.equityAt(tsMs),
     };
   };
 }

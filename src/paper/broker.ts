@@ -490,9 +490,33 @@ export class PaperBroker {
           reason = basisExit(primary.side, p.spread.targetBasis, p.spread.stopBasis, (perpMark.px - spotMark.px) / spotMark.px);
         }
       }
-      if (reason === undefined && now >= p.openedMs + p.maxHoldMs) reason = "maxHold";
+      // Time runs out on a position's own event (after its price was checked above) or at the end
+      // of the instant (`onInstantEnd`): never on another market's event processed earlier in the
+      // same instant, which would exit before this position's own price at that instant is seen.
+      const own = event.kind !== "status" && p.legs.some((l) => l.market.key === event.market.key);
+      if (reason === undefined && own && now >= p.openedMs + p.maxHoldMs) reason = "maxHold";
       if (reason !== undefined) this.startExit(p, reason, now, atPrice, out);
     }
+  }
+
+  /**
+   * Every event of the instant `nowMs` has been processed: positions whose maximum hold has run
+   * out and that saw no event of their own at this instant start their exit now. The kernel calls
+   * it once per instant, after the events and before the signals.
+   */
+  onInstantEnd(nowMs: number): BrokerRecord[] {
+    const out: BrokerRecord[] = [];
+    this.advance(nowMs, out);
+    const now = this.state.nowMs ?? nowMs;
+    for (const p of [...this.state.positions]) {
+      if (p.exit === null && now >= p.openedMs + p.maxHoldMs) this.startExit(p, "maxHold", now, undefined, out);
+    }
+    return out;
+  }
+
+  /** The account marked at `tsMs` with every market's latest mark (for the snapshot of a whole instant). */
+  equityAt(tsMs: number): EquitySnapshot {
+    return this.equitySnapshot(tsMs);
   }
 
   /**

@@ -234,9 +234,12 @@ describe("strategy-monitor run", () => {
     expect(await exited).toBe("SIGKILL");
     child = undefined;
     const rowsAfterKill = readJournal(db, (j) => ({ signals: j.signals().length, positions: j.openPositions().length, checkpoint: j.latestCheckpoint(LIVE_CHECKPOINT) }));
-    // The event after the last commit died with the process: the checkpoint is the H + 2 000 one.
+    // The event after the last commit died with the process. The checkpoint is the one committed at
+    // the H + 2 000 book: the kernel's clock there is the last instant it processed, H + 800 (the
+    // H + 2 000 instant was still being gathered: another event of that ms could have followed).
     expect(batchLines()).toBe(before?.totals.batches);
-    expect(rowsAfterKill.checkpoint?.tsMs).toBe(H + 2_000);
+    expect(rowsAfterKill.checkpoint?.tsMs).toBe(H + 800);
+    expect(rowsAfterKill.checkpoint?.lastEventMs).toBe(H + 2_000);
 
     // A new session on the same journal: the broker comes back from the checkpoint.
     const batches: LiveCheckpointState[] = [];
