@@ -38,6 +38,21 @@ export interface PendingEntryLeg {
   fill: PaperFill | null;
 }
 
+/**
+ * A funding settlement seen while a bar-model fill that will be stamped in the past was pending
+ * (an entry, or an exit, fills at the next bar's open, known only at that bar's close): paid once
+ * the fill's time is known, iff the position was held through it (`openedMs < tsMs ≤ closedMs`).
+ */
+export interface HeldSettlement {
+  marketKey: string;
+  /** Settlement time, ms. */
+  tsMs: number;
+  /** Rate for the settlement's period, fraction; positive: longs pay. */
+  rate: number;
+  /** Oracle (or mark) price when the settlement was seen. */
+  oraclePx: number;
+}
+
 /** An accepted signal's entry, all-or-nothing across its legs. */
 export interface PendingEntry {
   positionId: string;
@@ -57,6 +72,8 @@ export interface PendingEntry {
   maxHoldMs: number;
   spread: { targetBasis: number; stopBasis: number } | null;
   legs: PendingEntryLeg[];
+  /** Bar model: settlements seen while this entry waited for its bar (absent: none). */
+  heldFunding?: HeldSettlement[];
 }
 
 /** One leg of an open position. */
@@ -96,4 +113,6 @@ export interface OpenPosition {
   fundingUsd: number;
   slippageUsd: number;
   exit: PendingExit | null;
+  /** Bar model: settlements seen while this position's exit waited for its bar (absent: none). */
+  heldFunding?: HeldSettlement[];
 }

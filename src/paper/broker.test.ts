@@ -368,7 +368,30 @@ describe("PaperBroker, bar model: the open just before a signal (barOpenToleranc
     expect(ofKind(b.onEvent(funding(300_000, 0)), "outcome")).toEqual([]);
     const out = b.onEvent(funding(H, 0.0001));
     expect(ofKind(out, "outcome")[0]?.outcome).toMatchObject({ exitReason: "maxHold", closedMs: 300_000, grossPnlUsd: 1, fundingUsd: 0 });
-    expect(ofKind(out, "funding")).toEqual([]);
+    // The 300,000 settlement (rate 0) was held through (closed at 300,000: paid, 0 USD, when the close was known); none at H.
+    expect(ofKind(out, "funding").map((r) => [r.payment.tsMs, r.payment.amountUsd])).toEqual([[300_000, 0]]);
+  });
+
+  it("pays a settlement iff the position is held through it, though bar fills are known an interval late", () => {
+    const b = new PaperBroker(brokerConfig({ fillModel: "bar", barInterval: "1h", latencyMs: 0, barSpread: { perp: 0, spot: 0 }, barSlippage: 0 }));
+    const hbar = (openTime: number, px: number): CandleEvent => ({ ...bar(BTC, openTime, px, px, px, px), interval: "1h", closeTime: openTime + H - 1, tsEvent: openTime + H - 1, tsInit: openTime + H - 1 });
+    b.onEvent(hbar(0, 100));
+    // A long decided at the close of hour 0 (H − 1 ms): it fills at hour 1's open (H), known only at H + H − 1.
+    const s = { ...oneLegSignal({ entryPx: 100, stopPx: 90, targetPx: 120, createdMs: H - 1 }), maxHoldMs: H };
+    b.onSignal(s, accept(s, 2));
+    // The settlement of H + 48 ms arrives before that bar closes: held, then paid once the fill (at H) is known.
+    expect(ofKind(b.onEvent(funding(H + 48, 0.0001)), "funding")).toEqual([]);
+    const opened = b.onEvent(hbar(H, 100));
+    // −(2 × 100 × 0.0001) = −0.02 USD: the long pays.
+    expect(ofKind(opened, "funding").map((r) => [r.payment.tsMs, r.payment.sz, r.payment.amountUsd])).toEqual([[H + 48, 2, -0.02]]);
+    // Held 1 h at 2 H: the maximum hold runs out at hour 2's close (2 H + H − 1 ≥ H + H); the exit fills at hour 3's open (3 H).
+    expect(ofKind(b.onEvent(hbar(2 * H, 100)), "order")[0]?.order).toMatchObject({ purpose: "exit" });
+    // The 3 H + 48 settlement comes after the exit's fill time (3 H): not held through, not paid.
+    expect(ofKind(b.onEvent(funding(3 * H + 48, 0.0001)), "funding")).toEqual([]);
+    const closed = b.onEvent(hbar(3 * H, 100));
+    expect(ofKind(closed, "outcome")[0]?.outcome).toMatchObject({ closedMs: 3 * H, exitReason: "maxHold" });
+    expect(ofKind(closed, "funding")).toEqual([]);
+    expect(ofKind(closed, "outcome")[0]?.outcome.fundingUsd).toBeCloseTo(-0.02, 12);
   });
 
   it("refuses a tolerance of a whole bar or more", () => {

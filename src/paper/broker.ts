@@ -7,7 +7,7 @@ import { barFillPrice } from "./bar-fill.ts";
 import { bookMid, walkBook } from "./book-walk.ts";
 import { DEFAULT_BROKER_CONFIG } from "./broker-config.ts";
 import type { BrokerConfig } from "./broker-config.ts";
-import type { BrokerState, OpenPosition, PendingEntry, PendingEntryLeg } from "./broker-state.ts";
+import type { BrokerState, HeldSettlement, OpenPosition, PendingEntry, PendingEntryLeg } from "./broker-state.ts";
 import { barExit, basisExit, pointExit } from "./exits.ts";
 import type { PriceExit } from "./exits.ts";
 import { fundingAmountUsd } from "./funding.ts";
@@ -454,6 +454,8 @@ export class PaperBroker {
     this.state.positions.push(p);
     for (const f of fills) out.push({ kind: "fill", fill: f });
     out.push({ kind: "positionOpened", position: positionView(p) });
+    // Settlements seen while the entry waited for its bar, after the fill's time: the position held them.
+    for (const s of e.heldFunding ?? []) if (openedMs < s.tsMs) this.payFunding(p, s, (l) => l.remainingSz, out);
     out.push({ kind: "equity", snapshot: this.equitySnapshot(this.state.nowMs ?? openedMs) });
   }
 
@@ -566,6 +568,9 @@ export class PaperBroker {
   }
 
   private close(p: OpenPosition, closedMs: number, out: BrokerRecord[]): void {
+    // Settlements seen while the exit waited for its bar: paid on the size held iff not after the close.
+    for (const s of p.heldFunding ?? []) if (s.tsMs <= closedMs) this.payFunding(p, s, (l) => l.sz, out);
+    p.heldFunding = [];
     this.state.positions = this.state.positions.filter((x) => x !== p);
     const primary = p.legs[0];
     if (primary === undefined || p.exit === null) throw new Error(`bug: closing ${p.id} without legs or exit`);
@@ -604,22 +609,43 @@ export class PaperBroker {
    * mark (candle-only replay: its latest close — an approximation; the oracle is an index of
    * spot prices and differs from the perp's price by the premium).
    */
+  /**
+   * Funding is paid to a position iff it is held through the settlement: opened strictly before it
+   * and not closed before it (`openedMs < settlement ≤ closedMs`). A bar-model fill is known only
+   * at its bar's close but stamped at its open, so a settlement seen while such a fill is pending
+   * (an entry waiting for its bar, or an exit) is held and settled once the fill's time is known.
+   */
   private settleFunding(event: FundingSettlementEvent, out: BrokerRecord[]): void {
     const key = event.market.key;
     const last = this.state.lastFundingMs[key];
     if (event.market.kind !== "perp" || (last !== undefined && event.tsEvent <= last)) return;
     this.state.lastFundingMs[key] = event.tsEvent;
+    const bar = this.config.fillModel === "bar";
     for (const p of this.state.positions) {
-      if (!(p.openedMs < event.tsEvent)) continue;
-      for (const leg of p.legs) {
-        if (leg.market.key !== key || !(leg.remainingSz > 0)) continue;
-        const oraclePx = this.state.oracles[key] ?? this.markPx(leg.market, leg.entryPx);
-        const sz = leg.remainingSz * direction(leg.side);
-        const amountUsd = fundingAmountUsd(sz, oraclePx, event.rate);
-        p.fundingUsd += amountUsd;
-        this.state.cashUsd += amountUsd;
-        out.push({ kind: "funding", payment: { positionId: p.id, market: leg.market, tsMs: event.tsEvent, rate: event.rate, oraclePx, sz, amountUsd } });
-      }
+      if (!(p.openedMs < event.tsEvent) || !p.legs.some((l) => l.market.key === key && l.remainingSz > 0)) continue;
+      const leg = p.legs.find((l) => l.market.key === key);
+      const held: HeldSettlement = { marketKey: key, tsMs: event.tsEvent, rate: event.rate, oraclePx: this.state.oracles[key] ?? this.markPx(event.market, leg?.entryPx ?? 0) };
+      if (bar && p.exit !== null) (p.heldFunding ??= []).push(held);
+      else this.payFunding(p, held, (l) => l.remainingSz, out);
+    }
+    if (!bar) return;
+    for (const e of this.state.pendingEntries) {
+      const leg = e.legs.find((l) => l.market.key === key);
+      if (leg === undefined) continue;
+      (e.heldFunding ??= []).push({ marketKey: key, tsMs: event.tsEvent, rate: event.rate, oraclePx: this.state.oracles[key] ?? this.markPx(event.market, leg.refPx) });
+    }
+  }
+
+  /** Pays one settlement to `p`'s legs in its market, on the size `held(leg)` (coins). */
+  private payFunding(p: OpenPosition, s: HeldSettlement, held: (leg: OpenPosition["legs"][number]) => number, out: BrokerRecord[]): void {
+    for (const leg of p.legs) {
+      const coins = held(leg);
+      if (leg.market.key !== s.marketKey || !(coins > 0)) continue;
+      const sz = coins * direction(leg.side);
+      const amountUsd = fundingAmountUsd(sz, s.oraclePx, s.rate);
+      p.fundingUsd += amountUsd;
+      this.state.cashUsd += amountUsd;
+      out.push({ kind: "funding", payment: { positionId: p.id, market: leg.market, tsMs: s.tsMs, rate: s.rate, oraclePx: s.oraclePx, sz, amountUsd } });
     }
   }
 
