@@ -358,40 +358,58 @@ describe("PaperBroker, bar model: the open just before a signal (barOpenToleranc
 
   it("closes an exit whose bars stopped at the latest close after the wait, so it pays no later funding", () => {
     const b = new PaperBroker(brokerConfig({ fillModel: "bar", latencyMs: 0, barSpread: { perp: 0, spot: 0 }, barSlippage: 0 }));
-    const s = { ...oneLegSignal({ entryPx: 100, stopPx: 90, targetPx: 120, createdMs: 59_999 }), maxHoldMs: 60_000 };
+    const s = { ...oneLegSignal({ entryPx: 100, stopPx: 90, targetPx: 120, createdMs: 59_999 }), maxHoldMs: H };
     b.onEvent(bar(BTC, 0, 100, 100, 100, 100));
     b.onSignal(s, accept(s, 1));
     b.onEvent(bar(BTC, 60_000, 100, 101, 99, 101)); // buys 1 @ 100 at 60,000; marked 101
-    // Held 60 s at 120,000 (a funding event): the maxHold exit waits for the next 1 m bar, which never comes.
-    expect(ofKind(b.onEvent(funding(120_000, 0)), "order")[0]?.order).toMatchObject({ purpose: "exit", tsMs: 120_000 });
+    // At 120,000 (a funding event) the strategy turns short: the reversal exit waits for the next 1 m bar, which never comes.
+    b.onEvent(funding(120_000, 0));
+    const opposite = oneLegSignal({ entryPx: 101, stopPx: 110, targetPx: 90, createdMs: 120_000 });
+    expect(ofKind(b.onSignal(opposite, reject(opposite)), "order")[0]?.order).toMatchObject({ purpose: "exit", tsMs: 120_000 });
     // Wait 120 s + one 1 m bar: at 300,000 it is still open; past that it closes at the last close 101.
     expect(ofKind(b.onEvent(funding(300_000, 0)), "outcome")).toEqual([]);
     const out = b.onEvent(funding(H, 0.0001));
-    expect(ofKind(out, "outcome")[0]?.outcome).toMatchObject({ exitReason: "maxHold", closedMs: 300_000, grossPnlUsd: 1, fundingUsd: 0 });
+    expect(ofKind(out, "outcome")[0]?.outcome).toMatchObject({ exitReason: "reversal", closedMs: 300_000, grossPnlUsd: 1, fundingUsd: 0 });
     // The 300,000 settlement (rate 0) was held through (closed at 300,000: paid, 0 USD, when the close was known); none at H.
     expect(ofKind(out, "funding").map((r) => [r.payment.tsMs, r.payment.amountUsd])).toEqual([[300_000, 0]]);
   });
 
-  it("pays a settlement iff the position is held through it, though bar fills are known an interval late", () => {
+  it("pays a settlement iff the position is held through it, and ends a maximum hold on the bar that completes it", () => {
     const b = new PaperBroker(brokerConfig({ fillModel: "bar", barInterval: "1h", latencyMs: 0, barSpread: { perp: 0, spot: 0 }, barSlippage: 0 }));
-    const hbar = (openTime: number, px: number): CandleEvent => ({ ...bar(BTC, openTime, px, px, px, px), interval: "1h", closeTime: openTime + H - 1, tsEvent: openTime + H - 1, tsInit: openTime + H - 1 });
-    b.onEvent(hbar(0, 100));
+    const hbar = (openTime: number, o: number, h: number, l: number, c: number): CandleEvent => ({ ...bar(BTC, openTime, o, h, l, c), interval: "1h", closeTime: openTime + H - 1, tsEvent: openTime + H - 1, tsInit: openTime + H - 1 });
+    b.onEvent(hbar(0, 100, 100, 100, 100));
     // A long decided at the close of hour 0 (H − 1 ms): it fills at hour 1's open (H), known only at H + H − 1.
-    const s = { ...oneLegSignal({ entryPx: 100, stopPx: 90, targetPx: 120, createdMs: H - 1 }), maxHoldMs: H };
+    const s = { ...oneLegSignal({ entryPx: 100, stopPx: 90, targetPx: 120, createdMs: H - 1 }), maxHoldMs: 2 * H };
     b.onSignal(s, accept(s, 2));
     // The settlement of H + 48 ms arrives before that bar closes: held, then paid once the fill (at H) is known.
     expect(ofKind(b.onEvent(funding(H + 48, 0.0001)), "funding")).toEqual([]);
-    const opened = b.onEvent(hbar(H, 100));
+    const opened = b.onEvent(hbar(H, 100, 101, 99, 100));
     // −(2 × 100 × 0.0001) = −0.02 USD: the long pays.
     expect(ofKind(opened, "funding").map((r) => [r.payment.tsMs, r.payment.sz, r.payment.amountUsd])).toEqual([[H + 48, 2, -0.02]]);
-    // Held 1 h at 2 H: the maximum hold runs out at hour 2's close (2 H + H − 1 ≥ H + H); the exit fills at hour 3's open (3 H).
-    expect(ofKind(b.onEvent(hbar(2 * H, 100)), "order")[0]?.order).toMatchObject({ purpose: "exit" });
-    // The 3 H + 48 settlement comes after the exit's fill time (3 H): not held through, not paid.
+    expect(ofKind(b.onEvent(funding(2 * H + 48, 0.0001)), "funding").map((r) => r.payment.tsMs)).toEqual([2 * H + 48]);
+    // Held 2 h from H: hour 2's bar ends at 3 H, so the hold ends on it and the position leaves at its close (101).
+    const ended = b.onEvent(hbar(2 * H, 100, 102, 99, 101));
+    expect(ofKind(ended, "outcome")[0]?.outcome).toMatchObject({ exitReason: "maxHold", openedMs: H, closedMs: 3 * H - 1, holdMs: 2 * H - 1, grossPnlUsd: 2 });
+    // Two settlements held through, no third: −0.04 USD.
+    expect(ofKind(ended, "outcome")[0]?.outcome.fundingUsd).toBeCloseTo(-0.04, 12);
+  });
+
+  it("fills an exit decided inside a bar at that bar's close, or at its stop when the bar reaches it first, and pays no settlement after the fill", () => {
+    const b = new PaperBroker(brokerConfig({ fillModel: "bar", barInterval: "1h", latencyMs: 0, barSpread: { perp: 0, spot: 0 }, barSlippage: 0 }));
+    const hbar = (openTime: number, o: number, h: number, l: number, c: number): CandleEvent => ({ ...bar(BTC, openTime, o, h, l, c), interval: "1h", closeTime: openTime + H - 1, tsEvent: openTime + H - 1, tsInit: openTime + H - 1 });
+    b.onEvent(hbar(0, 100, 100, 100, 100));
+    const long = { ...oneLegSignal({ entryPx: 100, stopPx: 95, targetPx: 120, createdMs: H - 1 }), maxHoldMs: 8 * H };
+    b.onSignal(long, accept(long, 1));
+    b.onEvent(hbar(H, 100, 101, 99, 100)); // buys 1 @ 100 at H
+    // At the 2 H + 48 ms settlement the strategy turns short (a refused signal still reverses): the exit is decided inside hour 2.
+    b.onEvent(funding(2 * H + 48, 0));
+    const short = oneLegSignal({ entryPx: 100, stopPx: 105, targetPx: 90, createdMs: 2 * H + 48 });
+    expect(ofKind(b.onSignal(short, reject(short)), "order")[0]?.order).toMatchObject({ purpose: "exit", tsMs: 2 * H + 48 });
+    // Hour 2's bar (its close, 3 H − 1 ms, is the first price after the decision) falls to 94: the stop at 95 comes first.
+    const out = b.onEvent(hbar(2 * H, 100, 100.5, 94, 96));
+    expect(ofKind(out, "fill")[0]?.fill).toMatchObject({ px: 95, tsMs: 3 * H - 1 });
+    expect(ofKind(out, "outcome")[0]?.outcome).toMatchObject({ exitReason: "stop", closedMs: 3 * H - 1, grossPnlUsd: -5 });
     expect(ofKind(b.onEvent(funding(3 * H + 48, 0.0001)), "funding")).toEqual([]);
-    const closed = b.onEvent(hbar(3 * H, 100));
-    expect(ofKind(closed, "outcome")[0]?.outcome).toMatchObject({ closedMs: 3 * H, exitReason: "maxHold" });
-    expect(ofKind(closed, "funding")).toEqual([]);
-    expect(ofKind(closed, "outcome")[0]?.outcome.fundingUsd).toBeCloseTo(-0.02, 12);
   });
 
   it("refuses a tolerance of a whole bar or more", () => {

@@ -341,11 +341,25 @@ export class PaperBroker {
     }
     for (const p of [...this.state.positions]) {
       const exit = p.exit;
-      if (exit === null || bar.openTime < exit.dueMs) continue;
+      if (exit === null || bar.closeTime < exit.dueMs) continue;
+      // The first price after the exit was decided: the open of a bar that starts after it, or, for an
+      // exit decided inside this bar (a funding instant, a signal off the bar grid), this bar's
+      // close — unless the bar's range reaches the stop or target first (a one-leg position is
+      // watched until its exit fills), which then fills at that level.
+      const inside = bar.openTime < exit.dueMs;
+      const primary = p.legs[0];
+      const level = inside && p.spread === null && primary !== undefined && primary.market.key === bar.market.key ? barExit(primary.side, p.stopPx, p.targetPx, bar) : undefined;
+      if (level !== undefined) exit.reason = level.reason;
       for (const o of exit.orders) {
         const leg = p.legs[o.legIndex];
         if (leg === undefined || leg.market.key !== bar.market.key || !(leg.remainingSz > 0)) continue;
-        this.applyExitFill(p, o.legIndex, this.barExecution(bar, leg.market, o.side, leg.remainingSz, bar.openTime), out);
+        if (!inside) {
+          this.applyExitFill(p, o.legIndex, this.barExecution(bar, leg.market, o.side, leg.remainingSz, bar.openTime), out);
+          continue;
+        }
+        const refPx = level?.refPx ?? bar.close;
+        const px = barFillPrice(refPx, o.side, this.spreadFor(leg.market), this.config.barSlippage);
+        this.applyExitFill(p, o.legIndex, { px, sz: leg.remainingSz, partial: false, slippageUsd: Math.abs(px - refPx) * leg.remainingSz, tsMs: bar.closeTime, model: "bar" }, out);
       }
     }
   }
@@ -496,8 +510,15 @@ export class PaperBroker {
       // of the instant (`onInstantEnd`): never on another market's event processed earlier in the
       // same instant, which would exit before this position's own price at that instant is seen.
       const own = event.kind !== "status" && p.legs.some((l) => l.market.key === event.market.key);
-      if (reason === undefined && own && now >= p.openedMs + p.maxHoldMs) reason = "maxHold";
-      if (reason !== undefined) this.startExit(p, reason, now, atPrice, out);
+      // A bar stamped at its close (open + interval − 1 ms) covers its interval to the end: the
+      // hold that ends at that end has run out on this bar, and the position leaves at its close.
+      const ownBar = event.kind === "candle" && this.config.fillModel === "bar" && markMoved?.key === primary.market.key && p.spread === null ? event : undefined;
+      let fillAt: { readonly refPx: number } | undefined = atPrice;
+      if (reason === undefined && ownBar !== undefined && ownBar.closeTime + 1 >= p.openedMs + p.maxHoldMs) {
+        reason = "maxHold";
+        fillAt = { refPx: ownBar.close };
+      } else if (reason === undefined && own && now >= p.openedMs + p.maxHoldMs) reason = "maxHold";
+      if (reason !== undefined) this.startExit(p, reason, now, fillAt, out);
     }
   }
 
@@ -525,7 +546,7 @@ export class PaperBroker {
    * Places the exit orders. A bar stop/target (`atPrice`) fills at once at its level; otherwise the
    * orders fill on the first book at or after now + latency (book) or the next bar's open (bar).
    */
-  private startExit(p: OpenPosition, reason: ExitReason, now: number, atPrice: PriceExit | undefined, out: BrokerRecord[]): void {
+  private startExit(p: OpenPosition, reason: ExitReason, now: number, atPrice: { readonly refPx: number } | undefined, out: BrokerRecord[]): void {
     const bar = this.config.fillModel === "bar";
     const dueMs = bar ? now + 1 : now + this.config.latencyMs;
     const orders = p.legs.map((l, legIndex) => ({ legIndex, orderId: `${p.id}:exit:${legIndex}`, side: orderSide(l.side, "exit"), fills: 0 }));
