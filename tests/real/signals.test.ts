@@ -24,11 +24,11 @@ import { dumpJournal } from "../integration/fixtures/journal-dump.ts";
  *   signal logs.
  *
  * Figures measured with this code (default risk, 10 000 USD; bar tolerance 1 s, two-leg trades capped):
- * A opened 6 755 positions (basis 67, contrarian 1 032, velocity 1 297, volume 2 778, regimes
- * 1 581), total −9 336.90 USD; 10 entries expired unfilled, 1 found no bar. (Before events of one
- * venue time were one instant in a canonical order: 6 689 and −9 457.28 USD in file order.)
- * B opened 219 (basis 73, contrarian 9, velocity 16, volume 28, regimes 20, vwap 23, flow-toxicity
- * 50), total −1 194.29 USD. flow-toxicity trades since one-leg sizes are capped at the 50 % notional
+ * A opened 7 381 positions (basis 69, contrarian 1 135, velocity 1 402, volume 3 026, regimes
+ * 1 749), total −9 198.19 USD; 7 entries expired unfilled. (In file order, before one instant per
+ * venue time and exact position lives: 6 689 and −9 457.28 USD.)
+ * B opened 243 (basis 76, contrarian 6, velocity 17, volume 30, regimes 27, vwap 27, flow-toxicity
+ * 60), total −1 084.31 USD. flow-toxicity trades since one-leg sizes are capped at the 50 % notional
  * maximum by default (before: its 0.5 % stop at 1 % risk asked for ~115 % of equity and every signal
  * was refused as above_max_notional; B then opened 166, −946 USD). B's unfilled entries are
  * signals from the hourly history before the 1 m window (no 1 m bar can fill them: `no_bar`).
