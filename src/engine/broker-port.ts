@@ -1,4 +1,4 @@
-import type { MarketEvent } from "../core/index.ts";
+import type { Market, MarketEvent } from "../core/index.ts";
 import type { BrokerRecord, EquitySnapshot, RiskDecision } from "../paper/index.ts";
 import type { PortfolioView } from "../risk/index.ts";
 import type { Signal } from "../strategies/index.ts";
@@ -27,6 +27,8 @@ export interface KernelBroker {
   snapshot(): unknown;
   /** Every event of the instant `nowMs` has been processed (time-based exits happen now). Optional. */
   onInstantEnd?(nowMs: number): readonly BrokerRecord[];
+  /** Expected cost of one fill in `market` beyond the taker fee, fraction (the cost model sizing shares). Optional. */
+  costPerSide?(market: Market): number;
   /** The account at `tsMs`, marked with every market's latest price (replaces a snapshot taken mid-instant). Optional. */
   equityAt?(tsMs: number): EquitySnapshot;
 }

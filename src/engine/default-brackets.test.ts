@@ -69,7 +69,8 @@ describe("every strategy's default bracket passes the default risk limits", () =
               expect(decision, `${strategy.id} stop ${stop} ${coin} ${equity} USD ${confidence}`).toMatchObject({ accepted: true, code: "ok" });
               // Never more notional than the cap, never more risk than the budget (stop loss + round-trip costs).
               expect(decision.notionalUsd ?? Infinity).toBeLessThanOrEqual(equity * DEFAULT_RISK_CONFIG.maxNotionalFraction + 1e-9);
-              const lossAtStop = (decision.notionalUsd ?? 0) * (stop + 2 * (0.00045 + DEFAULT_RISK_CONFIG.slippagePerSide));
+              // Long: in at px, out at px × (1 − stop); fees and slippage on both prices.
+              const lossAtStop = (decision.notionalUsd ?? 0) * (stop + (2 - stop) * (0.00045 + DEFAULT_RISK_CONFIG.slippagePerSide));
               expect(lossAtStop).toBeLessThanOrEqual(equity * DEFAULT_RISK_CONFIG.riskPerTrade + 1e-9);
             }
           }
@@ -96,7 +97,7 @@ describe("every strategy's default bracket passes the default risk limits", () =
   it("flow toxicity's 0.5 % stop at MEDIUM is capped at half the equity: 5 000 USD of BTC at 10 000 USD (0.04237 BTC at 118 000)", () => {
     const signal = oneLegSignal({ coin: "BTC", entryPx: 118_000, stopPx: 118_000 * 0.995, confidence: "MEDIUM", strategy: "flow-toxicity" });
     const decision = assessSignal(signal, 0, flatPortfolio(10_000), { config: DEFAULT_RISK_CONFIG, szDecimals, correlation: () => undefined });
-    // Risk size 100 / (590 + 129.8) = 0.13892 BTC × 0.7 = 0.09725 BTC = 11 475 USD > 5 000 → 5 000 / 118 000 = 0.042372… → 0.04237 (5 decimals).
+    // Risk size 100 / (590 + (118 000 + 117 410) × 0.055 %) = 100 / 719.4755 = 0.13899 BTC × 0.7 = 11 481 USD > 5 000 → 5 000 / 118 000 = 0.042372… → 0.04237 (5 decimals).
     expect(decision).toMatchObject({ accepted: true, sz: 0.04237 });
     expect(decision.notionalUsd).toBeCloseTo(4_999.66, 2);
   });

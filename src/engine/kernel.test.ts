@@ -96,11 +96,11 @@ describe("TradingKernel", () => {
     const trading = records.filter((r) => r.kind !== "equity");
     expect(kinds(trading)).toEqual(["signal", "decision", "order", "fill", "position", "order", "fill", "position", "outcome"]);
     const [decision] = decisions(records);
-    // Budget 100 USD / (stop 20 + round-trip cost 1000 × 2 × (0.00045 + 0.0001) = 1.1) = 4.7393 BTC × LOW 0.4 = 1.89573 (5 decimals).
-    expect(decision).toMatchObject({ accepted: true, code: "ok", sz: 1.89573 });
+    // Budget 100 USD / (stop 20 + round-trip cost (1000 in + 1020 out at the stop) × (0.00045 + 0.0001) = 1.111) = 4.73687 BTC × LOW 0.4 = 1.89474 (5 decimals).
+    expect(decision).toMatchObject({ accepted: true, code: "ok", sz: 1.89474 });
     const outcome = records.find((r) => r.kind === "outcome");
-    // Short 1.89573 from 1000 to the 985 target: +28.43595 USD (no fees in the test broker).
-    expect(outcome?.kind === "outcome" && outcome.outcome.pnlUsd).toBeCloseTo(28.43595, 9);
+    // Short 1.89474 from 1000 to the 985 target: +28.4211 USD (no fees in the test broker).
+    expect(outcome?.kind === "outcome" && outcome.outcome.pnlUsd).toBeCloseTo(28.4211, 9);
     expect(k.summary().outcomesByStrategy["contrarian-funding"]?.count).toBe(1);
   });
 
@@ -165,16 +165,18 @@ describe("TradingKernel", () => {
 
   it("pays a settlement that arrives after later events (live: polled over REST) with its own time, and ignores it when it comes again", () => {
     const k = kernel({ broker: paperBrokerFactory({ fillModel: "bar", barInterval: "1h", latencyMs: 200, barOpenToleranceMs: 1_000 }) });
-    // Short 1.89573 BTC filled at hour 3's open (3 h + 200 ms); hour 4's bar moves the clock to 5 h − 1 ms.
+    // Short 1.88572 BTC filled at hour 3's open (3 h + 200 ms): LOW × 100 USD / (20 + (1000 + 1020) × (0.045 % fee
+    // + the bar broker's 0.5 bp half spread + 1 bp slippage)) = 0.4 × 100 / 21.212 = 1.885725… → 5 decimals.
+    // Hour 4's bar moves the clock to 5 h − 1 ms.
     k.onEvents([...history([0, 0, EXTREME]), bar(BTC, T0 + 3 * H, { close: 1000 }), bar(BTC, T0 + 4 * H, { close: 1000 })]);
     k.endInstant();
     expect(k.clock.now()).toBe(T0 + 5 * H - 1);
     // Older than the clock: they form an instant at the clock's time (5 h − 1 ms).
     const late = [...k.onEvents([funding(BTC, T0 + 4 * H, 1e-5), funding(BTC, T0 + 4 * H, 1e-5)]), ...k.endInstant()];
     const payments = late.flatMap((r) => (r.kind === "funding" ? [r.payment] : []));
-    // −(−1.89573 × 1000 (the latest close: no oracle in a candle-only run) × 0.00001) = +0.0189573 USD, once, at the settlement's time.
-    expect(payments.map((p) => [p.tsMs, p.sz, p.oraclePx])).toEqual([[T0 + 4 * H, -1.89573, 1000]]);
-    expect(payments[0]?.amountUsd).toBeCloseTo(0.0189573, 12);
+    // −(−1.88572 × 1000 (the latest close: no oracle in a candle-only run) × 0.00001) = +0.0188572 USD, once, at the settlement's time.
+    expect(payments.map((p) => [p.tsMs, p.sz, p.oraclePx])).toEqual([[T0 + 4 * H, -1.88572, 1000]]);
+    expect(payments[0]?.amountUsd).toBeCloseTo(0.0188572, 12);
     expect(k.clock.now()).toBe(T0 + 5 * H - 1); // the clock did not go back
   });
 
@@ -187,7 +189,7 @@ describe("TradingKernel", () => {
   });
 
   describe("feeds the adaptive convergence weights with its outcomes", () => {
-    // Two full UTC days of hourly bars and settlements: the short from hour 2 closes at the 985 target on hour 4 (day 0, +28.43595 USD); day 1 has no close.
+    // Two full UTC days of hourly bars and settlements: the short from hour 2 closes at the 985 target on hour 4 (day 0, +28.4211 USD); day 1 has no close.
     const twoDays = history([0, 0, EXTREME, ...Array<number>(46).fill(0)], { 4: { open: 1000, high: 1001, low: 980, close: 990 } });
     const adaptiveWeightsAtDay2 = (k: TradingKernel) => {
       const adaptive = k.strategies().find((s) => s.strategy.id === "convergence-adaptive")?.strategy;
@@ -196,7 +198,7 @@ describe("TradingKernel", () => {
     };
     const strategies = { ...STRATEGIES, convergenceAdaptive: { lookbackDays: 2, minHistoryDays: 2 } };
 
-    it("from a validated strategy: all points on its component, Sharpe of [28.43595 / 10 000, 0] = √(365 / 2)", () => {
+    it("from a validated strategy: all points on its component, Sharpe of [28.4211 / 10 000, 0] = √(365 / 2)", () => {
       const k = kernel({ strategies, lifecycle: { "contrarian-funding": "validated" } });
       k.onEvents(twoDays);
       expect(k.summary().outcomesByStrategy["contrarian-funding"]).toMatchObject({ count: 1 });

@@ -223,6 +223,8 @@ export class TradingKernel {
       config: this.risk,
       szDecimals: options.szDecimals ?? szDecimalsFrom(),
       correlation: (a, b) => this.correlations.correlation(a, b, this.nowMs),
+      // One cost model: sizing prices a round trip as the broker will charge it.
+      ...(this.broker.costPerSide === undefined ? {} : { costPerSide: (m: Market) => this.broker.costPerSide?.(m) ?? this.risk.slippagePerSide }),
     };
     if (options.carry !== undefined) this.restoreCarry(options.carry);
   }

@@ -22,6 +22,7 @@ export function paperBrokerFactory(overrides: Partial<Omit<BrokerConfig, "starti
       snapshot: () => broker.snapshot(),
       onInstantEnd: (nowMs) => broker.onInstantEnd(nowMs),
       equityAt: (tsMs) => broker.equityAt(tsMs),
+      costPerSide: (market) => broker.costPerSide(market),
     };
   };
 }

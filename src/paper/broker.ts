@@ -537,6 +537,23 @@ export class PaperBroker {
     return out;
   }
 
+  /**
+   * What one fill in `market` is expected to cost beyond the taker fee, fraction of price: the
+   * cost model sizing shares with this broker. Bar model: exactly what a bar fill charges (half
+   * the assumed spread + `barSlippage`). Book model: half the latest book's spread (the assumed
+   * one before any book) + `barSlippage` for the walk beyond the touch — an estimate, since the
+   * book a fill will walk is not known yet.
+   */
+  costPerSide(market: Market): number {
+    if (this.config.fillModel === "book") {
+      const book = this.state.books[market.key];
+      const bid = book?.bids[0]?.px;
+      const ask = book?.asks[0]?.px;
+      if (bid !== undefined && ask !== undefined && ask > bid && bid > 0) return (ask - bid) / (ask + bid) + this.config.barSlippage;
+    }
+    return this.spreadFor(market) / 2 + this.config.barSlippage;
+  }
+
   /** The account marked at `tsMs` with every market's latest mark (for the snapshot of a whole instant). */
   equityAt(tsMs: number): EquitySnapshot {
     return this.equitySnapshot(tsMs);

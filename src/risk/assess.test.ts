@@ -8,12 +8,12 @@ import { basisSignal, oneLegSignal } from "./test-signals.ts";
 const inputs = { config: riskConfig({ slippagePerSide: 0 }), szDecimals: () => 5, correlation: () => undefined };
 
 describe("assessSignal", () => {
-  it("accepts the memo's short at 0.07051 BTC (4,784.10 USD) on a flat 10,000 USD account", () => {
+  it("accepts the memo's short at 0.07048 BTC (4,782.07 USD) on a flat 10,000 USD account", () => {
     const d = assessSignal(oneLegSignal({ entryPx: 67_850, stopPx: 69_207 }), 0, flatPortfolio(10_000), inputs);
-    expect(d).toMatchObject({ signalId: "test:hyperliquid:perp:BTC:0:0", tsMs: 0, accepted: true, code: "ok", sz: 0.07051 });
-    expect(d.notionalUsd).toBeCloseTo(4_784.1035, 6);
-    // 0.07051 × (1,357 + 61.065) = 99.987 USD at risk.
-    expect(d.reason).toBe("size 0.07051 (4784.10 USD) risks 99.99 USD of the 100.00 USD budget (stop 2.000 %, HIGH × 1, age factor 1.000)");
+    expect(d).toMatchObject({ signalId: "test:hyperliquid:perp:BTC:0:0", tsMs: 0, accepted: true, code: "ok", sz: 0.07048 });
+    expect(d.notionalUsd).toBeCloseTo(4_782.068, 6);
+    // 0.07048 × (1,357 + 61.67565) = 99.988 USD at risk (fees in at 67,850 and out at the 69,207 stop).
+    expect(d.reason).toBe("size 0.07048 (4782.07 USD) risks 99.99 USD of the 100.00 USD budget (stop 2.000 %, HIGH × 1, age factor 1.000)");
   });
 
   it("refuses a research-only signal without sizing it", () => {

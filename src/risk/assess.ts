@@ -4,13 +4,15 @@ import type { RiskConfig } from "./config.ts";
 import { checkPortfolioLimits } from "./portfolio-limits.ts";
 import type { CorrelationLookup, PortfolioView } from "./portfolio.ts";
 import { sizeSignal } from "./sizing.ts";
-import type { SzDecimals } from "./sizing.ts";
+import type { CostPerSide, SzDecimals } from "./sizing.ts";
 
 /** Configuration-like inputs of {@link assessSignal}. */
 export interface RiskInputs {
   readonly config: RiskConfig;
   readonly szDecimals: SzDecimals;
   readonly correlation: CorrelationLookup;
+  /** Expected cost of one fill beyond the taker fee, by market (the broker's); default `config.slippagePerSide`. */
+  readonly costPerSide?: CostPerSide;
 }
 
 function rejected(signal: Signal, nowMs: number, code: string, reason: string): RiskDecision {
@@ -27,7 +29,7 @@ export function assessSignal(signal: Signal, nowMs: number, portfolio: Portfolio
   if (!signal.executable) {
     return rejected(signal, nowMs, "not_executable", `a leg is not tradable on the venue (${signal.legs.map((l) => l.market.key).join(", ")}): recorded only`);
   }
-  const sized = sizeSignal(signal, portfolio.equityUsd, nowMs, inputs.config, inputs.szDecimals);
+  const sized = sizeSignal(signal, portfolio.equityUsd, nowMs, inputs.config, inputs.szDecimals, inputs.costPerSide);
   if (!sized.ok) return rejected(signal, nowMs, sized.code, sized.reason);
   const legs = signal.legs.map((l) => ({ market: l.market, side: l.side, notionalUsd: sized.sz * l.entryPx }));
   const limits = checkPortfolioLimits({ legs }, portfolio, inputs.config, inputs.correlation);

@@ -10,11 +10,10 @@ const noCosts = { fees: { perpTaker: 0, perpMaker: 0, spotTaker: 0, spotMaker: 0
 describe("sizeSignal: the memo's worked example (short BTC 67,850, stop 69,207, equity 10,000 USD, 1 %)", () => {
   const signal = oneLegSignal({ entryPx: 67_850, stopPx: 69_207, confidence: "HIGH" });
 
-  it("charges tier-0 taker fees on the round trip as a cost: 0.07051 BTC with no slippage", () => {
+  it("charges tier-0 taker fees on the round trip as a cost, in at the entry and out at the stop: 0.07048 BTC with no slippage", () => {
     // budget = 10,000 × 1 % = 100 USD; stop distance d = 69,207 − 67,850 = 1,357 USD/BTC (2 %).
-    // round-trip fees c = 67,850 × 2 × 0.045 % = 61.065 USD/BTC.
-    // s = 100 / (1,357 + 61.065) = 100 / 1,418.065 = 0.0705186… → rounded down to 5 decimals 0.07051.
-    // Same as (budget − fees at s) / d: (100 − 0.0705186 × 61.065) / 1,357 = (100 − 4.3062) / 1,357 = 0.0705186.
+    // round-trip fees c = (67,850 in + 69,207 out at the stop) × 0.045 % = 137,057 × 0.00045 = 61.67565 USD/BTC.
+    // s = 100 / (1,357 + 61.67565) = 100 / 1,418.67565 = 0.0704883… → rounded down to 5 decimals 0.07048.
     // The memo's 0.9995 multiplier would give 100 / 1,357 × 0.9995 = 0.07366 — more than the budget allows.
     const r = sizeSignal(signal, 10_000, 0, riskConfig({ slippagePerSide: 0 }), decimals5);
     expect(r.ok).toBe(true);
@@ -22,42 +21,49 @@ describe("sizeSignal: the memo's worked example (short BTC 67,850, stop 69,207, 
     expect(r.budgetUsd).toBe(100);
     expect(r.stopDistanceUsd).toBe(1_357);
     expect(r.stopDistance).toBeCloseTo(0.02, 12);
-    expect(r.costPerCoinUsd).toBeCloseTo(61.065, 9);
-    expect(r.baseSz).toBeCloseTo(0.0705186, 7);
-    expect(r.sz).toBe(0.07051);
-    // 0.07051 × 67,850 = 4,784.1035 USD.
-    expect(r.notionalUsd).toBeCloseTo(4_784.1035, 6);
-    // Loss at the stop, fees included, stays within the budget: 0.07051 × 1,418.065 = 99.987 USD.
+    expect(r.costPerCoinUsd).toBeCloseTo(61.67565, 9);
+    expect(r.baseSz).toBeCloseTo(0.0704883, 7);
+    expect(r.sz).toBe(0.07048);
+    // 0.07048 × 67,850 = 4,782.068 USD.
+    expect(r.notionalUsd).toBeCloseTo(4_782.068, 6);
+    // Loss at the stop, fees in and out included, stays within the budget: 0.07048 × 1,418.67565 = 99.988 USD.
     expect(r.sz * (r.stopDistanceUsd + r.costPerCoinUsd)).toBeLessThanOrEqual(100);
   });
 
-  it("also charges slippage: 0.05 % a side gives 0.06729 BTC", () => {
-    // c = 67,850 × 2 × (0.045 % + 0.05 %) = 67,850 × 0.0019 = 128.915; s = 100 / 1,485.915 = 0.0672986 → 0.06729.
+  it("also charges slippage: 0.05 % a side gives 0.06724 BTC", () => {
+    // c = 137,057 × (0.045 % + 0.05 %) = 130.20415; s = 100 / 1,487.20415 = 0.0672403 → 0.06724.
     const r = sizeSignal(signal, 10_000, 0, riskConfig({ slippagePerSide: 0.0005 }), decimals5);
-    expect(r.ok && r.sz).toBe(0.06729);
-    expect(r.ok && r.notionalUsd).toBeCloseTo(4_565.6265, 6);
+    expect(r.ok && r.sz).toBe(0.06724);
+    expect(r.ok && r.notionalUsd).toBeCloseTo(4_562.234, 6);
   });
 
-  it("with the default 1 bp slippage a side gives 0.06985 BTC", () => {
-    // c = 67,850 × 2 × (0.045 % + 0.01 %) = 74.635; s = 100 / 1,431.635 = 0.0698502 → 0.06985.
+  it("with the default 1 bp slippage a side gives 0.06981 BTC", () => {
+    // c = 137,057 × (0.045 % + 0.01 %) = 75.38135; s = 100 / 1,432.38135 = 0.0698138 → 0.06981.
     const r = sizeSignal(signal, 10_000, 0, riskConfig(), decimals5);
-    expect(r.ok && r.sz).toBe(0.06985);
+    expect(r.ok && r.sz).toBe(0.06981);
   });
 
-  it("scales by confidence and by the signal's age: MEDIUM at 60 s of a 120 s expiry gives 0.02468 BTC", () => {
-    // 0.0705186 × 0.7 × (1 − 60/120) = 0.0246815 → 0.02468.
+  it("takes the cost per side from the broker's cost model when given: 0.5 bp half spread + 1 bp slippage gives 0.06948 BTC", () => {
+    // c = 137,057 × (0.045 % + 0.015 %) = 82.2342; s = 100 / 1,439.2342 = 0.0694813 → 0.06948.
+    const r = sizeSignal(signal, 10_000, 0, riskConfig(), decimals5, () => 0.00015);
+    expect(r.ok && r.costPerCoinUsd).toBeCloseTo(82.2342, 9);
+    expect(r.ok && r.sz).toBe(0.06948);
+  });
+
+  it("scales by confidence and by the signal's age: MEDIUM at 60 s of a 120 s expiry gives 0.02467 BTC", () => {
+    // 0.0704883 × 0.7 × (1 − 60/120) = 0.0246709 → 0.02467.
     const medium = oneLegSignal({ entryPx: 67_850, stopPx: 69_207, confidence: "MEDIUM" });
     const r = sizeSignal(medium, 10_000, 60_000, riskConfig({ slippagePerSide: 0 }), decimals5);
     expect(r.ok && r.confidenceMultiplier).toBe(0.7);
     expect(r.ok && r.ageFactor).toBe(0.5);
-    expect(r.ok && r.sz).toBe(0.02468);
+    expect(r.ok && r.sz).toBe(0.02467);
   });
 
-  it("LOW confidence takes 0.4 of the size: 0.02820 BTC", () => {
-    // 0.0705186 × 0.4 = 0.0282074 → 0.02820.
+  it("LOW confidence takes 0.4 of the size: 0.02819 BTC", () => {
+    // 0.0704883 × 0.4 = 0.0281953 → 0.02819.
     const low = oneLegSignal({ entryPx: 67_850, stopPx: 69_207, confidence: "LOW" });
     const r = sizeSignal(low, 10_000, 0, riskConfig({ slippagePerSide: 0 }), decimals5);
-    expect(r.ok && r.sz).toBe(0.0282);
+    expect(r.ok && r.sz).toBe(0.02819);
   });
 });
 

@@ -12,6 +12,13 @@ export type SizedSignal = Pick<Signal, "legs" | "entryPx" | "stopPx" | "confiden
 /** Size decimals of a market (Hyperliquid's `szDecimals`: BTC 5, ETH 4, SOL 2, …), configuration. */
 export type SzDecimals = (market: Market) => number;
 
+/**
+ * The execution cost one fill in `market` is expected to pay beyond the taker fee, fraction of
+ * price (half the spread + slippage). The one cost model: the kernel passes the paper broker's own
+ * estimate, so sizing prices a round trip as the broker will charge it.
+ */
+export type CostPerSide = (market: Market) => number;
+
 /** A size the signal may be traded at. Sizes in coins, money in USD. */
 export interface Sized {
   readonly ok: true;
@@ -51,7 +58,10 @@ const usd = (x: number): string => `${x.toFixed(2)} USD`;
  * Fixed-fractional size with the round trip's fees and slippage as a cost of the trade.
  *
  * With budget B = equity × riskPerTrade, stop distance d = |entry − stop| (USD per coin) and
- * c = Σ over legs of legEntry × 2 × (taker fee + slippagePerSide) (USD per coin, in and out),
+ * c = Σ over legs of (legEntry + legExit) × (taker fee + cost per side) (USD per coin, in and out;
+ * legExit is the stop for a one-leg signal, the leg's entry for a spread; the cost per side is
+ * `costPerSide(leg market)` — the broker's half spread + slippage — or, without it,
+ * `slippagePerSide`),
  * the size s solves  s × d + s × c = B,  i.e.  s = B / (d + c), which is the same as
  * s = (B − expected round-trip fees and slippage at s) / d. Then × the confidence multiplier,
  * × the age factor (linear decay to 0 at expiry), rounded DOWN to the legs' smallest size
@@ -61,7 +71,7 @@ const usd = (x: number): string => `${x.toFixed(2)} USD`;
  *
  * @param nowMs the time the size is for (event time), ms.
  */
-export function sizeSignal(signal: SizedSignal, equityUsd: number, nowMs: number, config: RiskConfig, szDecimals: SzDecimals): Sized | NotSized {
+export function sizeSignal(signal: SizedSignal, equityUsd: number, nowMs: number, config: RiskConfig, szDecimals: SzDecimals, costPerSide?: CostPerSide): Sized | NotSized {
   if (isExpired(signal, nowMs)) {
     return { ok: false, code: "expired", reason: `signal is ${nowMs - signal.createdMs} ms old, expiry ${signal.expiryMs} ms` };
   }
@@ -83,7 +93,14 @@ export function sizeSignal(signal: SizedSignal, equityUsd: number, nowMs: number
   if (isAbove(stopDistance, config.maxStopDistance)) {
     return { ok: false, code: "stop_too_wide", reason: `stop distance ${pct(stopDistance)} (entry ${entryPx}, stop ${stopPx}) is above the maximum ${pct(config.maxStopDistance)}` };
   }
-  const costPerCoinUsd = signal.legs.reduce((sum, leg) => sum + leg.entryPx * 2 * (takerFeeRate(config.fees, leg.market) + config.slippagePerSide), 0);
+  // In at the entry, out at the stop: a one-leg round trip's fee and spread are paid on both prices
+  // (a short's stop is above its entry). A spread's legs leave at prices its basis stop does not fix:
+  // both sides are priced at the leg's entry.
+  const exitPx = (legEntryPx: number): number => (signal.legs.length === 1 ? stopPx : legEntryPx);
+  const costPerCoinUsd = signal.legs.reduce(
+    (sum, leg) => sum + (leg.entryPx + exitPx(leg.entryPx)) * (takerFeeRate(config.fees, leg.market) + (costPerSide?.(leg.market) ?? config.slippagePerSide)),
+    0,
+  );
   const budgetUsd = equityUsd * config.riskPerTrade;
   const baseSz = budgetUsd / (stopDistanceUsd + costPerCoinUsd);
   const confidenceMultiplier = config.confidenceMultiplier[signal.confidence];
