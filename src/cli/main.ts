@@ -121,6 +121,7 @@ withConfigOptions(
     .option("--equity <usd>", "with --db: starting equity of the paper account, USD (default: 10000)")
     .option("--fill-model <model>", "with --db: book (walk recorded order books), bar (candle opens) or auto: book when every input is a capture (default: auto)")
     .option("--fill-interval <interval>", "with --db: candle interval the bar fill model uses where no book exists (default: 1h)")
+    .option("--strategies <list>", "with --db: run only these strategy ids, comma-separated (default: every strategy)")
     .option("--batch-events <n>", "with --db: events per journal transaction and checkpoint (default: 4096)")
     .option("--json", "print the report or summary as JSON"),
 ).action(async (paths: string[], options: Record<string, unknown>) => {

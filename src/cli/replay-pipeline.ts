@@ -28,7 +28,7 @@ import { CliUsageError } from "./errors.ts";
 import { replayProgress } from "./progress.ts";
 import { commandContext, positiveInteger } from "./shared.ts";
 import type { CommonOptions } from "./shared.ts";
-import { effectiveRiskConfig, gatesFromConfig, parseTradingSections, tradingSectionsFromConfig } from "./trading-config.ts";
+import { effectiveRiskConfig, gatesFromConfig, parseStrategySubset, parseTradingSections, tradingSectionsFromConfig } from "./trading-config.ts";
 
 /** The checkpoint name of replays in the journal. */
 export const REPLAY_CHECKPOINT = "replay";
@@ -57,6 +57,8 @@ export interface ReplayTradingSettings {
   readonly paperTradeWhenKilled?: readonly string[];
   /** How the paper broker fills (`--fill-model`). Default `auto` ({@link replayFillModel}). */
   readonly fillModel?: ReplayFillModelChoice;
+  /** Run only these strategy ids (`--strategies`). Default every strategy. */
+  readonly onlyStrategies?: readonly string[];
 }
 
 /** The `--fill-model` choices: `book` walks the books, `bar` fills at candle opens, `auto` picks per input. */
@@ -86,6 +88,8 @@ export interface ReplayPipelineOptions extends CommonOptions {
   readonly fillModel?: string;
   /** Starting equity, USD (`--equity`). Default 10 000. */
   readonly equity?: string | number;
+  /** `--strategies a,b`: run only these strategy ids. Default every strategy. */
+  readonly strategies?: string;
 }
 
 /** What {@link replayIntoJournal} did. */
@@ -224,7 +228,7 @@ export async function replayIntoJournal(
     // Effective values (defaults filled in), so a run configured to the defaults matches one that
     // was not configured, and a changed default is a changed setting.
     const settings = {
-      strategies: parsed.variants,
+      strategies: trading.onlyStrategies === undefined ? parsed.variants : Object.fromEntries(Object.entries(parsed.variants).filter(([id]) => trading.onlyStrategies?.includes(id) === true)),
       risk: effectiveRiskConfig(parsed.risk),
       broker: { ...brokerDefaults, ...brokerRest },
       startingEquityUsd: trading.startingEquityUsd ?? brokerEquity ?? 10_000,
@@ -233,6 +237,7 @@ export async function replayIntoJournal(
       spotLegFilter: trading.spotLegFilter ?? DEFAULT_SPOT_LEG_FILTER,
       paperTradeWhenKilled: parsed.paperTradeWhenKilled,
       lifecycle,
+      ...(trading.onlyStrategies === undefined ? {} : { onlyStrategies: [...trading.onlyStrategies].sort() }),
       aliases: options.aliases ?? null,
       batchEvents,
     };
@@ -264,6 +269,7 @@ export async function replayIntoJournal(
       paperTradeWhenKilled: settings.paperTradeWhenKilled,
       spotLegFilter: settings.spotLegFilter,
       oiSeries: oi,
+      ...(trading.onlyStrategies === undefined ? {} : { only: trading.onlyStrategies }),
     });
     const skipBatches = prior?.batches ?? 0;
     let digest = "";
@@ -286,7 +292,10 @@ export async function replayIntoJournal(
       if (batchNo === skipBatches + 1) {
         // Every variant tried counts for the deflated Sharpe ratio. Seen at the data's first event,
         // not the wall clock, so a resumed or repeated replay writes the same rows.
-        for (const [strategy, config] of Object.entries(parsed.variants)) journal.recordVariant(strategy, config, firstEventMs ?? 0);
+        // Only the strategies that ran are trials: a subset run adds no variant of the others.
+        for (const [strategy, config] of Object.entries(parsed.variants)) {
+          if (trading.onlyStrategies === undefined || trading.onlyStrategies.includes(strategy)) journal.recordVariant(strategy, config, firstEventMs ?? 0);
+        }
         // And across journals: a changed config goes to a new journal, but stays a trial (docs/JOURNAL.md).
         registerJournalTrials(journal, trialRegistryPath(dbPath, options.trialRegistry));
       }
@@ -388,6 +397,7 @@ export async function runReplayPipeline(paths: readonly string[], options: Repla
     ...(fillModel === undefined ? {} : { fillModel }),
     ...(equity === undefined ? {} : { startingEquityUsd: equity }),
     ...(fillInterval === undefined ? {} : { fillInterval }),
+    ...(options.strategies === undefined ? {} : { onlyStrategies: parseStrategySubset(options.strategies) }),
   };
   const bar = replayProgress("replay", options.json !== true && process.stderr.isTTY);
   let summary: ReplayPipelineSummary;

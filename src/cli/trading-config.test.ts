@@ -4,7 +4,7 @@ import { DEFAULT_GATE_CONFIG } from "../analytics/index.ts";
 import { ConfigError } from "../core/index.ts";
 import { loadConfig } from "../config/index.ts";
 import { DEFAULT_RISK_CONFIG, riskConfig } from "../risk/index.ts";
-import { effectiveRiskConfig, gatesFromConfig, parseBrokerSection, parseRiskSection, parseTradingSections, STRATEGY_IDS, tradingSectionsFromConfig } from "./trading-config.ts";
+import { effectiveRiskConfig, gatesFromConfig, parseBrokerSection, parseRiskSection, parseStrategySubset, parseTradingSections, STRATEGY_IDS, tradingSectionsFromConfig } from "./trading-config.ts";
 
 function messageOf(run: () => unknown): string {
   try {
@@ -131,5 +131,16 @@ describe("gatesFromConfig", () => {
   it("reads the analytics section and names a bad gate under analytics", () => {
     const config = loadConfig({ env: {}, overrides: {}, cwd: "/repo", readFile: () => JSON.stringify({ analytics: { byStrategy: { liquidity: "strict" } } }) });
     expect(messageOf(() => gatesFromConfig(config))).toBe('config analytics.byStrategy.liquidity = "strict" is invalid: one of the gates: general, phase1-basis');
+  });
+});
+
+describe("parseStrategySubset (replay --strategies)", () => {
+  it("reads a comma-separated list of known ids, once each", () => {
+    expect(parseStrategySubset("flow-toxicity, basis-arbitrage,flow-toxicity")).toEqual(["flow-toxicity", "basis-arbitrage"]);
+  });
+
+  it("refuses an unknown id, naming it and the nearest known one", () => {
+    expect(() => parseStrategySubset("flow-tox")).toThrow(/config --strategies = "flow-tox" is invalid: not a known strategy id; did you mean flow-toxicity\?/);
+    expect(() => parseStrategySubset(" , ")).toThrow(/a comma-separated list of strategy ids/);
   });
 });

@@ -192,6 +192,17 @@ function defined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], u
   return Object.fromEntries(Object.entries(value).filter(([, x]) => x !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
+/**
+ * `--strategies a,b` → the strategy ids, each checked against the catalog.
+ * @throws ConfigError naming an unknown id with the nearest known ones.
+ */
+export function parseStrategySubset(list: string): string[] {
+  const ids = list.split(",").map((x) => x.trim()).filter((x) => x.length > 0);
+  if (ids.length === 0) throw new ConfigError("--strategies", list, `a comma-separated list of strategy ids (ids: ${STRATEGY_IDS.join(", ")})`);
+  for (const id of ids) if (!STRATEGY_IDS.includes(id)) throw unknownStrategy("--strategies", id, id);
+  return [...new Set(ids)];
+}
+
 function unknownStrategy(key: string, value: unknown, id: string): ConfigError {
   const near = nearestIds(id);
   return new ConfigError(key, value, `not a known strategy id${near.length > 0 ? `; did you mean ${near.join(", ")}?` : ""} (ids: ${STRATEGY_IDS.join(", ")})`);

@@ -34,6 +34,11 @@ export interface TradingKernelOptions {
   readonly broker: (setup: BrokerSetup) => KernelBroker;
   /** Per-strategy configuration sections; `undefined` = each strategy's own defaults. */
   readonly strategies?: StrategyConfigs;
+  /**
+   * Run only these strategy ids (`replay --strategies`); default every strategy. A strategy's
+   * signals never depend on the others', so a subset fires exactly what it fires among them.
+   */
+  readonly only?: readonly string[];
   /** Risk settings replacing the defaults (fees default to Hyperliquid tier 0). */
   readonly risk?: Partial<RiskConfig>;
   /** Starting equity, USD. Default 10 000. */
@@ -421,13 +426,14 @@ export class TradingKernel {
         startMs: nowMs,
         componentPerformance: this.componentPerformance,
       })) {
-        this.addSlot(strategy, [market]);
+        if (this.options.only === undefined || this.options.only.includes(strategy.id)) this.addSlot(strategy, [market]);
       }
     }
     for (const change of this.pairing.observe(market)) this.pair(change, nowMs);
   }
 
   private pair(change: LegChange, nowMs: number): void {
+    if (this.options.only !== undefined && !this.options.only.includes("basis-arbitrage")) return;
     const old = this.basisByPerp.get(change.perp.key);
     if (old !== undefined) {
       old.retired = true;

@@ -50,3 +50,22 @@ describe("the journal does not depend on the order of the input files", () => {
     );
   });
 });
+
+describe("replay --strategies: a strategy alone fires exactly what it fires among the others", () => {
+  it("runs only the named strategies, with the signals they fire in the full run, and records only their variants", { timeout: 60_000 }, async () => {
+    const inputs = join(dir, "subset-inputs");
+    mkdirSync(inputs);
+    writeHistoryFixture(inputs, { interval: "1h", bars: 96, seed: 7 });
+    const all = await replayIntoJournal([inputs], join(dir, "all.db"), { trading: TRADING });
+    const alone = await replayIntoJournal([inputs], join(dir, "alone.db"), { trading: { ...TRADING, onlyStrategies: ["contrarian-funding", "basis-arbitrage"] } });
+    expect(Object.keys(alone.kernel.signalsByStrategy).sort()).toEqual(["basis-arbitrage", "contrarian-funding"]);
+    const signals = (db: string, id: string) => (dumpJournal(db)["signals"] as Record<string, unknown>[]).filter((r) => r["strategy"] === id).map((r) => [r["id"], r["side"], r["created_ms"], r["entry_px"]]);
+    for (const id of ["basis-arbitrage", "contrarian-funding"]) {
+      expect(signals(join(dir, "alone.db"), id).length).toBeGreaterThan(0);
+      expect(signals(join(dir, "alone.db"), id)).toEqual(signals(join(dir, "all.db"), id));
+    }
+    expect(all.kernel.signalsByStrategy["funding-volume"] ?? 0).toBeGreaterThan(0);
+    const variants = (dumpJournal(join(dir, "alone.db"))["strategy_variants"] as { strategy: string }[]).map((v) => v.strategy).sort();
+    expect(variants).toEqual(["basis-arbitrage", "contrarian-funding"]);
+  });
+});
