@@ -24,11 +24,11 @@ import { dumpJournal } from "../integration/fixtures/journal-dump.ts";
  *   signal logs.
  *
  * Figures measured with this code (default risk, 10 000 USD; bar tolerance 1 s, two-leg trades capped):
- * A opened 7 381 positions (basis 69, contrarian 1 135, velocity 1 402, volume 3 026, regimes
- * 1 749), total −9 198.19 USD; 7 entries expired unfilled. (In file order, before one instant per
+ * A opened 7 394 positions (basis 69, contrarian 1 127, velocity 1 406, volume 3 033, regimes
+ * 1 759), total −9 198.30 USD; 7 entries expired unfilled. (In file order, before one instant per
  * venue time and exact position lives: 6 689 and −9 457.28 USD.)
  * B opened 243 (basis 76, contrarian 6, velocity 17, volume 30, regimes 27, vwap 27, flow-toxicity
- * 60), total −1 084.31 USD. flow-toxicity trades since one-leg sizes are capped at the 50 % notional
+ * 60), total −1 085.80 USD. flow-toxicity trades since one-leg sizes are capped at the 50 % notional
  * maximum by default (before: its 0.5 % stop at 1 % risk asked for ~115 % of equity and every signal
  * was refused as above_max_notional; B then opened 166, −946 USD). B's unfilled entries are
  * signals from the hourly history before the 1 m window (no 1 m bar can fill them: `no_bar`).
