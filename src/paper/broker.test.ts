@@ -39,6 +39,8 @@ const bar = (market: Market, openTime: number, o: number, h: number, l: number, 
   trades: undefined,
   closed: true,
 });
+/** An hourly bar of BTC opening at `openTime`, stamped at its close. */
+const hbar = (openTime: number, o: number, h: number, l: number, c: number): CandleEvent => ({ ...bar(BTC, openTime, o, h, l, c), interval: "1h", closeTime: openTime + H - 1, tsEvent: openTime + H - 1, tsInit: openTime + H - 1 });
 const funding = (ts: number, rate: number): FundingSettlementEvent => ({ kind: "funding", market: BTC, tsEvent: ts, tsInit: ts, rate, periodMs: H, premium: undefined });
 const oracle = (ts: number, oraclePx: number): AssetContextEvent => ({
   kind: "assetCtx",
@@ -376,7 +378,6 @@ describe("PaperBroker, bar model: the open just before a signal (barOpenToleranc
 
   it("pays a settlement iff the position is held through it, and ends a maximum hold on the bar that completes it", () => {
     const b = new PaperBroker(brokerConfig({ fillModel: "bar", barInterval: "1h", latencyMs: 0, barSpread: { perp: 0, spot: 0 }, barSlippage: 0 }));
-    const hbar = (openTime: number, o: number, h: number, l: number, c: number): CandleEvent => ({ ...bar(BTC, openTime, o, h, l, c), interval: "1h", closeTime: openTime + H - 1, tsEvent: openTime + H - 1, tsInit: openTime + H - 1 });
     b.onEvent(hbar(0, 100, 100, 100, 100));
     // A long decided at the close of hour 0 (H − 1 ms): it fills at hour 1's open (H), known only at H + H − 1.
     const s = { ...oneLegSignal({ entryPx: 100, stopPx: 90, targetPx: 120, createdMs: H - 1 }), maxHoldMs: 2 * H };
@@ -396,7 +397,6 @@ describe("PaperBroker, bar model: the open just before a signal (barOpenToleranc
 
   it("fills an exit decided inside a bar at that bar's close, or at its stop when the bar reaches it first, and pays no settlement after the fill", () => {
     const b = new PaperBroker(brokerConfig({ fillModel: "bar", barInterval: "1h", latencyMs: 0, barSpread: { perp: 0, spot: 0 }, barSlippage: 0 }));
-    const hbar = (openTime: number, o: number, h: number, l: number, c: number): CandleEvent => ({ ...bar(BTC, openTime, o, h, l, c), interval: "1h", closeTime: openTime + H - 1, tsEvent: openTime + H - 1, tsInit: openTime + H - 1 });
     b.onEvent(hbar(0, 100, 100, 100, 100));
     const long = { ...oneLegSignal({ entryPx: 100, stopPx: 95, targetPx: 120, createdMs: H - 1 }), maxHoldMs: 8 * H };
     b.onSignal(long, accept(long, 1));
