@@ -33,7 +33,7 @@ import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliqui
 import { HyperliquidParser } from "../venues/hyperliquid/parse.ts";
 import { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
 import { CliUsageError } from "./errors.ts";
-import { FundingPoller } from "./funding-poller.ts";
+import { FundingPoller, fundingResumePoints } from "./funding-poller.ts";
 import { resolveMarkets } from "./markets.ts";
 import { REPLAY_CHECKPOINT } from "./replay-pipeline.ts";
 import { commandContext, logReject, positiveInteger, untilStopped } from "./shared.ts";
@@ -380,11 +380,9 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     // after later live events: the kernel's clock does not go back (it stays at the latest event),
     // the broker pays each settlement with its own time on the perp legs opened strictly before it
     // and ignores a settlement time it already applied (so restarts cannot pay one twice).
-    const lastSettlementMs: Record<string, number> = {};
-    for (const [key, ms] of Object.entries(brokerState?.lastFundingMs ?? {})) {
-      const coin = markets.coins.find((c) => market("hyperliquid", "perp", c, c).key === key);
-      if (coin !== undefined) lastSettlementMs[coin] = ms;
-    }
+    // A restart asks for every settlement since the last one paid, or since the oldest open
+    // position's open time when that is later (a journal that has paid none yet still owes them).
+    const lastSettlementMs = fundingResumePoints(brokerState, markets.coins, (c) => market("hyperliquid", "perp", c, c).key);
     const fundingPoll = options.fundingPoll;
     const poller =
       fundingPoll === false
@@ -393,7 +391,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
             rest,
             coins: markets.coins,
             lastSettlementMs,
-            // A fresh journal starts with the session: no position is older, no settlement before it is due.
+            // A coin with no settlement paid and no open position starts with the session: nothing before it is due.
             startMs: Date.now(),
             logger: log,
             ...(fundingPoll?.delayMs === undefined ? {} : { delayMs: fundingPoll.delayMs }),
