@@ -272,7 +272,7 @@ describe("HyperliquidParser.parseFrame: candle", () => {
     parser.parseFrame(frame("candle", bar), bar.t + 5);
     const next = { ...bar, t: bar.t + HOUR_MS, T: bar.T + HOUR_MS };
     expect(parser.parseFrame(frame("candle", next), bar.T + 10).events).toHaveLength(1);
-    const late = parser.parseFrame(frame("candle", { ...bar, c: "0.001700" }), bar.T + 20);
+    const late = parser.parseFrame(frame("candle", { ...bar, c: "0.001700", h: "0.001700" }), bar.T + 20);
     expect(late.events).toEqual([]);
     expect(messages(late)).toEqual([
       "candle.t: update for the 1h bar of hyperliquid:perp:kPEPE opened 2023-05-21T20:00:00.000Z, which is already closed (the stream is at the bar opened 2023-05-21T21:00:00.000Z); not applied (got 1684699200000)",

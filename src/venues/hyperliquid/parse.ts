@@ -27,6 +27,8 @@ import {
 } from "./numbers.ts";
 import { BarCloser, DEFAULT_BAR_CLOSE_GRACE_MS } from "./bar-closer.ts";
 import { fieldOfIssue, SpotResolver } from "./spot.ts";
+import { PriceBand } from "./quarantine.ts";
+import type { PriceBandOptions } from "./quarantine.ts";
 
 /**
  * The one Hyperliquid parser: raw WebSocket frames (live and capture replay) and REST / history
@@ -61,7 +63,35 @@ export interface HyperliquidParserOptions {
    * {@link DEFAULT_MAX_VENUE_TIME_AHEAD_MS} (60 000).
    */
   readonly maxVenueTimeAheadMs?: number;
+  /**
+   * A frame longer than this many characters is refused whole, before `JSON.parse`: one 3 MB
+   * garbage frame once gave ~40 000 rejects, 400 warning lines and +93 MB RSS. Default
+   * {@link DEFAULT_MAX_FRAME_CHARS} (1 MiB; the largest real frame measured is ~2.6 KB, see
+   * docs/LIVE.md "Sanity at the edge").
+   */
+  readonly maxFrameChars?: number;
+  /**
+   * The price band and its confirmation (see {@link PriceBand}); `false` turns it off (tests of
+   * other rules). Default: the band's defaults (10 %, 5 frames over 2 s).
+   */
+  readonly priceBand?: PriceBandOptions | false;
+  /**
+   * The markets subscribed: perp coins (`BTC`) and spot pair names (`UBTC/USDC`). A frame item
+   * for any other market is dropped (the first per market as a reject, the rest counted in
+   * `stats.unsubscribedDropped`), so a stray frame cannot create a phantom market. Default: every
+   * market passes (tools that parse whatever they are given).
+   */
+  readonly subscribed?: { readonly perps: readonly string[]; readonly spotPairs: readonly string[] };
 }
+
+/** Default {@link HyperliquidParserOptions.maxFrameChars}: 1 MiB of text, ~400× the largest real frame measured. */
+export const DEFAULT_MAX_FRAME_CHARS = 1_048_576;
+
+/** Characters of a refused frame kept in its `ParseError` (and so in the log). */
+const FRAME_PREVIEW_CHARS = 200;
+
+/** Item rejects reported one by one per frame; the rest of a frame's bad items become one summary reject. */
+const ITEM_REJECTS_PER_FRAME = 10;
 
 /** Hyperliquid candle row (`candleSnapshot`, WS `candle`, history files): numbers as strings or numbers. */
 export interface RawCandleRow {
@@ -153,6 +183,12 @@ function marketOfCoin(value: unknown, field: string, spot: SpotResolver): Market
   return perp(coin);
 }
 
+/** The price the band judges: the mid when both sides are there, else the side present. */
+function bookPrice(bid: BookLevel | undefined, ask: BookLevel | undefined): number | undefined {
+  if (bid !== undefined && ask !== undefined) return (bid.px + ask.px) / 2;
+  return bid?.px ?? ask?.px;
+}
+
 function backwards(field: string, time: number, last: number): ParseError {
   return new ParseError(field, time, `venue time went backwards (last ${last})`);
 }
@@ -197,14 +233,33 @@ function parseBook(value: unknown, field: string, market: Market | undefined, sp
   if (sides.length !== 2) {
     throw new ParseError(`${field}.levels`, sides, "must hold two sides [bids, asks]");
   }
-  return {
-    kind: "book",
-    tsEvent,
-    tsInit,
-    market: bookMarket,
-    bids: parseLevels(sides[0], `${field}.levels[0]`),
-    asks: parseLevels(sides[1], `${field}.levels[1]`),
-  };
+  const bids = parseLevels(sides[0], `${field}.levels[0]`);
+  const asks = parseLevels(sides[1], `${field}.levels[1]`);
+  checkBookOrder(bids, asks, field);
+  return { kind: "book", tsEvent, tsInit, market: bookMarket, bids, asks };
+}
+
+/** Bids strictly descending, asks strictly ascending, best bid below best ask; else a `ParseError` naming the level. */
+function checkBookOrder(bids: readonly BookLevel[], asks: readonly BookLevel[], field: string): void {
+  for (let i = 1; i < bids.length; i++) {
+    const px = (bids[i] as BookLevel).px;
+    const above = (bids[i - 1] as BookLevel).px;
+    if (!(px < above)) {
+      throw new ParseError(`${field}.levels[0][${i}].px`, px, `bids must be sorted descending (level ${i - 1} is ${above})`);
+    }
+  }
+  for (let i = 1; i < asks.length; i++) {
+    const px = (asks[i] as BookLevel).px;
+    const below = (asks[i - 1] as BookLevel).px;
+    if (!(px > below)) {
+      throw new ParseError(`${field}.levels[1][${i}].px`, px, `asks must be sorted ascending (level ${i - 1} is ${below})`);
+    }
+  }
+  const bestBid = bids[0];
+  const bestAsk = asks[0];
+  if (bestBid !== undefined && bestAsk !== undefined && !(bestBid.px < bestAsk.px)) {
+    throw new ParseError(`${field}.levels[0][0].px`, bestBid.px, `must be below the best ask ${bestAsk.px} (a crossed or locked book)`);
+  }
 }
 
 /** `bbo` data `{coin, time, bbo: [bid | null, ask | null]}` → a top of book; a crossed one is refused. */
@@ -273,6 +328,19 @@ function parseCandle(value: unknown, field: string, market: Market | undefined, 
   if (closeTime < openTime) {
     throw new ParseError(`${field}.T`, row.T, `must not be before the open time ${openTime}`);
   }
+  const open = requiredPositive(row.o, `${field}.o`);
+  const high = requiredPositive(row.h, `${field}.h`);
+  const low = requiredPositive(row.l, `${field}.l`);
+  const close = requiredPositive(row.c, `${field}.c`);
+  if (high < low) {
+    throw new ParseError(`${field}.h`, row.h, `must not be below the low ${low}`);
+  }
+  if (open < low || open > high) {
+    throw new ParseError(`${field}.o`, row.o, `must lie within the bar's low ${low} and high ${high}`);
+  }
+  if (close < low || close > high) {
+    throw new ParseError(`${field}.c`, row.c, `must lie within the bar's low ${low} and high ${high}`);
+  }
   const event: CandleEvent = {
     kind: "candle",
     // A finished bar is knowable at its close; a forming bar carries no observation time of its
@@ -283,10 +351,10 @@ function parseCandle(value: unknown, field: string, market: Market | undefined, 
     interval,
     openTime,
     closeTime,
-    open: requiredPositive(row.o, `${field}.o`),
-    high: requiredPositive(row.h, `${field}.h`),
-    low: requiredPositive(row.l, `${field}.l`),
-    close: requiredPositive(row.c, `${field}.c`),
+    open,
+    high,
+    low,
+    close,
     // Zero-volume bars are real (flat bars in quiet spot markets).
     volume: requiredNonNegative(row.v, `${field}.v`),
     trades: optionalCount(row.n, `${field}.n`),
@@ -397,8 +465,19 @@ export class HyperliquidParser {
   private readonly lastTopTime = new Map<Market, number>();
   private readonly lastTradeTime = new Map<Market, number>();
   private readonly recentTradeIds = new RecentIds(RECENT_TRADE_IDS);
-  /** Trades dropped because their id was already delivered (resubscription snapshots). */
-  readonly stats = { duplicateTrades: 0 };
+  private readonly maxFrameChars: number;
+  private readonly band: PriceBand | undefined;
+  private readonly subscribedPerps: ReadonlySet<string> | undefined;
+  private readonly subscribedSpot: ReadonlySet<string> | undefined;
+  /** Markets not subscribed whose first frame item has been reported (later ones are only counted). */
+  private readonly unsubscribedSeen = new Set<Market>();
+  /**
+   * `duplicateTrades`: trades dropped because their id was already delivered (resubscription
+   * snapshots). `unsubscribedDropped`: items for markets not subscribed dropped silently after the
+   * first (reported) one per market. `quarantined`: prices held back by the band (every one; the
+   * first of each quarantine is also a reject); `confirmedJumps`: jumps accepted after confirmation.
+   */
+  readonly stats = { duplicateTrades: 0, unsubscribedDropped: 0, quarantined: 0, confirmedJumps: 0 };
   /** Forming bars → closed bars, on the receive clock of every frame. */
   readonly bars: BarCloser;
 
@@ -406,6 +485,53 @@ export class HyperliquidParser {
     this.spot = options.spot;
     this.maxAheadMs = options.maxVenueTimeAheadMs ?? DEFAULT_MAX_VENUE_TIME_AHEAD_MS;
     this.bars = new BarCloser(options.barCloseGraceMs ?? DEFAULT_BAR_CLOSE_GRACE_MS);
+    this.maxFrameChars = options.maxFrameChars ?? DEFAULT_MAX_FRAME_CHARS;
+    this.band = options.priceBand === false ? undefined : new PriceBand(options.priceBand);
+    this.subscribedPerps = options.subscribed === undefined ? undefined : new Set(options.subscribed.perps);
+    this.subscribedSpot = options.subscribed === undefined ? undefined : new Set(options.subscribed.spotPairs);
+  }
+
+  /**
+   * False when `market` is not subscribed (its item is dropped). The first item of each such
+   * market throws a `ParseError` so that it is reported once; later ones are only counted.
+   */
+  private admit(market: Market, field: string): boolean {
+    const set = market.kind === "spot" ? this.subscribedSpot : this.subscribedPerps;
+    if (set === undefined || set.has(market.symbol)) {
+      return true;
+    }
+    if (!this.unsubscribedSeen.has(market)) {
+      this.unsubscribedSeen.add(market);
+      throw new ParseError(field, market.symbol, "not a subscribed market: its frames are dropped (reported once per market)");
+    }
+    this.stats.unsubscribedDropped += 1;
+    return false;
+  }
+
+  /**
+   * True when `px` may be emitted; false when the band holds it back. The first price of each
+   * quarantine throws a `ParseError` (`field`, the price) so that it is reported; the rest are
+   * counted in `stats.quarantined`.
+   */
+  private inBand(market: Market, px: number, tsInit: number, field: string): boolean {
+    if (this.band === undefined) {
+      return true;
+    }
+    const verdict = this.band.observe(market, px, tsInit);
+    if (verdict.kind === "accept") {
+      if (verdict.confirmedJumpFrom !== undefined) this.stats.confirmedJumps += 1;
+      return true;
+    }
+    this.stats.quarantined += 1;
+    if (verdict.first) {
+      const movePct = ((px / verdict.reference - 1) * 100).toFixed(1);
+      throw new ParseError(
+        field,
+        px,
+        `${movePct}% from the latest accepted price ${verdict.reference} (band ±${this.band.bandFraction * 100}%): quarantined, not emitted, until ${this.band.confirmFrames} prices over ${this.band.confirmMs} ms confirm the new level`,
+      );
+    }
+    return false;
   }
 
   /** Replace the spot resolver (after spotMeta is fetched). Stream times are kept. */
@@ -422,6 +548,9 @@ export class HyperliquidParser {
     // out before this frame's own events.
     const events: MarketEvent[] = [];
     this.bars.advance(tsInit, events);
+    if (raw.length > this.maxFrameChars) {
+      return { events, rejects: [new ParseError("frame", raw.slice(0, FRAME_PREVIEW_CHARS), `is ${raw.length} characters, over the ${this.maxFrameChars} limit; refused unread`)], channel: undefined };
+    }
     let message: unknown;
     try {
       message = JSON.parse(raw);
@@ -429,10 +558,10 @@ export class HyperliquidParser {
       if (raw === CONNECTION_GREETING) {
         return { events, rejects: [], channel: undefined };
       }
-      return { events, rejects: [new ParseError("frame", raw, "invalid JSON")], channel: undefined };
+      return { events, rejects: [new ParseError("frame", raw.slice(0, FRAME_PREVIEW_CHARS), "invalid JSON")], channel: undefined };
     }
     if (!isFields(message) || typeof message.channel !== "string") {
-      return { events, rejects: [new ParseError("frame", raw, 'must be a JSON object with a string "channel"')], channel: undefined };
+      return { events, rejects: [new ParseError("frame", raw.slice(0, FRAME_PREVIEW_CHARS), 'must be a JSON object with a string "channel"')], channel: undefined };
     }
     const channel = message.channel;
     const rejects: ParseError[] = [];
@@ -466,32 +595,46 @@ export class HyperliquidParser {
 
   private onBook(data: unknown, tsInit: number, events: MarketEvent[]): void {
     const book = parseBook(data, "l2Book", undefined, this.spot, tsInit, this.maxAheadMs);
+    if (!this.admit(book.market, "l2Book.coin")) return;
     const last = this.lastBookTime.get(book.market);
     if (last !== undefined && book.tsEvent < last) {
       throw backwards("l2Book.time", book.tsEvent, last);
     }
+    const px = bookPrice(book.bids[0], book.asks[0]);
+    if (px !== undefined && !this.inBand(book.market, px, tsInit, "l2Book.levels")) return;
     this.lastBookTime.set(book.market, book.tsEvent);
     events.push(book);
   }
 
   private onTopOfBook(data: unknown, tsInit: number, events: MarketEvent[]): void {
     const top = parseTopOfBook(data, this.spot, tsInit, this.maxAheadMs);
+    if (!this.admit(top.market, "bbo.coin")) return;
     const last = this.lastTopTime.get(top.market);
     if (last !== undefined && top.tsEvent < last) {
       throw backwards("bbo.time", top.tsEvent, last);
     }
+    const px = bookPrice(top.bid, top.ask);
+    if (px !== undefined && !this.inBand(top.market, px, tsInit, "bbo.bbo")) return;
     this.lastTopTime.set(top.market, top.tsEvent);
     events.push(top);
   }
 
   private onTrades(data: unknown, tsInit: number, events: MarketEvent[], rejects: ParseError[]): void {
     const trades = requiredArray(data, "trades");
+    const firstReject = rejects.length;
+    let unlisted = 0;
+    const reject = (error: ParseError): void => {
+      // A frame of thousands of bad trades must not become thousands of log lines.
+      if (rejects.length - firstReject < ITEM_REJECTS_PER_FRAME) rejects.push(error);
+      else unlisted += 1;
+    };
     for (let i = 0; i < trades.length; i++) {
       let trade: TradeEvent;
       try {
         trade = parseTrade(trades[i], i, this.spot, tsInit, this.maxAheadMs);
+        if (!this.admit(trade.market, `trades[${i}].coin`)) continue;
       } catch (error) {
-        rejects.push(asParseError(error));
+        reject(asParseError(error));
         continue;
       }
       if (this.recentTradeIds.seen(trade.market, trade.tradeId)) {
@@ -502,23 +645,34 @@ export class HyperliquidParser {
       }
       const last = this.lastTradeTime.get(trade.market);
       if (last !== undefined && trade.tsEvent < last) {
-        rejects.push(backwards(`trades[${i}].time`, trade.tsEvent, last));
+        reject(backwards(`trades[${i}].time`, trade.tsEvent, last));
+        continue;
+      }
+      try {
+        if (!this.inBand(trade.market, trade.px, tsInit, `trades[${i}].px`)) continue;
+      } catch (error) {
+        reject(asParseError(error));
         continue;
       }
       this.lastTradeTime.set(trade.market, trade.tsEvent);
       this.recentTradeIds.add(trade.market, trade.tradeId);
       events.push(trade);
     }
+    if (unlisted > 0) {
+      rejects.push(new ParseError("trades", unlisted, `more bad trades in this frame after the first ${ITEM_REJECTS_PER_FRAME} (not listed one by one)`));
+    }
   }
 
   private onCandle(data: unknown, tsInit: number, events: MarketEvent[]): void {
     const candle = parseCandle(data, "candle", undefined, this.spot, false, tsInit, this.maxAheadMs);
+    if (!this.admit(candle.market, "candle.s")) return;
     this.bars.onForming(candle, tsInit, events);
   }
 
   private onAssetCtx(channel: string, data: unknown, tsInit: number, events: MarketEvent[]): void {
     const body = requiredFields(data, channel);
     const market = marketOfCoin(body.coin, `${channel}.coin`, this.spot);
+    if (!this.admit(market, `${channel}.coin`)) return;
     events.push(parseAssetCtx(body.ctx, `${channel}.ctx`, market, tsInit, tsInit));
   }
 }
