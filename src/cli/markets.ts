@@ -55,10 +55,11 @@ export interface ResolvedMarkets {
  * Asks the venue for `metaAndAssetCtxs` (and `spotMetaAndAssetCtxs` when spot is enabled), checks
  * every configured coin is a listed perp, and picks each coin's spot pair whose mid lies within
  * {@link MAX_SPOT_ORACLE_DEVIATION} of the perp's oracle price (others are logged and skipped).
- * @throws ConfigError when a configured coin is not a listed perp; VenueError when REST fails after retries.
+ * @throws ConfigError when a configured coin is not a listed perp; VenueError when REST fails after retries;
+ *   the abort reason when `signal` (the caller's stop) fires.
  */
-export async function resolveMarkets(config: Config, rest: HyperliquidRest, log: Logger): Promise<ResolvedMarkets> {
-  const perps = await rest.metaAndAssetCtxs();
+export async function resolveMarkets(config: Config, rest: HyperliquidRest, log: Logger, signal?: AbortSignal): Promise<ResolvedMarkets> {
+  const perps = await rest.metaAndAssetCtxs(signal === undefined ? {} : { signal });
   const known = new Set(perps.universe.map((p) => p.name));
   const selection = coinSelection(config.coins);
   const delisted = delistedPerpNames(perps.body);
@@ -81,7 +82,7 @@ export async function resolveMarkets(config: Config, rest: HyperliquidRest, log:
     return { coins: fitted, spotPairs: [], resolver: SpotResolver.empty(), spotMetaRaw: undefined };
   }
 
-  const spotAnswer = await rest.spotMetaAndAssetCtxs();
+  const spotAnswer = await rest.spotMetaAndAssetCtxs(signal === undefined ? {} : { signal });
   const spotMeta: unknown = Array.isArray(spotAnswer.body) ? spotAnswer.body[0] : undefined;
   const resolver = SpotResolver.fromSpotMeta(spotMeta, config.spot.baseAliases);
   const oracleOf = new Map(perps.contexts.map((c) => [c.market.symbol, c.oraclePx]));

@@ -16,7 +16,7 @@ import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliqui
 import { HyperliquidParser } from "../venues/hyperliquid/parse.ts";
 import { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
 import { resolveMarkets } from "./markets.ts";
-import { commandContext, logReject, positiveInteger, untilStopped } from "./shared.ts";
+import { StoppedBeforeStartError, commandContext, endStoppedBeforeStart, logReject, positiveInteger, retryUntilStopped, unlessStopped, untilStopped } from "./shared.ts";
 import type { CommonOptions } from "./shared.ts";
 
 export interface RecordOptions extends CommonOptions {
@@ -29,14 +29,20 @@ const STATS_EVERY_MS = 60_000;
 export async function runRecord(options: RecordOptions): Promise<void> {
   const durationS = positiveInteger("--duration", options.duration);
   const { config, logger } = commandContext(options, { "record.dir": options.out });
-  await recordSession({ config, logger, stopped: untilStopped(durationS) });
+  const stopped = untilStopped(durationS);
+  try {
+    await recordSession({ config, logger, stopped });
+  } catch (error) {
+    if (error instanceof StoppedBeforeStartError) return endStoppedBeforeStart(error, stopped, logger);
+    throw error;
+  }
 }
 
 export interface RecordSessionOptions {
   readonly config: Config;
   readonly logger: Logger;
-  /** The session ends when this resolves. */
-  readonly stopped: Promise<void>;
+  /** The session ends when this resolves (in any state: a start still waiting for the venue ends too). */
+  readonly stopped: Promise<unknown>;
   /** Sees every event the live source delivers (tests compare them with the replay). */
   readonly onEvent?: (event: MarketEvent) => void;
   /** Called once every subscription is made. */
@@ -55,7 +61,8 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
   const log = logger.child({ component: "record" });
 
   const rest = new HyperliquidRest({ restUrl: config.restUrl, ...config.rest, logger: logger.child({ component: "rest" }) });
-  const { coins, spotPairs, resolver, spotMetaRaw } = await resolveMarkets(config, rest, log);
+  // A venue outage at start waits with backoff (and says so) until the user stops.
+  const { coins, spotPairs, resolver, spotMetaRaw } = await retryUntilStopped("metaAndAssetCtxs / spotMetaAndAssetCtxs", (signal) => resolveMarkets(config, rest, log, signal), { stopped: options.stopped, log });
 
   const writer = new CaptureWriter({
     dir: config.record.dir,
@@ -89,7 +96,12 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
   const plan: LiveSubscriptionPlan = { perps: coins, spotPairs, candleIntervals: config.candleIntervals };
   log.info({ coins, spotPairs: spotPairs.map((p) => `${p.pairName} (${p.wireName})`), intervals: config.candleIntervals, dir: config.record.dir }, "recording");
   try {
-    await live.start(plan);
+    // The socket may stay unreachable: a stop (signal, --duration) ends the wait.
+    const started = await unlessStopped(live.start(plan), options.stopped);
+    if (started.stopped) {
+      await live.stop();
+      throw new StoppedBeforeStartError(`stopped before the venue's WebSocket acknowledged every subscription (${live.stats.frames} frames)`);
+    }
   } catch (error) {
     await writer.close();
     throw error;

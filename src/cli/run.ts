@@ -36,7 +36,7 @@ import { CliUsageError } from "./errors.ts";
 import { FundingPoller, fundingResumePoints } from "./funding-poller.ts";
 import { resolveMarkets } from "./markets.ts";
 import { REPLAY_CHECKPOINT } from "./replay-pipeline.ts";
-import { commandContext, logReject, positiveInteger, untilStopped } from "./shared.ts";
+import { StoppedBeforeStartError, commandContext, endStoppedBeforeStart, logReject, positiveInteger, retryUntilStopped, unlessStopped, untilStopped } from "./shared.ts";
 import { parseTradingSections, tradingSectionsFromConfig } from "./trading-config.ts";
 import type { CommonOptions } from "./shared.ts";
 
@@ -108,7 +108,7 @@ export interface MonitorSessionOptions {
   readonly config: Config;
   readonly logger: Logger;
   /** The session flushes and ends when this resolves. */
-  readonly stopped: Promise<void>;
+  readonly stopped: Promise<unknown>;
   /** The journal file (created if missing; a live journal is resumed, a replay journal refused). */
   readonly dbPath: string;
   /** Write the capture (raw frames + status lines, as `record` does) into this directory. */
@@ -251,7 +251,8 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     }
 
     const rest = new HyperliquidRest({ restUrl: config.restUrl, ...config.rest, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, logger: logger.child({ component: "rest" }) });
-    const markets = await resolveMarkets(config, rest, log);
+    // A venue outage at start waits with backoff (and says so) until the user stops.
+    const markets = await retryUntilStopped("metaAndAssetCtxs / spotMetaAndAssetCtxs", (signal) => resolveMarkets(config, rest, log, signal), { stopped: options.stopped, log });
 
     const runId = `live-${Date.now()}-${process.pid}`;
     journal.startRun({ runId, command: "run", inputPaths: [], config: { coins: markets.coins, candleIntervals: config.candleIntervals, spotPairs: markets.spotPairs.map((p) => p.pairName), batchEvents, batchMs, startingEquityUsd, record: options.recordDir ?? null }, startedMs: Date.now() });
@@ -374,7 +375,16 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       { coins: markets.coins, spotPairs: markets.spotPairs.map((p) => `${p.pairName} (${p.wireName})`), intervals: config.candleIntervals, db: dbPath, record: options.recordDir ?? false, batchEvents, batchMs },
       "monitoring",
     );
-    await source.start(plan);
+    // The socket may be unreachable for as long as the venue is down: the source retries with
+    // backoff, and a stop (signal, --duration) ends the wait instead of being swallowed.
+    const startedSource = await unlessStopped(source.start(plan), options.stopped);
+    if (startedSource.stopped) {
+      await source.stop();
+      if (capture !== undefined) await capture.close();
+      writer = undefined;
+      journal.finishRun(runId, Date.now());
+      throw new StoppedBeforeStartError(`stopped before the venue's WebSocket acknowledged every subscription (${source.stats.reconnects} reconnects, ${source.stats.frames} frames)`);
+    }
 
     // Settlements come over REST (the WebSocket has none). They are stamped ~hh:00:00.05 and arrive
     // after later live events: the kernel's clock does not go back (it stays at the latest event),
@@ -597,11 +607,12 @@ export async function runMonitor(options: RunOptions): Promise<void> {
   };
   const dbPath = options.db ?? DEFAULT_DB;
   const created = !existsSync(dbPath);
+  const stopped = untilStopped(durationS);
   try {
     await monitorSession({
       config,
       logger,
-      stopped: untilStopped(durationS),
+      stopped,
       dbPath,
       ...(options.record === true ? { recordDir: config.record.dir } : {}),
       ...(batchEvents === undefined ? {} : { batchEvents }),
@@ -613,6 +624,7 @@ export async function runMonitor(options: RunOptions): Promise<void> {
   } catch (error) {
     // A start that failed before its run began (offline, an unknown coin) leaves no journal it created.
     if (created) Journal.removeIfNeverRun(dbPath);
+    if (error instanceof StoppedBeforeStartError) return endStoppedBeforeStart(error, stopped, logger);
     throw error;
   }
 }

@@ -4,6 +4,7 @@
  */
 import { createLogger, loadConfigWithSources } from "../config/index.ts";
 import type { Config, ConfigSourceRow, Logger } from "../config/index.ts";
+import { StrategyMonitorError, VenueError } from "../core/index.ts";
 import type { ParseError } from "../core/index.ts";
 import { CliUsageError } from "./errors.ts";
 
@@ -84,17 +85,114 @@ export function logReject(log: Logger, error: ParseError, total: number): void {
   }
 }
 
-/** Resolves on Ctrl-C / SIGTERM, or after `durationS` seconds if given. */
-export function untilStopped(durationS: number | undefined): Promise<void> {
+/** Why a session was asked to stop. */
+export type StopReason = "SIGINT" | "SIGTERM" | "duration";
+
+/**
+ * Resolves on Ctrl-C / SIGTERM, or after `durationS` seconds if given, with the reason. The
+ * promise exists from the first line of a command, so a signal or the duration is honoured in
+ * every state (REST or WebSocket unreachable at start, warm-up, running): sessions race it
+ * against whatever they wait for. A second Ctrl-C / SIGTERM after the first has the default
+ * effect (the process dies), for a shutdown that hangs.
+ */
+export function untilStopped(durationS: number | undefined): Promise<StopReason> {
   return new Promise((resolve) => {
-    const done = (): void => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
+    const done = (reason: StopReason): void => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
       clearTimeout(timer);
-      resolve();
+      resolve(reason);
     };
-    const timer = durationS === undefined ? undefined : setTimeout(done, durationS * 1000);
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
+    const onInt = (): void => done("SIGINT");
+    const onTerm = (): void => done("SIGTERM");
+    const timer = durationS === undefined ? undefined : setTimeout(() => done("duration"), durationS * 1000);
+    process.once("SIGINT", onInt);
+    process.once("SIGTERM", onTerm);
   });
+}
+
+/**
+ * The session was stopped (signal or `--duration`) before it could start: the venue was not
+ * reached. The CLI entries end with exit code 0 after a signal (the user asked) and report it as
+ * an error after `--duration` (a timed run that never saw the venue should not look like one that did).
+ */
+export class StoppedBeforeStartError extends StrategyMonitorError {}
+
+/** First wait after a failed start-up request, ms; doubles per failure up to {@link START_RETRY_MAX_MS}. */
+export const START_RETRY_BASE_MS = 5_000;
+/** Longest wait between start-up attempts, ms. */
+export const START_RETRY_MAX_MS = 60_000;
+
+/** A venue failure that may pass: no answer, a timeout, HTTP 429 or 5xx. A 4xx refusal or a bad config will not. */
+export function isTransientVenueError(error: unknown): boolean {
+  return error instanceof VenueError && (error.status === undefined || error.status === 429 || error.status >= 500);
+}
+
+/** Options of {@link retryUntilStopped}. */
+export interface RetryUntilStoppedOptions {
+  /** Resolves when the user stops the command. */
+  readonly stopped: Promise<unknown>;
+  readonly log: Logger;
+  /** Default {@link START_RETRY_BASE_MS}. */
+  readonly baseMs?: number;
+  /** Default {@link START_RETRY_MAX_MS}. */
+  readonly maxMs?: number;
+}
+
+/**
+ * Runs `attempt` until it succeeds, waiting `baseMs × 2^n` (at most `maxMs`) after each transient
+ * venue failure ({@link isTransientVenueError}) and logging each wait: a venue outage at start
+ * waits, it does not end the command. The attempt's signal is aborted when the user stops.
+ * @throws StoppedBeforeStartError when `stopped` resolves first (its message carries the last failure);
+ *   any other error of `attempt` at once.
+ */
+export async function retryUntilStopped<T>(what: string, attempt: (signal: AbortSignal) => Promise<T>, options: RetryUntilStoppedOptions): Promise<T> {
+  const abort = new AbortController();
+  let stopped = false;
+  const stop = options.stopped.then(() => {
+    stopped = true;
+    abort.abort(new StoppedBeforeStartError(`stopped before ${what} succeeded`));
+  });
+  const startedMs = Date.now();
+  let lastFailure: string | undefined;
+  const stoppedError = (): StoppedBeforeStartError =>
+    new StoppedBeforeStartError(
+      lastFailure === undefined ? `stopped before ${what} succeeded` : `stopped after ${Math.round((Date.now() - startedMs) / 1000)} s without reaching the venue (${what}): ${lastFailure}`,
+    );
+  for (let failures = 0; ; failures += 1) {
+    if (stopped) throw stoppedError();
+    try {
+      return await Promise.race([attempt(abort.signal), stop.then(() => Promise.reject(stoppedError()))]);
+    } catch (error) {
+      if (stopped) throw stoppedError();
+      if (!isTransientVenueError(error)) throw error;
+      lastFailure = (error as Error).message;
+      const waitMs = Math.min((options.baseMs ?? START_RETRY_BASE_MS) * 2 ** failures, options.maxMs ?? START_RETRY_MAX_MS);
+      options.log.warn(
+        { attempt: failures + 1, retryInMs: waitMs, downForMs: Date.now() - startedMs, error: lastFailure },
+        `the venue did not answer ${what}; waiting ${waitMs / 1000} s and trying again (Ctrl-C stops)`,
+      );
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((r) => (timer = setTimeout(r, waitMs))), stop]);
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * Awaits `work` unless the user stops first: then resolves `{ stopped: true }` (the caller cleans
+ * up what `work` was doing, e.g. stops a live source whose start never completed).
+ */
+export async function unlessStopped<T>(work: Promise<T>, stopped: Promise<unknown>): Promise<{ readonly stopped: false; readonly value: T } | { readonly stopped: true }> {
+  return Promise.race([work.then((value) => ({ stopped: false as const, value })), stopped.then(() => ({ stopped: true as const }))]);
+}
+
+/**
+ * Ends a CLI command stopped before it started: after a signal, one line and exit code 0 (the user
+ * asked); after `--duration`, rethrown (exit code 2, the reason on stderr).
+ */
+export async function endStoppedBeforeStart(error: StoppedBeforeStartError, stopped: Promise<StopReason>, log: Logger): Promise<void> {
+  const reason = await stopped;
+  if (reason === "duration") throw error;
+  log.warn({ reason }, `${error.message}; nothing was started`);
 }
