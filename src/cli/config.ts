@@ -1,6 +1,7 @@
 import { formatConfigSources } from "../config/index.ts";
 import type { ConfigSourceRow } from "../config/index.ts";
 import { DEFAULT_BROKER_CONFIG } from "../paper/index.ts";
+import { redactSecrets } from "../venues/hyperliquid/redact.ts";
 import { commandContext } from "./shared.ts";
 import type { CommonOptions } from "./shared.ts";
 import { effectiveRiskConfig, gatesFromConfig, parseTradingSections, tradingSectionsFromConfig } from "./trading-config.ts";
@@ -24,7 +25,9 @@ export function runConfig(options: CommonOptions): Promise<void> {
     analytics: gates,
   };
   const rows = sources.flatMap((row) => (row.key in effective ? expandSection(row, effective[row.key]) : [row]));
-  process.stdout.write(`${formatConfigSources(rows)}\n`);
+  // restUrl / wsUrl may carry credentials (user:pass@, ?key=): never print them.
+  const shown = rows.map((row) => (typeof row.value === "string" ? { ...row, value: redactSecrets(row.value) } : row));
+  process.stdout.write(`${formatConfigSources(shown)}\n`);
   return Promise.resolve();
 }
 

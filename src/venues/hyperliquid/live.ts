@@ -27,6 +27,7 @@ import WebSocket from "ws";
 import { ConfigError, VenueError } from "../../core/index.ts";
 import type { ConnectionState, MarketEvent, ParseError } from "../../core/index.ts";
 import type { HyperliquidParser } from "./parse.ts";
+import { redactSecrets } from "./redact.ts";
 import { buildSubscriptions, echoedSubscriptionKey, subscriptionKey, subscriptionMessage } from "./subscriptions.ts";
 import type { LiveSubscriptionPlan, WsSubscription } from "./subscriptions.ts";
 
@@ -115,7 +116,7 @@ export function validateLiveOptions(options: LiveSourceOptions): void {
     throw new ConfigError("live.reconnectMaxMs", options.reconnectMaxMs, `at least live.reconnectBaseMs (${options.reconnectBaseMs})`);
   }
   if (!/^wss?:\/\//.test(options.wsUrl)) {
-    throw new ConfigError("live.wsUrl", options.wsUrl, "a ws:// or wss:// URL");
+    throw new ConfigError("live.wsUrl", redactSecrets(options.wsUrl), "a ws:// or wss:// URL");
   }
 }
 
@@ -255,7 +256,7 @@ export class HyperliquidLiveSource {
     socket.on("error", (error: Error) => {
       // `close` always follows and logs it, once per attempt and without a stack: a venue that
       // is down is expected, not a bug.
-      failure = error.message;
+      failure = redactSecrets(error.message);
     });
     socket.on("close", (code: number, reason: Buffer) => {
       this.guard("close", () => this.onClose(socket, opened, code, reason.toString("utf8"), failure));
@@ -275,7 +276,7 @@ export class HyperliquidLiveSource {
       this.resubscribing = true;
     }
     this.hasConnected = true;
-    this.emitStatus("connected", now, `connected to ${this.options.wsUrl}`);
+    this.emitStatus("connected", now, `connected to ${redactSecrets(this.options.wsUrl)}`);
     // Every subscription, every time: a reconnect without resubscription is the classic live-data bug.
     for (const subscription of this.subscriptions) {
       socket.send(subscriptionMessage(subscription));
@@ -329,7 +330,7 @@ export class HyperliquidLiveSource {
     const delayMs = this.phase === "running" ? reconnectDelayMs(this.failedAttempts, this.options.reconnectBaseMs, this.options.reconnectMaxMs) : undefined;
     if (!opened) {
       this.log.warn(
-        { attempt: this.failedAttempts + 1, retryInMs: delayMs, error: failure, code, url: this.options.wsUrl },
+        { attempt: this.failedAttempts + 1, retryInMs: delayMs, error: failure, code, url: redactSecrets(this.options.wsUrl) },
         `hyperliquid ws connection attempt ${this.failedAttempts + 1} failed${failure === undefined ? "" : `: ${failure}`}${delayMs === undefined ? "" : `; retrying in ${delayMs} ms`}`,
       );
     }
@@ -411,7 +412,7 @@ export class HyperliquidLiveSource {
     }
     const key = echoedSubscriptionKey(frame.data.subscription);
     if (key === undefined || !this.expectedKeys.has(key)) {
-      this.log.warn({ raw }, "hyperliquid ws acknowledged a subscription we did not ask for");
+      this.log.warn({ raw: raw.slice(0, 500) }, "hyperliquid ws acknowledged a subscription we did not ask for");
       return;
     }
     this.ackedKeys.add(key);

@@ -21,6 +21,7 @@ import type { AssetContextEvent, BookSnapshotEvent, CandleEvent, CandleInterval,
 import { parseCandleRow, parseFundingRow, parseL2BookResponse, parseMetaAndAssetCtxs, parseSpotMetaAndAssetCtxs } from "./parse.ts";
 import type { PerpMeta, RawCandleRow, RawFundingRow } from "./parse.ts";
 import { WeightLimiter, baseWeight, itemWeight } from "./rate-limiter.ts";
+import { redactSecrets } from "./redact.ts";
 import type { InfoRequestType } from "./rate-limiter.ts";
 import type { SpotResolver } from "./spot.ts";
 import { parsePredictedFundings } from "./scan-inputs.ts";
@@ -338,14 +339,14 @@ export class HyperliquidRest {
         }
         const failure = classify(error, this.now());
         if (!failure.retryable) {
-          throw new VenueError(`${label}: refused with HTTP ${failure.status}: ${failure.message}`, failure.status, { cause: error });
+          throw new VenueError(`${label}: refused with HTTP ${failure.status}: ${redactSecrets(failure.message)}`, failure.status, { cause: error });
         }
         if (attempt >= maxRetries) {
-          throw new VenueError(`${label} at ${this.options.restUrl}: failed after ${attempt + 1} attempts: ${failure.message}`, failure.status, { cause: error });
+          throw new VenueError(`${label} at ${redactSecrets(this.options.restUrl)}: failed after ${attempt + 1} attempts: ${redactSecrets(failure.message)}`, failure.status, { cause: error });
         }
         const delayMs = failure.retryAfterMs ?? backoffDelayMs(attempt, baseBackoffMs, maxBackoffMs, this.random());
         this.options.logger?.warn(
-          { request: label, attempt: attempt + 1, status: failure.status, delayMs, error: failure.message },
+          { request: label, attempt: attempt + 1, status: failure.status, delayMs, error: redactSecrets(failure.message) },
           "hyperliquid REST request failed; retrying",
         );
         await sleepUnlessAborted(this.sleep, delayMs, signal);
