@@ -14,6 +14,7 @@ import { SOURCE_STATUS, SOURCE_WS } from "../replay/capture-format.ts";
 import { HyperliquidLiveSource } from "../venues/hyperliquid/live.ts";
 import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliquid/live.ts";
 import { HyperliquidParser } from "../venues/hyperliquid/parse.ts";
+import { edgeHeader, edgeParserOptions } from "../venues/hyperliquid/edge.ts";
 import { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
 import { resolveMarkets } from "./markets.ts";
 import { StoppedBeforeStartError, commandContext, endStoppedBeforeStart, logReject, positiveInteger, retryUntilStopped, unlessStopped, untilStopped } from "./shared.ts";
@@ -68,7 +69,7 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
     dir: config.record.dir,
     maxBytes: config.record.rotateBytes,
     flushIntervalMs: config.record.flushIntervalMs,
-    header: { network: config.network, coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, spotPairs: spotPairs.map((p) => p.pairName) },
+    header: { network: config.network, coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, spotPairs: spotPairs.map((p) => p.pairName), ...edgeHeader(config.live) },
   });
   if (spotMetaRaw !== undefined) {
     writer.write(Date.now(), "info:spotMeta", spotMetaRaw);
@@ -76,7 +77,12 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
 
   const counts = new Map<MarketEventKind, number>();
   let rejects = 0;
-  const parser = new HyperliquidParser({ spot: resolver, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs });
+  const parser = new HyperliquidParser({
+    spot: resolver,
+    barCloseGraceMs: config.live.barCloseGraceMs,
+    maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs,
+    ...edgeParserOptions(config.live, { perps: coins, spotPairs: spotPairs.map((p) => p.pairName) }),
+  });
   const live = new HyperliquidLiveSource({ wsUrl: config.wsUrl, ...config.live, logger: logger.child({ component: "live" }) }, parser, {
     onFrame: (raw, tsInit) => writer.write(tsInit, SOURCE_WS, raw),
     onEvent: (event) => {

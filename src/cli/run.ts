@@ -31,6 +31,7 @@ import type { LifecycleState, StrategyConfigs } from "../strategies/index.ts";
 import { HyperliquidLiveSource } from "../venues/hyperliquid/live.ts";
 import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliquid/live.ts";
 import { HyperliquidParser } from "../venues/hyperliquid/parse.ts";
+import { edgeHeader, edgeParserOptions } from "../venues/hyperliquid/edge.ts";
 import { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
 import { CliUsageError } from "./errors.ts";
 import { FundingPoller, fundingResumePoints } from "./funding-poller.ts";
@@ -262,7 +263,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
         dir: options.recordDir,
         maxBytes: config.record.rotateBytes,
         flushIntervalMs: config.record.flushIntervalMs,
-        header: { network: config.network, coins: markets.coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, spotPairs: markets.spotPairs.map((p) => p.pairName) },
+        header: { network: config.network, coins: markets.coins, candleIntervals: config.candleIntervals, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs, spotPairs: markets.spotPairs.map((p) => p.pairName), ...edgeHeader(config.live) },
       });
       if (markets.spotMetaRaw !== undefined) writer.write(Date.now(), "info:spotMeta", markets.spotMetaRaw);
     }
@@ -360,7 +361,12 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       if (batchEventsSeen >= batchEvents || lastEventMs - batchStartMs >= batchMs) commit();
     };
 
-    const parser = new HyperliquidParser({ spot: markets.resolver, barCloseGraceMs: config.live.barCloseGraceMs, maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs });
+    const parser = new HyperliquidParser({
+      spot: markets.resolver,
+      barCloseGraceMs: config.live.barCloseGraceMs,
+      maxVenueTimeAheadMs: config.live.maxVenueTimeAheadMs,
+      ...edgeParserOptions(config.live, { perps: markets.coins, spotPairs: markets.spotPairs.map((p) => p.pairName) }),
+    });
     const source = new HyperliquidLiveSource({ wsUrl: config.wsUrl, ...config.live, logger: logger.child({ component: "live" }) }, parser, {
       ...(capture === undefined ? {} : { onFrame: (raw: string, tsInit: number) => inOrder(() => capture.write(tsInit, SOURCE_WS, raw)) }),
       onEvent: (event: MarketEvent) => inOrder(() => onEvent(event)),

@@ -168,6 +168,11 @@ export const rawConfigSchema = v.strictObject({
     warmUpBars: integerIn(0, 5_000, "bars"),
     warmUpFundingHours: integerIn(0, 500, "hours"),
     maxVenueTimeAheadMs: integerIn(1_000, 86_400_000, "ms"),
+    // Sanity at the edge (docs/LIVE.md): the price band, its confirmation, the largest frame read.
+    priceBandFraction: numberIn(0.01, 10, "a fraction of the latest accepted price between 0.01 and 10 (0.1 = 10 %)"),
+    priceConfirmFrames: integerIn(1, 1_000, "prices"),
+    priceConfirmMs: integerIn(0, 600_000, "ms"),
+    maxFrameChars: integerIn(65_536, 268_435_456, "characters"),
   }),
   rest: v.strictObject({
     timeoutMs: integerIn(100, 120_000, "ms"),
@@ -266,6 +271,18 @@ export interface LiveConfig {
    * Default 60000; recorded in the capture header so a replay refuses alike.
    */
   readonly maxVenueTimeAheadMs: number;
+  /**
+   * A book mid, top-of-book mid or trade price further than this fraction from its market's latest
+   * accepted price is quarantined (not emitted) until confirmed. Default 0.1 (10 %; docs/LIVE.md
+   * "Sanity at the edge"); recorded in the capture header.
+   */
+  readonly priceBandFraction: number;
+  /** Prices at the new level that confirm a quarantined jump. Default 5. */
+  readonly priceConfirmFrames: number;
+  /** Receive-time span those prices must cover, ms. Default 2000. */
+  readonly priceConfirmMs: number;
+  /** A WebSocket frame longer than this is refused unread, characters. Default 1048576 (1 MiB). */
+  readonly maxFrameChars: number;
 }
 
 /** The REST client. */
@@ -414,6 +431,10 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
     warmUpBars: 1_500,
     warmUpFundingHours: 72,
     maxVenueTimeAheadMs: 60_000,
+    priceBandFraction: 0.1,
+    priceConfirmFrames: 5,
+    priceConfirmMs: 2_000,
+    maxFrameChars: 1_048_576,
   },
   rest: {
     timeoutMs: 10_000,

@@ -6,6 +6,7 @@ import { HyperliquidParser, parseFundingRow, parseSpotMetaAndAssetCtxs } from ".
 import type { RawFundingRow } from "../venues/hyperliquid/parse.ts";
 import { SpotResolver } from "../venues/hyperliquid/spot.ts";
 import { warmUpEvents } from "../venues/hyperliquid/warm-up.ts";
+import { edgeParserOptionsOfHeader } from "../venues/hyperliquid/edge.ts";
 import { parseCaptureLine, parseHeaderLine, SOURCE_INFO_PREFIX, SOURCE_STATUS, SOURCE_WS } from "./capture-format.ts";
 import type { CaptureLine } from "./capture-format.ts";
 import { ReplayDiagnostics } from "./diagnostics.ts";
@@ -52,7 +53,9 @@ export const SOURCE_WARM_UP = `${SOURCE_INFO_PREFIX}warmUp`;
  * - `ws` lines go to `parser.parseFrame(raw, tsInit)`; its rejects are counted with file:line.
  *   Its bar closer turns the forming `candle` frames into closed bars on the capture's receive
  *   clock, with the grace the first file's header names (`barCloseGraceMs`, as the live session
- *   used; the default for older captures), so the replay sees the closes the session saw.
+ *   used; the default for older captures), so the replay sees the closes the session saw. Its
+ *   edge rules are the session's too: the header's price band, frame limit and subscribed markets
+ *   (`coins`, `spotPairs`; a frame for any other market is dropped as it was live).
  * - `info:spotMeta` rebuilds the spot resolver; `info:spotMetaAndAssetCtxs` rebuilds it and
  *   emits the spot asset contexts it carries.
  * - `info:fundingHistory` rows become `FundingSettlementEvent`s (tsInit = the line's time), at the
@@ -115,6 +118,8 @@ export async function* readCapture(paths: string | readonly string[], options: C
               spot: SpotResolver.empty(),
               ...(typeof grace === "number" && Number.isFinite(grace) && grace >= 0 ? { barCloseGraceMs: grace } : {}),
               ...(typeof ahead === "number" && Number.isFinite(ahead) && ahead > 0 ? { maxVenueTimeAheadMs: ahead } : {}),
+              // The session's price band, frame limit and subscribed markets (docs/LIVE.md "Sanity at the edge").
+              ...edgeParserOptionsOfHeader(header.header),
             });
             if (typeof ahead === "number" && Number.isFinite(ahead) && ahead > 0) maxAheadMs = ahead;
           }
