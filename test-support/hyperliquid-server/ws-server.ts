@@ -49,6 +49,15 @@ export interface WsServerFaults {
   sendMalformed(text?: string): void;
   /** Delays every frame the server sends by `ms` (0 = no delay). */
   delayMs(ms: number): void;
+  /** While on, data frames (`send`, `replay`) are dropped; pongs and acknowledgements still answer: a data stall on a live socket. */
+  stallData(on: boolean): void;
+  /**
+   * One channel stops: data for subscription `key` (`l2Book:SOL`, `candle:BTC:1m`) is dropped
+   * until the client subscribes to it again (an unsubscribe + subscribe, as a resubscription does).
+   */
+  silenceChannel(key: string): void;
+  /** The next `count` subscribe requests are read and neither applied nor acknowledged. */
+  ignoreSubscribes(count: number): void;
 }
 
 export interface HyperliquidWsServer {
@@ -147,6 +156,9 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Hype
   let answerPings = true;
   let silent = false;
   let delay = 0;
+  let dataStalled = false;
+  const silencedChannels = new Set<string>();
+  let subscribesToIgnore = 0;
 
   const deliver = (client: Client, text: string): void => {
     if (silent || client.halfOpen) {
@@ -166,6 +178,9 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Hype
 
   const route = (channel: string, data: unknown, text: string): void => {
     const key = keyOfData(channel, data);
+    if (dataStalled || (key !== undefined && silencedChannels.has(key))) {
+      return;
+    }
     for (const client of clients) {
       if (key === undefined || client.subscriptions.has(key)) {
         deliver(client, text);
@@ -196,7 +211,13 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Hype
         return;
       }
       const subscribed = client.subscriptions.has(key);
+      if (method === "subscribe" && subscribesToIgnore > 0) {
+        subscribesToIgnore -= 1;
+        return;
+      }
       if (method === "subscribe") {
+        // A fresh subscription revives a silenced channel.
+        if (!subscribed) silencedChannels.delete(key);
         subscribeLog.push(subscription as object);
         if (subscribed) {
           deliver(client, JSON.stringify({ channel: "error", data: `Already subscribed: ${JSON.stringify(subscription)}` }));
@@ -306,6 +327,15 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Hype
       },
       delayMs(ms) {
         delay = ms;
+      },
+      stallData(on) {
+        dataStalled = on;
+      },
+      silenceChannel(key) {
+        silencedChannels.add(key);
+      },
+      ignoreSubscribes(count) {
+        subscribesToIgnore = count;
       },
     },
     async close() {

@@ -170,8 +170,9 @@ describe("HyperliquidLiveSource against the local server", () => {
     expect(disconnected.detail).toBe("code 1006");
     const gap = h.statuses()[4]!;
     const indexOf = (event: MarketEvent) => h.log.findIndex((entry) => entry.type === "event" && entry.event === event);
-    // gapFrom: the last frame received before the disconnect (whatever its channel).
-    const lastFrameBefore = h.log.slice(0, indexOf(disconnected)).findLast((entry) => entry.type === "frame");
+    // gapFrom: the last data frame received before the disconnect (the BTC book; not a pong or an
+    // acknowledgement, which prove the socket, not the data).
+    const lastFrameBefore = h.log.slice(0, indexOf(disconnected)).findLast((entry) => entry.type === "frame" && entry.raw.startsWith('{"channel":"l2Book"'));
     expect(gap.gapFrom).toBe(lastFrameBefore?.type === "frame" ? lastFrameBefore.tsInit : NaN);
     // gapTo: the first data frame after the reconnect — the ETH book, whose events follow the gap at once.
     const gapIndex = indexOf(gap);

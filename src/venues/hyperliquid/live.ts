@@ -22,6 +22,14 @@
  * unanswered for `pongTimeoutMs` means dead (so death is declared within
  * pingIntervalMs + pongTimeoutMs). A server that answers pings but sends no data is alive.
  * As a backstop, no frame at all for `silenceTimeoutMs` also means dead.
+ *
+ * Liveness per channel: every subscription has an expected cadence by channel type
+ * (`bookSilenceMs`, `topOfBookSilenceMs`, `tradesSilenceMs`, `assetCtxSilenceMs`,
+ * `candleSilenceMs`; 0 = none, for channels that only speak when something happens). A channel
+ * silent beyond it is logged, unsubscribed and subscribed again, and marked as a `gap` (detail
+ * `channel l2Book:SOL …`) from its last data frame to its next one. No data frame on any channel
+ * for `dataStallMs` while pongs still answer is a gap of the whole connection, from the last data
+ * frame. A subscription not acknowledged within `subscribeAckTimeoutMs` is logged and sent again.
  */
 import WebSocket from "ws";
 import { ConfigError, VenueError } from "../../core/index.ts";
@@ -61,7 +69,35 @@ export interface LiveSourceOptions {
   readonly now?: () => number;
   /** Default: discards everything (failures still show in `stats`). */
   readonly logger?: LiveLogger;
+  /** An `l2Book` subscription without data for this long is silent (a gap; resubscribed), ms; 0 = no deadline. Default {@link DEFAULT_CHANNEL_SILENCE_MS}. */
+  readonly bookSilenceMs?: number;
+  /** The same for `bbo` (sent only when the top changes: default 0, none). */
+  readonly topOfBookSilenceMs?: number;
+  /** The same for `trades` (irregular: default 0, none). */
+  readonly tradesSilenceMs?: number;
+  /** The same for `activeAssetCtx` (oracle and mark move every few seconds). */
+  readonly assetCtxSilenceMs?: number;
+  /** The same for `candle` (updated only by trades: default 0, none). */
+  readonly candleSilenceMs?: number;
+  /** No data frame on any channel for this long while the socket answers pings is a gap, ms; 0 = off. Default 15 000. */
+  readonly dataStallMs?: number;
+  /** A subscription not acknowledged within this long is logged and sent again, ms. Default 10 000. */
+  readonly subscribeAckTimeoutMs?: number;
 }
+
+/** Default expected cadence per channel type, ms (0 = no deadline): see {@link LiveSourceOptions}. */
+export const DEFAULT_CHANNEL_SILENCE_MS: Readonly<Record<WsSubscription["type"], number>> = {
+  // Books come every 0.54 s at the median, 1.23 s at most (docs/LIVE.md, "Books"): 15 s is ~12× the worst seen.
+  l2Book: 15_000,
+  bbo: 0,
+  trades: 0,
+  activeAssetCtx: 60_000,
+  candle: 0,
+};
+/** Default of {@link LiveSourceOptions.dataStallMs}, ms. */
+export const DEFAULT_DATA_STALL_MS = 15_000;
+/** Default of {@link LiveSourceOptions.subscribeAckTimeoutMs}, ms. */
+export const DEFAULT_SUBSCRIBE_ACK_TIMEOUT_MS = 10_000;
 
 export interface LiveSourceHandlers {
   /** Every raw text frame as received, with its receive time (ms): for the recorder. */
@@ -82,8 +118,12 @@ export interface LiveSourceStats {
   rejects: number;
   /** Connections opened after the first. */
   reconnects: number;
-  /** Gap events emitted. */
+  /** Gap events emitted (connection and channel gaps). */
   gaps: number;
+  /** Times a channel was found silent beyond its cadence (each one resubscribed). */
+  silentChannels: number;
+  /** Subscriptions sent again because no acknowledgement came in time. */
+  subscribeRetries: number;
   /** Exceptions thrown by handlers or the parser, caught and logged. */
   handlerErrors: number;
 }
@@ -136,7 +176,7 @@ type Phase = "idle" | "running" | "stopped";
  */
 export class HyperliquidLiveSource {
   /** Counters since construction; read them, do not write them. */
-  readonly stats: LiveSourceStats = { frames: 0, events: 0, rejects: 0, reconnects: 0, gaps: 0, handlerErrors: 0 };
+  readonly stats: LiveSourceStats = { frames: 0, events: 0, rejects: 0, reconnects: 0, gaps: 0, silentChannels: 0, subscribeRetries: 0, handlerErrors: 0 };
 
   private readonly options: LiveSourceOptions;
   private readonly parser: HyperliquidParser;
@@ -155,7 +195,13 @@ export class HyperliquidLiveSource {
   private resubscribing = false;
   private failedAttempts = 0;
   private openedAt: number | undefined;
-  private lastFrameAt: number | undefined;
+  /** Receive time of the last data frame (not pongs, acknowledgements or errors), over every connection. */
+  private lastDataAt: number | undefined;
+  /** Per subscription key: its cadence and liveness. */
+  private readonly channels = new Map<string, ChannelState>();
+  /** Every subscription acknowledged on this connection at (receive clock). */
+  private allAckedAt: number | undefined;
+  private livenessTimer: NodeJS.Timeout | undefined;
   /** Start of a gap not yet closed by a data frame. */
   private gapFrom: number | undefined;
   private deathReason: string | undefined;
@@ -194,7 +240,9 @@ export class HyperliquidLiveSource {
     }
     this.subscriptions = built.subscriptions;
     for (const subscription of this.subscriptions) {
-      this.expectedKeys.add(subscriptionKey(subscription));
+      const key = subscriptionKey(subscription);
+      this.expectedKeys.add(key);
+      this.channels.set(key, { key, subscription, silenceMs: this.silenceMsOf(subscription), sentAt: undefined, ackedAt: undefined, lastDataAt: undefined, silentFrom: undefined, sends: 0 });
     }
     this.phase = "running";
     const started = new Promise<void>((resolve, reject) => {
@@ -210,6 +258,14 @@ export class HyperliquidLiveSource {
       return;
     }
     this.phase = "stopped";
+    // A channel still silent is a gap up to now: marked, so the capture shows it.
+    const nowMs = this.now();
+    for (const channel of this.channels.values()) {
+      if (channel.silentFrom !== undefined) {
+        this.emitGap(channel.silentFrom, nowMs, `channel ${channel.key} silent for ${nowMs - channel.silentFrom} ms (still silent at stop)`);
+        channel.silentFrom = undefined;
+      }
+    }
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.clearConnectionTimers();
@@ -271,6 +327,7 @@ export class HyperliquidLiveSource {
     this.openedAt = now;
     this.ackedKeys.clear();
     this.allAcked = false;
+    this.allAckedAt = undefined;
     if (this.hasConnected) {
       this.stats.reconnects += 1;
       this.resubscribing = true;
@@ -281,7 +338,13 @@ export class HyperliquidLiveSource {
     for (const subscription of this.subscriptions) {
       socket.send(subscriptionMessage(subscription));
     }
+    for (const channel of this.channels.values()) {
+      channel.sentAt = now;
+      channel.ackedAt = undefined;
+      channel.sends = 1;
+    }
     this.pingTimer = setInterval(() => this.ping(socket), this.options.pingIntervalMs);
+    this.livenessTimer = setInterval(() => this.guard("liveness", () => this.checkLiveness(socket)), this.livenessCheckMs());
     this.silenceTimer = setTimeout(
       () => this.declareDead(socket, `no frame for ${this.options.silenceTimeoutMs} ms`),
       this.options.silenceTimeoutMs,
@@ -324,7 +387,9 @@ export class HyperliquidLiveSource {
       this.emitStatus("disconnected", this.now(), detail);
       if (this.phase === "running") {
         // Keep an older open gap: data has been missing since its start.
-        this.gapFrom ??= this.lastFrameAt ?? this.openedAt;
+        // From the last *data* frame: pongs after a stall prove the socket, not the data (a
+        // 43.5 s gap was reported as 29.5 s when measured from the last pong).
+        this.gapFrom ??= this.lastDataAt ?? this.openedAt;
       }
     }
     const delayMs = this.phase === "running" ? reconnectDelayMs(this.failedAttempts, this.options.reconnectBaseMs, this.options.reconnectMaxMs) : undefined;
@@ -344,6 +409,8 @@ export class HyperliquidLiveSource {
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
     clearTimeout(this.silenceTimer);
+    clearInterval(this.livenessTimer);
+    this.livenessTimer = undefined;
     this.pingTimer = undefined;
     this.pongTimer = undefined;
     this.silenceTimer = undefined;
@@ -358,7 +425,6 @@ export class HyperliquidLiveSource {
     const tsInit = this.now();
     const raw = rawText(data);
     this.stats.frames += 1;
-    this.lastFrameAt = tsInit;
     this.silenceTimer?.refresh();
     if (this.handlers.onFrame !== undefined) {
       this.guard("onFrame", () => this.handlers.onFrame?.(raw, tsInit));
@@ -387,10 +453,12 @@ export class HyperliquidLiveSource {
       case undefined:
         break;
       default:
+        this.lastDataAt = tsInit;
         if (this.gapFrom !== undefined) {
           this.emitGap(this.gapFrom, tsInit);
           this.gapFrom = undefined;
         }
+        this.onChannelData(outcome.channel, raw, tsInit);
     }
 
     for (const error of outcome.rejects) {
@@ -415,11 +483,18 @@ export class HyperliquidLiveSource {
       this.log.warn({ raw: raw.slice(0, 500) }, "hyperliquid ws acknowledged a subscription we did not ask for");
       return;
     }
+    this.acknowledged(key, tsInit);
+  }
+
+  private acknowledged(key: string, tsInit: number): void {
+    const channel = this.channels.get(key);
+    if (channel !== undefined) channel.ackedAt = tsInit;
     this.ackedKeys.add(key);
     if (this.allAcked || this.ackedKeys.size < this.expectedKeys.size) {
       return;
     }
     this.allAcked = true;
+    this.allAckedAt = tsInit;
     // A connection that served every subscription is healthy: the backoff starts over.
     this.failedAttempts = 0;
     if (this.resubscribing) {
@@ -432,11 +507,90 @@ export class HyperliquidLiveSource {
   private onVenueError(raw: string): void {
     const frame = safeJson(raw) as { data?: unknown } | undefined;
     const text = typeof frame?.data === "string" ? frame.data : raw;
+    if (text.startsWith(ALREADY_SUBSCRIBED)) {
+      // A retried subscription whose first acknowledgement was lost: it is in place.
+      const key = echoedSubscriptionKey(safeJson(text.slice(ALREADY_SUBSCRIBED.length).trim()));
+      if (key !== undefined && this.expectedKeys.has(key)) {
+        this.log.info({ channel: key }, "hyperliquid ws: subscription already in place");
+        this.acknowledged(key, this.now());
+        return;
+      }
+    }
     this.log.error({ venueError: text }, "hyperliquid ws error frame");
     if (text.startsWith("Invalid subscription") && this.startWaiter !== undefined) {
       // A plan the venue refuses will not get better by reconnecting: fail the start and close.
       this.settleStart(new VenueError(`Hyperliquid refused a subscription: ${text}`));
       this.stop().catch((error: unknown) => this.handlerFailed("stop", error));
+    }
+  }
+
+  // --- liveness per channel ---------------------------------------------------------------
+
+  private silenceMsOf(subscription: WsSubscription): number {
+    const o = this.options;
+    const configured = { l2Book: o.bookSilenceMs, bbo: o.topOfBookSilenceMs, trades: o.tradesSilenceMs, activeAssetCtx: o.assetCtxSilenceMs, candle: o.candleSilenceMs }[subscription.type];
+    return configured ?? DEFAULT_CHANNEL_SILENCE_MS[subscription.type];
+  }
+
+  /** Checks often enough to see a silence within a fifth of the shortest deadline (at most every second). */
+  private livenessCheckMs(): number {
+    const deadlines = [...this.channels.values()].map((c) => c.silenceMs);
+    deadlines.push(this.options.dataStallMs ?? DEFAULT_DATA_STALL_MS, this.options.subscribeAckTimeoutMs ?? DEFAULT_SUBSCRIBE_ACK_TIMEOUT_MS);
+    const shortest = Math.min(...deadlines.filter((d) => d > 0));
+    return Math.max(10, Math.min(1_000, Math.floor(shortest / 5)));
+  }
+
+  /** Data on a channel: it is alive; a silence it ends is a gap of that channel. */
+  private onChannelData(channelName: string, raw: string, tsInit: number): void {
+    const key = dataKey(channelName, raw);
+    const channel = key === undefined ? undefined : this.channels.get(key);
+    if (channel === undefined) return;
+    channel.lastDataAt = tsInit;
+    if (channel.silentFrom !== undefined) {
+      this.emitGap(channel.silentFrom, tsInit, `channel ${channel.key} silent for ${tsInit - channel.silentFrom} ms; data may be missing`);
+      channel.silentFrom = undefined;
+    }
+  }
+
+  private checkLiveness(socket: WebSocket): void {
+    if (socket !== this.socket || socket.readyState !== WebSocket.OPEN) return;
+    const now = this.now();
+    const ackTimeoutMs = this.options.subscribeAckTimeoutMs ?? DEFAULT_SUBSCRIBE_ACK_TIMEOUT_MS;
+    for (const channel of this.channels.values()) {
+      if (channel.ackedAt === undefined) {
+        if (channel.sentAt !== undefined && now - channel.sentAt >= ackTimeoutMs) {
+          this.stats.subscribeRetries += 1;
+          channel.sends += 1;
+          channel.sentAt = now;
+          this.log.warn({ channel: channel.key, attempt: channel.sends, ackTimeoutMs }, `subscription ${channel.key} not acknowledged within ${ackTimeoutMs} ms; subscribing again (attempt ${channel.sends})`);
+          socket.send(subscriptionMessage(channel.subscription));
+        }
+        continue;
+      }
+      if (channel.silenceMs <= 0) continue;
+      // Measured from its last data or its (re)subscription, whichever is later.
+      const since = Math.max(channel.lastDataAt ?? -Infinity, channel.ackedAt);
+      if (now - since < channel.silenceMs) continue;
+      channel.silentFrom ??= channel.lastDataAt ?? channel.ackedAt;
+      this.stats.silentChannels += 1;
+      this.log.warn(
+        { channel: channel.key, silentMs: now - channel.silentFrom, expectedWithinMs: channel.silenceMs },
+        `channel ${channel.key} silent for ${now - channel.silentFrom} ms (expected data within ${channel.silenceMs} ms); resubscribing`,
+      );
+      channel.ackedAt = undefined;
+      channel.sentAt = now;
+      channel.sends = 1;
+      socket.send(subscriptionMessage(channel.subscription, "unsubscribe"));
+      socket.send(subscriptionMessage(channel.subscription));
+    }
+    const stallMs = this.options.dataStallMs ?? DEFAULT_DATA_STALL_MS;
+    if (stallMs > 0 && this.gapFrom === undefined && this.allAckedAt !== undefined) {
+      const dataSince = Math.max(this.lastDataAt ?? -Infinity, this.allAckedAt);
+      if (now - dataSince >= stallMs) {
+        // Pongs still answer (else the socket would be declared dead): the data stopped, not the connection.
+        this.gapFrom = this.lastDataAt ?? this.allAckedAt;
+        this.log.warn({ stalledMs: now - this.gapFrom, dataStallMs: stallMs }, `no data on any channel for ${now - this.gapFrom} ms while the connection answers pings; a gap until data resumes`);
+      }
     }
   }
 
@@ -457,7 +611,7 @@ export class HyperliquidLiveSource {
     this.guard("onEvent", () => this.handlers.onEvent(event));
   }
 
-  private emitGap(gapFrom: number, gapTo: number): void {
+  private emitGap(gapFrom: number, gapTo: number, detail = `data may be missing for ${gapTo - gapFrom} ms`): void {
     this.stats.gaps += 1;
     const event: MarketEvent = {
       kind: "status",
@@ -467,9 +621,9 @@ export class HyperliquidLiveSource {
       tsInit: gapTo,
       gapFrom,
       gapTo,
-      detail: `data may be missing for ${gapTo - gapFrom} ms`,
+      detail,
     };
-    this.log.warn({ gapFrom, gapTo }, "hyperliquid ws gap");
+    this.log.warn({ gapFrom, gapTo, detail }, "hyperliquid ws gap");
     this.guard("onEvent", () => this.handlers.onEvent(event));
   }
 
@@ -499,6 +653,44 @@ export class HyperliquidLiveSource {
     this.stats.handlerErrors += 1;
     this.log.error({ err: error, handler: what }, "hyperliquid ws handler threw; the loop carries on");
   }
+}
+
+/** Liveness of one subscription. */
+interface ChannelState {
+  readonly key: string;
+  readonly subscription: WsSubscription;
+  /** Expected data within this long, ms; 0 = no deadline. */
+  readonly silenceMs: number;
+  /** Last subscribe sent on this connection (receive clock). */
+  sentAt: number | undefined;
+  /** Acknowledged on this connection at; undefined while waiting. */
+  ackedAt: number | undefined;
+  lastDataAt: number | undefined;
+  /** Start of a silence not yet ended by data (the last data frame, or the subscription). */
+  silentFrom: number | undefined;
+  /** Subscribe requests sent for the current attempt. */
+  sends: number;
+}
+
+const ALREADY_SUBSCRIBED = "Already subscribed:";
+const COIN_FIELD = /"coin":"([^"]*)"/;
+const CANDLE_SYMBOL = /"s":"([^"]*)"/;
+const CANDLE_INTERVAL = /"i":"([^"]*)"/;
+
+/**
+ * The subscription key a data frame belongs to, read from the raw text (the parser has the
+ * object, but keeps no channel identity): the first `coin` (`l2Book`, `bbo`, asset contexts, the
+ * first trade) or a candle's `s` and `i`.
+ */
+function dataKey(channel: string, raw: string): string | undefined {
+  if (channel === "candle") {
+    const s = CANDLE_SYMBOL.exec(raw)?.[1];
+    const i = CANDLE_INTERVAL.exec(raw)?.[1];
+    return s === undefined || i === undefined ? undefined : `candle:${s}:${i}`;
+  }
+  const coin = COIN_FIELD.exec(raw)?.[1];
+  if (coin === undefined) return undefined;
+  return `${channel === "activeSpotAssetCtx" ? "activeAssetCtx" : channel}:${coin}`;
 }
 
 /** The frame as text, byte-for-byte (Hyperliquid sends UTF-8 JSON text frames). */
