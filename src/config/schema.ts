@@ -173,6 +173,14 @@ export const rawConfigSchema = v.strictObject({
     priceConfirmFrames: integerIn(1, 1_000, "prices"),
     priceConfirmMs: integerIn(0, 600_000, "ms"),
     maxFrameChars: integerIn(65_536, 268_435_456, "characters"),
+    // Liveness per channel (docs/LIVE.md, "Liveness and shutdown"): expected data within, per channel type; 0 = none.
+    bookSilenceMs: integerIn(0, 3_600_000, "ms", " (0 = no deadline)"),
+    topOfBookSilenceMs: integerIn(0, 3_600_000, "ms", " (0 = no deadline)"),
+    tradesSilenceMs: integerIn(0, 3_600_000, "ms", " (0 = no deadline)"),
+    assetCtxSilenceMs: integerIn(0, 3_600_000, "ms", " (0 = no deadline)"),
+    candleSilenceMs: integerIn(0, 3_600_000, "ms", " (0 = no deadline)"),
+    dataStallMs: integerIn(0, 600_000, "ms", " (0 = off)"),
+    subscribeAckTimeoutMs: integerIn(1_000, 120_000, "ms"),
   }),
   rest: v.strictObject({
     timeoutMs: integerIn(100, 120_000, "ms"),
@@ -283,6 +291,20 @@ export interface LiveConfig {
   readonly priceConfirmMs: number;
   /** A WebSocket frame longer than this is refused unread, characters. Default 1048576 (1 MiB). */
   readonly maxFrameChars: number;
+  /** An `l2Book` subscription without data this long is silent: logged, resubscribed, marked as a gap, ms. Default 15000 (books come every ~0.5 s); 0 = no deadline. */
+  readonly bookSilenceMs: number;
+  /** The same for `bbo`, ms. Default 0 (sent only when the top of book changes). */
+  readonly topOfBookSilenceMs: number;
+  /** The same for `trades`, ms. Default 0 (irregular: a quiet market trades rarely). */
+  readonly tradesSilenceMs: number;
+  /** The same for `activeAssetCtx`, ms. Default 60000. */
+  readonly assetCtxSilenceMs: number;
+  /** The same for `candle`, ms. Default 0 (updated only by trades). */
+  readonly candleSilenceMs: number;
+  /** No data on any channel this long while pongs answer is a gap of the connection, ms. Default 15000; 0 = off. */
+  readonly dataStallMs: number;
+  /** A subscription not acknowledged within this long is logged and sent again, ms. Default 10000. */
+  readonly subscribeAckTimeoutMs: number;
 }
 
 /** The REST client. */
@@ -435,6 +457,13 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
     priceConfirmFrames: 5,
     priceConfirmMs: 2_000,
     maxFrameChars: 1_048_576,
+    bookSilenceMs: 15_000,
+    topOfBookSilenceMs: 0,
+    tradesSilenceMs: 0,
+    assetCtxSilenceMs: 60_000,
+    candleSilenceMs: 0,
+    dataStallMs: 15_000,
+    subscribeAckTimeoutMs: 10_000,
   },
   rest: {
     timeoutMs: 10_000,
