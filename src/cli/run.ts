@@ -472,6 +472,8 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
           rejects,
           reconnects: source.stats.reconnects,
           gaps: source.stats.gaps,
+          silentChannels: source.stats.silentChannels,
+          subscribeRetries: source.stats.subscribeRetries,
           batches: t.batches,
           ...(poller === undefined ? {} : { funding: { polls: poller.polls, settlements: poller.delivered, failures: poller.failures } }),
           warm: warmth.warm,
