@@ -458,8 +458,17 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     options.onStarted?.();
 
     const sessionStartMs = Date.now();
+    let clockOffsetWarned = false;
     const statusLineLog = (): void => {
       const k = kernel.summary();
+      const clockOffsetMs = parser.clockOffset.medianMs();
+      if (!clockOffsetWarned && clockOffsetMs !== undefined && Math.abs(clockOffsetMs) > config.live.clockOffsetWarnMs) {
+        clockOffsetWarned = true;
+        log.warn(
+          { clockOffsetMs, warnAboveMs: config.live.clockOffsetWarnMs },
+          `books arrive ${clockOffsetMs} ms after their venue time (median; ~500 ms is network latency): this host's clock disagrees with the venue's. Bars close and contexts are stamped on the venue's clock (receive time − this offset); fix the host clock (NTP) for trustworthy receive times`,
+        );
+      }
       const warmth = strategyWarmth(kernel, Date.now(), sessionStartMs);
       const t = totals(source.stats.reconnects);
       log.info(
@@ -474,6 +483,8 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
           gaps: source.stats.gaps,
           silentChannels: source.stats.silentChannels,
           subscribeRetries: source.stats.subscribeRetries,
+          clockOffsetMs,
+          venueTimeWentBack: parser.stats.timeWentBack,
           batches: t.batches,
           ...(poller === undefined ? {} : { funding: { polls: poller.polls, settlements: poller.delivered, failures: poller.failures } }),
           warm: warmth.warm,

@@ -21,6 +21,7 @@ describe("settings derived from the schema", () => {
       "live.warmUpBars",
       "live.warmUpFundingHours",
       "live.maxVenueTimeAheadMs",
+      "live.clockOffsetWarnMs",
       "live.priceBandFraction",
       "live.priceConfirmFrames",
       "live.priceConfirmMs",

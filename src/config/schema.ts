@@ -168,6 +168,7 @@ export const rawConfigSchema = v.strictObject({
     warmUpBars: integerIn(0, 5_000, "bars"),
     warmUpFundingHours: integerIn(0, 500, "hours"),
     maxVenueTimeAheadMs: integerIn(1_000, 86_400_000, "ms"),
+    clockOffsetWarnMs: integerIn(500, 3_600_000, "ms"),
     // Sanity at the edge (docs/LIVE.md): the price band, its confirmation, the largest frame read.
     priceBandFraction: numberIn(0.01, 10, "a fraction of the latest accepted price between 0.01 and 10 (0.1 = 10 %)"),
     priceConfirmFrames: integerIn(1, 1_000, "prices"),
@@ -279,6 +280,11 @@ export interface LiveConfig {
    * Default 60000; recorded in the capture header so a replay refuses alike.
    */
   readonly maxVenueTimeAheadMs: number;
+  /**
+   * `run` warns once when the measured (receive − venue) clock offset exceeds this in magnitude,
+   * ms (docs/LIVE.md "Time you can trust"). Default 2000; the offset includes ~0.5 s of latency.
+   */
+  readonly clockOffsetWarnMs: number;
   /**
    * A book mid, top-of-book mid or trade price further than this fraction from its market's latest
    * accepted price is quarantined (not emitted) until confirmed. Default 0.1 (10 %; docs/LIVE.md
@@ -453,6 +459,7 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
     warmUpBars: 1_500,
     warmUpFundingHours: 72,
     maxVenueTimeAheadMs: 60_000,
+    clockOffsetWarnMs: 2_000,
     priceBandFraction: 0.1,
     priceConfirmFrames: 5,
     priceConfirmMs: 2_000,

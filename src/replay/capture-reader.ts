@@ -200,6 +200,8 @@ export async function* readCapture(paths: string | readonly string[], options: C
           if (typeof status === "string") {
             diagnostics.reject(path, lineNo, status);
           } else {
+            // Where the live source reset its stream times (docs/LIVE.md "Time you can trust").
+            if (status.state === "connected") parser.resetStreamTimes();
             batch.push(status);
           }
         } else {

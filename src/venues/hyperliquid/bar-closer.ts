@@ -33,7 +33,8 @@ interface Forming {
  * a bar is final. A forming bar becomes a closed bar (`closed: true`, `tsEvent` = its close
  * time, `tsInit` = the receive time of the frame that closed it) when
  * - a frame for a later bar of the same market and interval arrives, or
- * - the receive clock passes its close time + `graceMs`,
+ * - the receive clock passes its close time + `graceMs` (read as the venue's clock: the parser
+ *   passes receive time − its measured clock offset when the host clock disagrees),
  * whichever comes first. The receive clock is the `tsInit` of every frame the parser sees
  * (books, trades, pongs…), so a capture replays to the same closes as the live session.
  *
@@ -60,16 +61,19 @@ export class BarCloser {
   }
 
   /**
-   * The receive clock has reached `tsInit`: every forming bar whose close time + grace is at or
-   * before it is closed, in (close time, market, interval) order, into `out`.
+   * A frame received at `tsInit`: every forming bar whose close time + grace is at or before
+   * `venueNowMs` (the venue's clock as read from the receive clock; default `tsInit`) is closed,
+   * in (close time, market, interval) order, into `out`, stamped `tsInit`. Comparing a venue
+   * close time with the venue's clock keeps a host clock 10 s ahead from closing every bar 10 s
+   * early (its last trades then arrive as late updates).
    */
-  advance(tsInit: number, out: MarketEvent[]): void {
-    if (tsInit < this.nextDueMs) return;
+  advance(tsInit: number, out: MarketEvent[], venueNowMs: number = tsInit): void {
+    if (venueNowMs < this.nextDueMs) return;
     const due: Forming[] = [];
     let next = Number.POSITIVE_INFINITY;
     for (const f of this.forming.values()) {
       const dueMs = f.bar.closeTime + this.graceMs;
-      if (dueMs <= tsInit) due.push(f);
+      if (dueMs <= venueNowMs) due.push(f);
       else if (dueMs < next) next = dueMs;
     }
     this.nextDueMs = next;

@@ -333,6 +333,9 @@ export class HyperliquidLiveSource {
       this.resubscribing = true;
     }
     this.hasConnected = true;
+    // A new connection starts every stream's time afresh (a venue restarted with its clock
+    // stepped back); the capture's `connected` line makes a replay reset at the same place.
+    this.parser.resetStreamTimes();
     this.emitStatus("connected", now, `connected to ${redactSecrets(this.options.wsUrl)}`);
     // Every subscription, every time: a reconnect without resubscription is the classic live-data bug.
     for (const subscription of this.subscriptions) {

@@ -28,6 +28,7 @@ import {
 import { BarCloser, DEFAULT_BAR_CLOSE_GRACE_MS } from "./bar-closer.ts";
 import { fieldOfIssue, SpotResolver } from "./spot.ts";
 import { PriceBand } from "./quarantine.ts";
+import { ClockOffset, CLOCK_SKEW_TOLERANCE_MS } from "./clock-offset.ts";
 import type { PriceBandOptions } from "./quarantine.ts";
 
 /**
@@ -477,7 +478,14 @@ export class HyperliquidParser {
    * first (reported) one per market. `quarantined`: prices held back by the band (every one; the
    * first of each quarantine is also a reject); `confirmedJumps`: jumps accepted after confirmation.
    */
-  readonly stats = { duplicateTrades: 0, unsubscribedDropped: 0, quarantined: 0, confirmedJumps: 0 };
+  readonly stats = { duplicateTrades: 0, unsubscribedDropped: 0, quarantined: 0, confirmedJumps: 0, timeWentBack: 0, streamTimeResets: 0 };
+  /**
+   * (receive − venue) time over the recent books (docs/LIVE.md "Time you can trust"). Beyond
+   * `CLOCK_SKEW_TOLERANCE_MS` (and up to `maxVenueTimeAheadMs`) the parser reads the venue's clock as receive time − this median:
+   * bars close on it, and frames without a venue time (forming bars, asset contexts) are stamped
+   * with it, so a host clock ahead of the venue does not make every book look stale.
+   */
+  readonly clockOffset = new ClockOffset();
   /** Forming bars → closed bars, on the receive clock of every frame. */
   readonly bars: BarCloser;
 
@@ -534,6 +542,20 @@ export class HyperliquidParser {
     return false;
   }
 
+  /**
+   * Forget the last venue time of every stream: a new connection starts afresh (called by the
+   * live source on every connect and by the capture reader at every `connected` status line, so a
+   * replay resets at the same place). A venue that restarted with its clock stepped back would
+   * otherwise have every book and trade refused until its clock caught up. Trade ids are kept:
+   * the resubscription snapshot's repeats are still dropped.
+   */
+  resetStreamTimes(): void {
+    if (this.lastBookTime.size + this.lastTopTime.size + this.lastTradeTime.size > 0) this.stats.streamTimeResets += 1;
+    this.lastBookTime.clear();
+    this.lastTopTime.clear();
+    this.lastTradeTime.clear();
+  }
+
   /** Replace the spot resolver (after spotMeta is fetched). Stream times are kept. */
   setSpotResolver(spot: SpotResolver): void {
     this.spot = spot;
@@ -547,7 +569,7 @@ export class HyperliquidParser {
     // Any frame moves the receive clock: bars past their close + grace are final now, and come
     // out before this frame's own events.
     const events: MarketEvent[] = [];
-    this.bars.advance(tsInit, events);
+    this.bars.advance(tsInit, events, tsInit - this.clockOffset.correctionMs(CLOCK_SKEW_TOLERANCE_MS, this.maxAheadMs));
     if (raw.length > this.maxFrameChars) {
       return { events, rejects: [new ParseError("frame", raw.slice(0, FRAME_PREVIEW_CHARS), `is ${raw.length} characters, over the ${this.maxFrameChars} limit; refused unread`)], channel: undefined };
     }
@@ -598,11 +620,13 @@ export class HyperliquidParser {
     if (!this.admit(book.market, "l2Book.coin")) return;
     const last = this.lastBookTime.get(book.market);
     if (last !== undefined && book.tsEvent < last) {
+      this.stats.timeWentBack += 1;
       throw backwards("l2Book.time", book.tsEvent, last);
     }
     const px = bookPrice(book.bids[0], book.asks[0]);
     if (px !== undefined && !this.inBand(book.market, px, tsInit, "l2Book.levels")) return;
     this.lastBookTime.set(book.market, book.tsEvent);
+    this.clockOffset.add(book.tsEvent, tsInit);
     events.push(book);
   }
 
@@ -611,6 +635,7 @@ export class HyperliquidParser {
     if (!this.admit(top.market, "bbo.coin")) return;
     const last = this.lastTopTime.get(top.market);
     if (last !== undefined && top.tsEvent < last) {
+      this.stats.timeWentBack += 1;
       throw backwards("bbo.time", top.tsEvent, last);
     }
     const px = bookPrice(top.bid, top.ask);
@@ -645,6 +670,7 @@ export class HyperliquidParser {
       }
       const last = this.lastTradeTime.get(trade.market);
       if (last !== undefined && trade.tsEvent < last) {
+        this.stats.timeWentBack += 1;
         reject(backwards(`trades[${i}].time`, trade.tsEvent, last));
         continue;
       }
@@ -666,14 +692,16 @@ export class HyperliquidParser {
   private onCandle(data: unknown, tsInit: number, events: MarketEvent[]): void {
     const candle = parseCandle(data, "candle", undefined, this.spot, false, tsInit, this.maxAheadMs);
     if (!this.admit(candle.market, "candle.s")) return;
-    this.bars.onForming(candle, tsInit, events);
+    // A forming bar has no observation time of its own: the venue's clock as we read it.
+    const venueNow = tsInit - this.clockOffset.correctionMs(CLOCK_SKEW_TOLERANCE_MS, this.maxAheadMs);
+    this.bars.onForming(venueNow === tsInit ? candle : { ...candle, tsEvent: venueNow }, tsInit, events);
   }
 
   private onAssetCtx(channel: string, data: unknown, tsInit: number, events: MarketEvent[]): void {
     const body = requiredFields(data, channel);
     const market = marketOfCoin(body.coin, `${channel}.coin`, this.spot);
     if (!this.admit(market, `${channel}.coin`)) return;
-    events.push(parseAssetCtx(body.ctx, `${channel}.ctx`, market, tsInit, tsInit));
+    events.push(parseAssetCtx(body.ctx, `${channel}.ctx`, market, tsInit - this.clockOffset.correctionMs(CLOCK_SKEW_TOLERANCE_MS, this.maxAheadMs), tsInit));
   }
 }
 
