@@ -59,7 +59,7 @@ describeData("sanity at the edge on real data", () => {
       }
     }
     expect(rejects).toEqual([]);
-    expect(parser.stats).toEqual({ duplicateTrades: 53, unsubscribedDropped: 0, quarantined: 0, confirmedJumps: 0 });
+    expect(parser.stats).toEqual({ duplicateTrades: 53, unsubscribedDropped: 0, quarantined: 0, confirmedJumps: 0, streamTimeResets: 0, timeWentBack: 0 });
     // 1 784 books + 3 436 trades (3 489 rows − 53 re-sent).
     expect(events).toBe(1_784 + 3_436);
     // Measured: the largest frame is a trades frame of 21 227 characters (the largest l2Book 1 404),
