@@ -18,23 +18,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { formatHeaderLine } from "../src/replay/capture-format.ts";
+import type { FixtureCandleRow } from "./hyperliquid-server/info-fixtures.ts";
 
 const HOUR_MS = 3_600_000;
 /** The funding poller asks 15 s after each UTC hour. */
 const FUNDING_POLL_DELAY_MS = 15_000;
 const PONG_EVERY_MS = 30_000;
 
-interface CandleRow {
-  readonly t: number;
-  readonly T: number;
-  readonly s: string;
-  readonly i: string;
-  readonly o: string;
-  readonly c: string;
-  readonly h: string;
-  readonly l: string;
-  readonly v: string;
-}
+/** A history candle row: the venue's `candleSnapshot` row without the trade count history files lack. */
+type CandleRow = Omit<FixtureCandleRow, "n">;
 
 interface FundingRow {
   readonly coin: string;

@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryLogger } from "../../src/config/memory-logger.ts";
 import { replayIntoJournal } from "../../src/cli/replay-pipeline.ts";
@@ -18,6 +17,7 @@ import { HyperliquidLiveSource } from "../../src/venues/hyperliquid/live.ts";
 import { HyperliquidParser } from "../../src/venues/hyperliquid/parse.ts";
 import { SpotResolver } from "../../src/venues/hyperliquid/spot.ts";
 import { writeHistoryFixture } from "./fixtures/history-fixture.ts";
+import { closedPort } from "../../test-support/ports.ts";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.ts");
 const H = 3_600_000;
@@ -43,16 +43,6 @@ function candles(hours: readonly number[]): string {
   return ["t,T,s,i,o,c,h,l,v", ...rows].join("\n") + "\n";
 }
 
-/** A port that was just free on 127.0.0.1: connecting to it is refused. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
-    });
-  });
-}
 
 let dir: string;
 beforeEach(() => {

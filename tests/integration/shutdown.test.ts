@@ -6,7 +6,6 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,19 +13,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { META_AND_ASSET_CTXS, SPOT_META_AND_ASSET_CTXS } from "../../test-support/hyperliquid-server/info-fixtures.ts";
 import { startInfoServer } from "../../test-support/hyperliquid-server/info-server.ts";
 import type { InfoServer } from "../../test-support/hyperliquid-server/info-server.ts";
+import { closedPort } from "../../test-support/ports.ts";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.ts");
 
-/** A port that was just free on 127.0.0.1: connecting to it is refused. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
-    });
-  });
-}
 
 interface Child {
   readonly output: () => string;
