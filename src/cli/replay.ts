@@ -12,6 +12,8 @@ import { createInterface } from "node:readline";
 import { isCandleInterval } from "../core/index.ts";
 import type { CandleInterval } from "../core/index.ts";
 import { MetricSet } from "../engine/index.ts";
+import { exportFormatOf } from "../exports/columnar.ts";
+import { writeMetricsColumnar } from "../exports/metrics-columnar.ts";
 import type { MetricRow } from "../engine/index.ts";
 import { ReplayDiagnostics } from "../replay/diagnostics.ts";
 import { replayDry } from "../replay/dry-run.ts";
@@ -29,7 +31,7 @@ import type { CommonOptions } from "./shared.ts";
 export interface ReplayCliOptions extends CommonOptions {
   readonly dry?: boolean;
   readonly json?: boolean;
-  /** CSV file for the metric rows. */
+  /** File for the metric rows: CSV, or Arrow IPC / Parquet by extension (`.arrow`, `.feather`, `.parquet`). */
   readonly metricsOut?: string;
 }
 
@@ -148,6 +150,9 @@ export async function writeMetricsCsv(
   outPath: string,
   options: { aliases?: Readonly<Record<string, string>>; intervals?: readonly CandleInterval[]; onProgress?: (progress: ReplayProgressUpdate) => void } = {},
 ): Promise<MetricsOutSummary> {
+  // `.arrow`/`.feather`/`.ipc` and `.parquet` get the same rows as a typed columnar file (src/exports).
+  const format = exportFormatOf(outPath);
+  if (format !== "csv") return writeMetricsColumnar(paths, outPath, format, options);
   const diagnostics = new ReplayDiagnostics();
   const { sources, files, skipped } = await openReplaySources(paths, options.aliases === undefined ? { diagnostics } : { diagnostics, aliases: options.aliases });
   if (files.length === 0) throw nothingToReplay(paths, skipped, files);
