@@ -236,8 +236,10 @@ export class MarketModel {
         state.mid *= Math.exp(ret);
         // Funding: mean-reverting (half-life ~3 h) around the base, unless an effect sets it.
         const f = randomNormal(this.random);
-        const target = effect.fundingPerHour ?? spec.fundingPerHour;
-        if (effect.fundingPerHour !== undefined) perpState.fundingPerHour = target;
+        // An effect's rate is taken at the step's middle, so a settlement averages a linear ramp exactly.
+        const planted = effect.fundingPerHour === undefined ? undefined : this.effectOn(market.coin, toMs - dtMs / 2).fundingPerHour;
+        const target = planted ?? spec.fundingPerHour;
+        if (planted !== undefined) perpState.fundingPerHour = target;
         else perpState.fundingPerHour += (target - perpState.fundingPerHour) * Math.min(1, dtHours / 4) + 1e-6 * Math.sqrt(dtHours) * f;
         perpState.fundingSum += perpState.fundingPerHour;
         perpState.fundingCount += 1;

@@ -285,11 +285,18 @@ export async function startSyntheticVenue(options: SyntheticVenueOptions): Promi
     stats.frames += 1;
     ws.send(channel, data);
   };
-  const bookOf = (m: ModelMarket, time: number, scale = 1): Record<string, unknown> => {
+  /**
+   * A book of `m` stamped `time`. `scale` ≠ 1 moves it whole to `scale` × the price (still well
+   * formed: one tick between levels); `crossed` puts the asks one tick under the best bid.
+   */
+  const bookOf = (m: ModelMarket, time: number, scale = 1, crossed = false): Record<string, unknown> => {
     const [bids, asks] = levels(m);
+    if (scale === 1 && !crossed) return { coin: m.wire, time, levels: [bids, asks] };
     const tick = tickOf(m.spec.px);
-    const scaled = (ls: Record<string, string | number>[]): Record<string, string | number>[] => (scale === 1 ? ls : ls.map((l) => ({ ...l, px: formatPx(Number(l["px"]) * scale, tick) })));
-    return { coin: m.wire, time, levels: [scaled(bids), scaled(asks)] };
+    const bid0 = Math.round((Number(bids[0]!["px"]) * scale) / tick);
+    const ask0 = crossed ? bid0 - 1 : Math.round((Number(asks[0]!["px"]) * scale) / tick);
+    const at = (ls: Record<string, string | number>[], first: number, step: number): Record<string, string | number>[] => ls.map((l, i) => ({ ...l, px: formatPx((first + step * i) * tick, tick) }));
+    return { coin: m.wire, time, levels: [at(bids, bid0, -1), at(asks, ask0, 1)] };
   };
 
   const bookEveryMs = options.bookEveryMs ?? Math.min(4_000, Math.max(500, speed * 10));
@@ -420,10 +427,8 @@ export async function startSyntheticVenue(options: SyntheticVenueOptions): Promi
         for (let i = 0; i < 3; i += 1) later(i * 100, () => send("l2Book", bookOf(m, model.timeMs + stampOffsetMs, 0.5)));
         break;
       case "crossedBook": {
-        log(`one crossed book of ${m.wire}`);
-        const book = bookOf(m, stamp);
-        const [bids, asks] = book["levels"] as [unknown[], unknown[]];
-        send("l2Book", { ...book, levels: [asks, bids] });
+        log(`one crossed book of ${m.wire}: the best ask a tick under the best bid`);
+        send("l2Book", bookOf(m, stamp, 1, true));
         break;
       }
       case "hourAheadFrame":
