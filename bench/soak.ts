@@ -71,8 +71,8 @@ async function child(): Promise<void> {
   });
   const logger = createLogger({ level: "info", format: "json", destination: process.stdout });
   const db = env("SOAK_DB");
-  // tick → signal: each signal's instant (its created time) back to the receive time of the first
-  // event of that instant, measured when its batch is committed (so it includes the batching).
+  // tick → signal: each signal's instant (its created time) back to when the first event of that
+  // instant reached the session, measured when its batch is committed (so it includes the batching).
   const firstSeen = new Map<number, number>();
   // Opened at the first batch, once the journal exists; signals before this session are skipped.
   let reader: DatabaseSync | undefined;
@@ -90,13 +90,14 @@ async function child(): Promise<void> {
     statusEveryMs: 5_000,
     fundingPoll: { periodMs: 20_000, delayMs: 0 },
     onEvent: (event) => {
-      // Only events stamped by the venue itself (contexts and status lines carry the host's or the estimated venue clock).
-      if (event.kind === "assetCtx" || event.kind === "status") return;
-      if (!firstSeen.has(event.tsEvent)) firstSeen.set(event.tsEvent, event.tsInit);
+      // Only events stamped by the venue itself (contexts, settlements and status lines carry other clocks);
+      // the time they reached the kernel on the real (unshifted) wall clock.
+      if (event.kind === "assetCtx" || event.kind === "status" || event.kind === "funding") return;
+      if (!firstSeen.has(event.tsEvent)) firstSeen.set(event.tsEvent, realNow());
       if (firstSeen.size > 200_000) for (const k of [...firstSeen.keys()].slice(0, 100_000)) firstSeen.delete(k);
     },
     onBatch: () => {
-      const now = Date.now();
+      const now = realNow();
       if (reader === undefined) {
         reader = new DatabaseSync(db, { readOnly: true });
         lastRowid = (reader.prepare("SELECT coalesce(max(rowid), 0) AS n FROM signals").get() as { n: number }).n;
@@ -327,7 +328,7 @@ async function parent(): Promise<void> {
   out(`  orphans               fills without order ${rows.fillsWithoutOrder}, outcomes without position ${rows.outcomesWithoutPosition}, positions without signal ${rows.positionsWithoutSignal}; fills ${rows.fills}, equity snapshots ${rows.equitySnapshots}`);
   out(`RSS (MB)                start ${rss[0]?.toFixed(0)}, end ${rss.at(-1)?.toFixed(0)}, peak ${Math.max(...rss).toFixed(0)} (sampled every second, ${rss.length} samples)`);
   out(`CPU per 1 000 events    ${events > 0 ? ((cpuMs / events) * 1000).toFixed(1) : "n/a"} ms (${(cpuMs / 1000).toFixed(1)} s of monitor CPU)`);
-  out(`tick → signal           p50 ${pct(50)} ms, p99 ${pct(99)} ms over ${sorted.length} signals (receive of the instant's first event → its batch committed)`);
+  out(`tick → signal           p50 ${pct(50)} ms, p99 ${pct(99)} ms over ${sorted.length} signals (the instant's first event handed to the kernel → its batch committed)`);
   out(`status lines            ${statusLines.length}`);
   const ok = crashes === 0 && lost === 0 && rows.fillsWithoutOrder === 0 && rows.outcomesWithoutPosition === 0 && rows.positionsWithoutSignal === 0;
   out(ok ? "soak: OK" : "soak: FAILED");
