@@ -66,10 +66,14 @@ export class MetricRowChunks {
       chunk.symbol[at] = this.text(row.symbol);
       chunk.interval[at] = this.text(row.interval);
       const values = row.values;
-      for (let c = 0; c < chunk.values.length; c += 1) {
+      const columns = chunk.values;
+      const known = Math.min(values.length, columns.length);
+      for (let c = 0; c < known; c += 1) {
         const x = values[c];
-        (chunk.values[c] as Float64Array)[at] = x === undefined ? Number.NaN : x;
+        columns[c]![at] = x === undefined ? Number.NaN : x;
       }
+      // A row made before later coins were seen lacks their trailing correlation columns.
+      for (let c = known; c < columns.length; c += 1) columns[c]![at] = Number.NaN;
       chunk.rows += 1;
       this.rowCount += 1;
     }
