@@ -6,6 +6,7 @@ import { parquetReadObjects } from "hyparquet";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeMetricsCsv } from "../cli/replay.ts";
 import type { MetricRow } from "../engine/index.ts";
+import { FIXTURE_T0, writeFreqtradeDir } from "../../test-support/freqtrade-fixture.ts";
 import { MetricRowChunks, writeMetricsColumnar } from "./metrics-columnar.ts";
 
 const DAY0 = Date.UTC(2024, 2, 1);
@@ -81,6 +82,27 @@ describe("replay --metrics-out to Arrow IPC and Parquet", () => {
     expect(btcFirst).toBeDefined();
     expect(btcFirst?.["hourlyReturnCorrelation.ETH"]).toBeNull();
     expect(btcFirst?.["volumeRatio"]).toBeNull(); // 21 bars needed
+  });
+});
+
+describe("a freqtrade data directory to Parquet", () => {
+  it("gives one row per closed bar with the funding settled before it", async () => {
+    const root = writeFreqtradeDir(join(dir, "freqtrade"), { lz4: true });
+    const path = join(dir, "ft.parquet");
+    const summary = await writeMetricsColumnar([root], path, "parquet");
+    // 3 BTC perp bars + 2 HYPE/USDC spot bars; the mark file yields nothing
+    expect(summary.rows).toBe(5);
+    // first seen: both first bars close at T0+1h−1ms, and the top folder's spot file is the first source
+    expect(summary.markets).toEqual(["hyperliquid:spot:HYPE/USDC", "hyperliquid:perp:BTC"]);
+    const bytes = readFileSync(path);
+    const rows: Record<string, unknown>[] = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+    const btc = rows.filter((r) => r["market"] === "hyperliquid:perp:BTC");
+    const HOUR = 3_600_000;
+    // closes T0+1h−1ms, T0+2h−1ms, T0+3h−1ms; settlements at T0+1h (0.0000125) and T0+2h (−0.00001)
+    expect(btc.map((r) => r["ts_ms"])).toEqual([BigInt(FIXTURE_T0 + HOUR - 1), BigInt(FIXTURE_T0 + 2 * HOUR - 1), BigInt(FIXTURE_T0 + 3 * HOUR - 1)]);
+    expect(btc.map((r) => r["fundingRate.perHour"])).toEqual([null, 0.0000125, -0.00001]);
+    // the session VWAP is warm from its 2nd bar (docs/METRICS.md); its price is the bar's close
+    expect(btc.map((r) => r["sessionVwap.price"])).toEqual([null, 107_850.25, 107_700]);
   });
 });
 
