@@ -106,6 +106,37 @@ describe("TradingKernel", () => {
     expect(k.summary().outcomesByStrategy["contrarian-funding"]?.count).toBe(1);
   });
 
+  it("trades each signal in its strategy's own book too: the same decision and trade, under ids prefixed with the book", () => {
+    const k = kernel();
+    const records = k.onEvents(history([0, 0, EXTREME, 0, 0], { 3: { open: 1000, close: 1000 }, 4: { open: 1000, high: 1001, low: 980, close: 990 } }));
+    const own = inBook(records, "contrarian-funding").filter((r) => r.kind !== "equity");
+    expect(kinds(own, "contrarian-funding")).toEqual(["signal", "decision", "order", "fill", "position", "order", "fill", "position", "outcome"]);
+    // One signal record for both books; one decision in each.
+    expect(records.filter((r) => r.kind === "signal")).toHaveLength(1);
+    expect(decisions(records, "contrarian-funding")).toEqual(decisions(records));
+    const ids = (book: string) => inBook(records, book).flatMap((r) => (r.kind === "position" ? [r.position.id] : []));
+    expect(ids("combined")).toEqual(["pos-1", "pos-1"]);
+    expect(ids("contrarian-funding")).toEqual(["contrarian-funding/pos-1", "contrarian-funding/pos-1"]);
+    // Alone in its account the strategy made the same +28.4211 USD.
+    expect(k.summary().books["contrarian-funding"]?.outcomesByStrategy["contrarian-funding"]?.pnlUsd).toBeCloseTo(28.4211, 9);
+    expect(Object.keys(k.summary().books)).toEqual(["combined", ...k.strategies().map((s) => s.strategy.id)]);
+  });
+
+  it("journals a strategy book's snapshot only when one of its figures changed; the combined book keeps every one", () => {
+    // A broker that snapshots every event at an unchanged 10 000 USD, as a flat account's hourly snapshots are.
+    const flat = (setup: Parameters<ConstructorParameters<typeof TradingKernel>[0]["broker"]>[0]) => {
+      const broker = new TestBroker(setup);
+      return Object.assign(broker, {
+        onEvent: (event: MarketEvent) => [{ kind: "equity" as const, snapshot: { tsMs: event.tsEvent, equityUsd: setup.startingEquityUsd, cashUsd: setup.startingEquityUsd, unrealizedUsd: 0, openPositions: 0, grossExposureUsd: 0 } }],
+      });
+    };
+    const k = kernel({ broker: flat });
+    const records = [...k.onEvents([bar(BTC, T0, { close: 1000 }), bar(BTC, T0 + H, { close: 1000 }), bar(BTC, T0 + 2 * H, { close: 1000 })]), ...k.finish()];
+    const times = (book: string) => inBook(records, book).flatMap((r) => (r.kind === "equity" ? [r.snapshot.tsMs] : []));
+    expect(times("combined")).toEqual([T0 + H - 1, T0 + 2 * H - 1, T0 + 3 * H - 1]);
+    expect(times("contrarian-funding")).toEqual([T0 + H - 1]);
+  });
+
   it("refuses a second signal while the first is open, and accepts one after the position closed and the cooldown passed", () => {
     const k = kernel();
     // Edges at hours 2, 4 (position still open: refused) and 8 (closed at hour 5, cooldown 10 min over: accepted).

@@ -18,6 +18,8 @@ export interface BookCarryState {
   readonly heldEntries: readonly { readonly positionId: string; readonly orders: readonly PaperOrder[]; readonly fills: readonly PaperFill[] }[];
   /** The equity snapshot of the latest instant, not yet released (`null`: none). */
   readonly pendingEquity: EquitySnapshot | null;
+  /** A strategy book's last released snapshot (absent: none, or the combined book, which keeps every one). */
+  readonly lastReleased?: EquitySnapshot | null;
 }
 
 /** One book's counts and money so far. */
@@ -88,6 +90,8 @@ export class PaperBook {
   private readonly heldEntries = new Map<string, KernelRecord[]>();
   private pendingEquity: EquitySnapshot | undefined;
   private lastEquityUsd: number | undefined;
+  /** A strategy book's last released snapshot: one that says the same again is not journaled. */
+  private lastReleased: EquitySnapshot | undefined;
   private readonly decisionsByCode: Record<string, number> = {};
   private readonly refusalsByStrategy: Record<string, Record<string, number>> = {};
   private readonly positionsByStrategy: Record<string, number> = {};
@@ -174,12 +178,22 @@ export class PaperBook {
     }
   }
 
-  /** Emits the held equity snapshot if it is older than `beforeMs`. */
+  /**
+   * Emits the held equity snapshot if it is older than `beforeMs`. A strategy book skips a
+   * snapshot that repeats its last one in every figure (a flat account, hour after hour): the
+   * daily series carries the last snapshot forward, so no figure changes, and a strategy that
+   * rarely trades does not journal a row per hour. The combined book keeps every snapshot (its
+   * first and last bound a live journal's period).
+   */
   releaseEquity(beforeMs: number, out: KernelRecord[]): void {
     const pending = this.pendingEquity;
     if (pending !== undefined && pending.tsMs < beforeMs) {
-      out.push({ kind: "equity", book: this.id, snapshot: pending });
       this.pendingEquity = undefined;
+      if (!this.combined) {
+        if (this.lastReleased !== undefined && sameFigures(this.lastReleased, pending)) return;
+        this.lastReleased = pending;
+      }
+      out.push({ kind: "equity", book: this.id, snapshot: pending });
     }
   }
 
@@ -190,7 +204,7 @@ export class PaperBook {
       orders: records.flatMap((r) => (r.kind === "order" ? [r.order] : [])),
       fills: records.flatMap((r) => (r.kind === "fill" ? [r.fill] : [])),
     }));
-    return structuredClone({ heldEntries, pendingEquity: this.pendingEquity ?? null });
+    return structuredClone({ heldEntries, pendingEquity: this.pendingEquity ?? null, ...(this.combined ? {} : { lastReleased: this.lastReleased ?? null }) });
   }
 
   /** Restores what {@link carryState} kept (a live warm restart). */
@@ -209,6 +223,7 @@ export class PaperBook {
       this.pendingEquity = { ...carry.pendingEquity };
       this.lastEquityUsd = carry.pendingEquity.equityUsd;
     }
+    if (!this.combined && carry.lastReleased !== undefined && carry.lastReleased !== null) this.lastReleased = { ...carry.lastReleased };
   }
 
   /** The broker's state (JSON-safe), for a checkpoint and a live warm restart. */
@@ -303,6 +318,11 @@ export class PaperBook {
     this.signalRefs.delete(signalId);
     this.signalBook.close(ref.strategy, ref.market, nowMs);
   }
+}
+
+/** Two snapshots that differ at most in their time. */
+function sameFigures(a: EquitySnapshot, b: EquitySnapshot): boolean {
+  return a.equityUsd === b.equityUsd && a.cashUsd === b.cashUsd && a.unrealizedUsd === b.unrealizedUsd && a.openPositions === b.openPositions && a.grossExposureUsd === b.grossExposureUsd;
 }
 
 function refusal(signal: Signal, nowMs: number, code: string, reason: string): RiskDecision {

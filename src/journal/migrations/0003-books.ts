@@ -47,7 +47,6 @@ INSERT INTO risk_decisions_by_book (signal_id, book, ts_ms, accepted, code, reas
   SELECT signal_id, 'combined', ts_ms, accepted, code, reason, sz, notional_usd FROM risk_decisions;
 DROP TABLE risk_decisions;
 ALTER TABLE risk_decisions_by_book RENAME TO risk_decisions;
-CREATE INDEX risk_decisions_by_book_code ON risk_decisions (book, code);
 
 CREATE TABLE equity_snapshots_by_book (
   book TEXT NOT NULL,
