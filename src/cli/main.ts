@@ -123,8 +123,18 @@ withConfigOptions(
     .option("--fill-interval <interval>", "with --db: candle interval the bar fill model uses where no book exists (default: 1h)")
     .option("--strategies <list>", "with --db: run only these strategy ids, comma-separated (default: every strategy)")
     .option("--batch-events <n>", "with --db: events per journal transaction and checkpoint (default: 4096)")
+    .option("--validated-only", "with --db: run only the strategies whose lifecycle state is validated, saying which are left out and why")
+    .option("--lifecycle-from <db>", "with --validated-only: the journal whose lifecycle to read (default: the journals of the trial registry)")
     .option("--json", "print the report or summary as JSON"),
 ).action(async (paths: string[], options: Record<string, unknown>) => {
+  if (options["validatedOnly"] === true || options["lifecycleFrom"] !== undefined) {
+    const { CliUsageError } = await import("./errors.ts");
+    if (typeof options["db"] !== "string") throw new CliUsageError("--validated-only runs the trading pipeline: give --db <file>");
+    if (options["validatedOnly"] !== true) throw new CliUsageError("--lifecycle-from goes with --validated-only");
+    const { validatedOnlyStrategies } = await import("./replay.ts");
+    const { STRATEGY_IDS } = await import("./trading-config.ts");
+    options["strategies"] = validatedOnlyStrategies(options as unknown as Parameters<typeof validatedOnlyStrategies>[0], STRATEGY_IDS).join(",");
+  }
   if (typeof options["db"] === "string") {
     if (options["dry"] === true || options["metricsOut"] !== undefined) {
       const { CliUsageError } = await import("./errors.ts");
@@ -176,6 +186,8 @@ withCommonOptions(
   const { runScan } = await import("./scan.ts");
   await runScan(options);
 });
+
+program.command("demo").description("The monitor with no network: a seeded synthetic Hyperliquid on 127.0.0.1, sped up, with planted effects and optional faults; says which effects were found (docs/DEMO.md).").option("--speed <n>", "simulated seconds per wall second (default: 180)").option("--duration <seconds>", "wall time to run (default: 60)").option("--db <file>", "keep the journal here (default: a temporary file)").option("--seed <n>", "the market model's seed (default: 1)").option("--faults <n>", "inject this many seeded faults (default: 0)").action(async (options: Record<string, unknown>) => (await import("./demo.ts")).runDemoCommand(options));
 
 withCommonOptions(program.command("config").description("Print the effective configuration and where each value came from.")).action(
   async (options: Record<string, unknown>) => {

@@ -12,6 +12,8 @@ import { createInterface } from "node:readline";
 import { isCandleInterval } from "../core/index.ts";
 import type { CandleInterval } from "../core/index.ts";
 import { MetricSet } from "../engine/index.ts";
+import { exportFormatOf } from "../exports/columnar.ts";
+import { writeMetricsColumnar } from "../exports/metrics-columnar.ts";
 import type { MetricRow } from "../engine/index.ts";
 import { ReplayDiagnostics } from "../replay/diagnostics.ts";
 import { replayDry } from "../replay/dry-run.ts";
@@ -20,6 +22,10 @@ import { mergeSources } from "../replay/merge.ts";
 import { nothingToReplay, openReplaySources } from "../replay/sources.ts";
 import { fileBytesRead } from "../replay/text-lines.ts";
 import type { SourceFile } from "../replay/sources.ts";
+import { existsSync } from "node:fs";
+import { DatabaseSync } from "node:sqlite";
+import { Journal, trialRegistryPath } from "../journal/index.ts";
+import type { LifecycleEntry } from "../journal/index.ts";
 import { CliUsageError } from "./errors.ts";
 import { replayProgress } from "./progress.ts";
 import type { ReplayProgressUpdate } from "./progress.ts";
@@ -29,7 +35,7 @@ import type { CommonOptions } from "./shared.ts";
 export interface ReplayCliOptions extends CommonOptions {
   readonly dry?: boolean;
   readonly json?: boolean;
-  /** CSV file for the metric rows. */
+  /** File for the metric rows: CSV, or Arrow IPC / Parquet by extension (`.arrow`, `.feather`, `.parquet`). */
   readonly metricsOut?: string;
 }
 
@@ -148,6 +154,9 @@ export async function writeMetricsCsv(
   outPath: string,
   options: { aliases?: Readonly<Record<string, string>>; intervals?: readonly CandleInterval[]; onProgress?: (progress: ReplayProgressUpdate) => void } = {},
 ): Promise<MetricsOutSummary> {
+  // `.arrow`/`.feather`/`.ipc` and `.parquet` get the same rows as a typed columnar file (src/exports).
+  const format = exportFormatOf(outPath);
+  if (format !== "csv") return writeMetricsColumnar(paths, outPath, format, options);
   const diagnostics = new ReplayDiagnostics();
   const { sources, files, skipped } = await openReplaySources(paths, options.aliases === undefined ? { diagnostics } : { diagnostics, aliases: options.aliases });
   if (files.length === 0) throw nothingToReplay(paths, skipped, files);
@@ -276,4 +285,109 @@ async function close(stream: Writable): Promise<void> {
     stream.once("error", reject);
     stream.end(resolve);
   });
+}
+
+// ─── --validated-only ──────────────────────────────────────────────────────────────────────────
+
+/** The strategies `replay --validated-only` runs and those it leaves out, with why. */
+export interface ValidatedSelection {
+  /** Where the lifecycle was read: the journal of --lifecycle-from, or the journals of the trial registry. */
+  readonly source: string;
+  /** Strategy ids whose current lifecycle state is `validated`, in catalog order. */
+  readonly run: readonly string[];
+  readonly leftOut: readonly { readonly strategy: string; readonly why: string }[];
+}
+
+/**
+ * The memo's "only backtest signals that pass forward testing": of `ids` (the catalog), the
+ * strategies whose current state in `lifecycle` is `validated`; every other one is left out with
+ * its state, since when and the reason recorded for it (none recorded: a candidate never judged).
+ * When several entries name one strategy (several journals), the latest (`sinceMs`) holds.
+ */
+export function selectValidated(lifecycle: readonly LifecycleEntry[], ids: readonly string[], source: string): ValidatedSelection {
+  const current = new Map<string, LifecycleEntry>();
+  for (const entry of lifecycle) {
+    const known = current.get(entry.strategy);
+    if (known === undefined || entry.sinceMs >= known.sinceMs) current.set(entry.strategy, entry);
+  }
+  const run: string[] = [];
+  const leftOut: { strategy: string; why: string }[] = [];
+  for (const id of ids) {
+    const entry = current.get(id);
+    if (entry?.state === "validated") run.push(id);
+    else if (entry === undefined) leftOut.push({ strategy: id, why: "no lifecycle state recorded (a candidate, never judged)" });
+    else leftOut.push({ strategy: id, why: `${entry.state} since ${iso(entry.sinceMs)}${entry.reason === "" ? "" : `: ${entry.reason}`}` });
+  }
+  return { source, run, leftOut };
+}
+
+/**
+ * The lifecycle entries `--validated-only` reads: every state change of the journal at
+ * `lifecycleFrom`, or, without it, of every journal the trial registry of `dbPath` knows
+ * (`journal.trialRegistry`, default `trials.db` beside the journal). Journals are opened read-only;
+ * one that no longer exists is skipped and named in `skipped`.
+ * @throws CliUsageError when --lifecycle-from names no file, or the registry does not exist.
+ */
+export function readLifecycle(options: { readonly lifecycleFrom?: string; readonly dbPath: string; readonly trialRegistry?: string }): {
+  readonly entries: LifecycleEntry[];
+  readonly source: string;
+  readonly skipped: readonly string[];
+} {
+  const fromJournal = (path: string): LifecycleEntry[] => {
+    const journal = Journal.open(path, { readonly: true });
+    try {
+      return journal.lifecycleHistory();
+    } finally {
+      journal.close();
+    }
+  };
+  if (options.lifecycleFrom !== undefined) {
+    if (!existsSync(options.lifecycleFrom)) throw new CliUsageError(`--lifecycle-from ${options.lifecycleFrom}: no such journal`);
+    return { entries: fromJournal(options.lifecycleFrom), source: `journal ${options.lifecycleFrom}`, skipped: [] };
+  }
+  const registry = trialRegistryPath(options.dbPath, options.trialRegistry);
+  if (!existsSync(registry)) {
+    throw new CliUsageError(`--validated-only: no trial registry at ${registry} to read the lifecycle from; give the journal that holds it with --lifecycle-from <db>`);
+  }
+  // The registry knows which journals its variants were run into; their lifecycles are the record.
+  const db = new DatabaseSync(registry, { readOnly: true });
+  let journals: string[];
+  try {
+    journals = db.prepare("SELECT DISTINCT journal FROM trial_journals ORDER BY journal").all().map((r) => String(r["journal"]));
+  } finally {
+    db.close();
+  }
+  const entries: LifecycleEntry[] = [];
+  const skipped: string[] = [];
+  for (const path of journals) {
+    if (existsSync(path)) entries.push(...fromJournal(path));
+    else skipped.push(path);
+  }
+  return { entries, source: `trial registry ${registry} (${journals.length - skipped.length} journal${journals.length - skipped.length === 1 ? "" : "s"})`, skipped };
+}
+
+/**
+ * `replay --db … --validated-only [--lifecycle-from <db>]`: the strategy ids to run (for
+ * `--strategies`), after printing to stderr where the lifecycle came from, what runs and what is
+ * left out and why.
+ * @throws CliUsageError with --strategies too, or when no strategy is validated (nothing would run).
+ */
+export function validatedOnlyStrategies(options: { readonly db: string; readonly lifecycleFrom?: string; readonly strategies?: string; readonly config?: string }, ids: readonly string[]): string[] {
+  if (options.strategies !== undefined) throw new CliUsageError("--validated-only picks the strategies from the lifecycle; leave out --strategies");
+  const { config } = commandContext(options);
+  const read = readLifecycle({ dbPath: options.db, trialRegistry: config.journal.trialRegistry, ...(options.lifecycleFrom === undefined ? {} : { lifecycleFrom: options.lifecycleFrom }) });
+  const selection = selectValidated(read.entries, ids, read.source);
+  process.stderr.write(formatValidatedSelection(selection, read.skipped));
+  if (selection.run.length === 0) throw new CliUsageError(`--validated-only: no strategy is validated in ${selection.source}; nothing to replay`);
+  return [...selection.run];
+}
+
+/** The lines `--validated-only` prints (stderr). */
+export function formatValidatedSelection(selection: ValidatedSelection, skipped: readonly string[] = []): string {
+  const lines = [`validated only: lifecycle from ${selection.source}`];
+  for (const path of skipped) lines.push(`  (journal ${path} no longer exists; its lifecycle is not read)`);
+  lines.push(`  running: ${selection.run.length === 0 ? "(none)" : selection.run.join(", ")}`);
+  if (selection.leftOut.length > 0) lines.push("  left out:");
+  for (const { strategy, why } of selection.leftOut) lines.push(`    ${strategy}: ${why}`);
+  return `${lines.join("\n")}\n`;
 }

@@ -22,7 +22,8 @@ describe("the strategies section", () => {
     expect(settings.strategies).toEqual({ flowToxicity: { threshold: 2.5 } });
     expect(settings.strategyOverrides).toEqual({ "flow-toxicity": { threshold: 2.5 } });
     expect(settings.variants["flow-toxicity"]).toMatchObject({ threshold: 2.5, window: 10, interval: "1m" });
-    expect(settings.variants["vwap-reversion"]).toMatchObject({ minAbsZ: 1.5, maxAbsZ: 2.5 });
+    // minAbsZ defaults to the memo's percentile rule (p90 of |z|, 1.5 until 100 bars); maxAbsZ stays fixed.
+    expect(settings.variants["vwap-reversion"]).toMatchObject({ minAbsZ: { percentile: 90, window: 1000, minSamples: 100, fallback: 1.5 }, maxAbsZ: 2.5 });
   });
 
   it("gives every strategy id its effective configuration as the variant to record", () => {

@@ -5,6 +5,7 @@ import type { MarketEvent } from "../core/index.ts";
 import { compareCaptureNames } from "./capture-format.ts";
 import { readCapture } from "./capture-reader.ts";
 import type { ReplayDiagnostics } from "./diagnostics.ts";
+import { readFreqtradeFile } from "./freqtrade.ts";
 import { readHistoryFile } from "./history-reader.ts";
 import type { ReplaySource } from "./merge.ts";
 
@@ -43,11 +44,14 @@ export interface ReplaySourcesOptions {
 
 const CAPTURE_FILE = /\.cap(\.gz)?$/;
 const HISTORY_FILE = /\.(csv|json)(\.gz)?$/i;
+/** freqtrade's data files (Arrow IPC / Feather v2): docs/FREQTRADE.md. */
+const FEATHER_FILE = /\.feather$/i;
 
 /**
  * Expands `paths` (files, and directories recursively in name order) into replay sources, the
  * one implementation for replay and `replayDry`: rotated captures of one recording (`<prefix>-<date>[.<n>].cap.gz`
- * in one folder) are one source in writing order; every history file is its own source; other
+ * in one folder) are one source in writing order; every history file and every freqtrade
+ * `.feather` file (a `download-data` directory as it is) is its own source; other
  * files are skipped. A source whose file turns out unreadable or of unknown layout ends with
  * `error` set instead of failing the whole replay.
  *
@@ -75,9 +79,14 @@ export async function openReplaySources(paths: readonly string[], options: Repla
 
   async function* guarded(source: PlannedSource, entry: SourceFile): AsyncGenerator<MarketEvent[]> {
     try {
+      const onLayout = (layout: string): void => {
+        entry.layout = layout;
+      };
       const batches = source.capture
         ? readCapture(source.paths, { diagnostics, ...withAliases })
-        : readHistoryFile(entry.path, { diagnostics, ...withAliases, onLayout: (layout: string) => (entry.layout = layout) });
+        : FEATHER_FILE.test(entry.path)
+          ? readFreqtradeFile(entry.path, { diagnostics, ...withAliases, onLayout })
+          : readHistoryFile(entry.path, { diagnostics, ...withAliases, onLayout });
       for await (const batch of batches) {
         entry.events += batch.length;
         yield batch;
@@ -132,7 +141,7 @@ function plan(found: readonly string[], skipped: { path: string; reason: string 
       } else {
         group.push(path);
       }
-    } else if (HISTORY_FILE.test(name)) {
+    } else if (HISTORY_FILE.test(name) || FEATHER_FILE.test(name)) {
       planned.push({ paths: [path], capture: false });
     } else {
       skipped.push({ path, reason: "not a capture (.cap[.gz]) or history (.csv/.json[.gz]) file" });

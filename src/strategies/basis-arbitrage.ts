@@ -3,6 +3,7 @@ import type { Market, MarketEvent } from "../core/index.ts";
 import { boolLeaf, integerIn, numberIn, parseStrategyConfig, withDefault } from "./config.ts";
 import { LastPrice } from "./last-price.ts";
 import { Rearm } from "./rearm.ts";
+import { describeSetting, Threshold, thresholdWithDefault } from "./threshold.ts";
 import { DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Side, Signal } from "./signal.ts";
 import { hours, pct } from "./strategy.ts";
@@ -12,8 +13,12 @@ export const BASIS_ARBITRAGE_ID = "basis-arbitrage";
 
 /** Configuration of {@link BasisArbitrageStrategy} (`strategies.basisArbitrage`). Fractions of notional. */
 export const basisArbitrageConfigSchema = v.strictObject({
-  /** Enter when |basis| ≥ this, fraction. Default 0.003 (0.3 %, the memo's). */
-  threshold: withDefault(numberIn(0, 1, "fraction of the spot price"), 0.003),
+  /**
+   * Enter when |basis| ≥ this, fraction: a number, or a percentile rule of |basis| at this pair's
+   * earlier evaluations. Default fixed 0.003 (0.3 %, the memo's): the entry is bounded by the
+   * round-trip cost, not by the basis's own history.
+   */
+  threshold: thresholdWithDefault(0, 1, "fraction of the spot price", 0.003),
   /** Perp taker fee per side, fraction. Default 0.00045 (tier 0: 0.045 %). */
   perpTakerFee: withDefault(numberIn(0, 0.01, "fraction of notional"), 0.00045),
   /** Spot taker fee per side, fraction. Default 0.0007 (tier 0: 0.070 %). */
@@ -73,6 +78,7 @@ export class BasisArbitrageStrategy implements Strategy<BasisArbitrageConfig> {
   private readonly rich: Rearm;
   private readonly cheap: Rearm;
   private readonly signals: SignalFactory;
+  private readonly threshold: Threshold;
 
   /**
    * @param perpMarket the perp (primary leg).
@@ -86,12 +92,13 @@ export class BasisArbitrageStrategy implements Strategy<BasisArbitrageConfig> {
     const c = this.config;
     this.perpPx = new LastPrice(perpMarket, c.maxPriceAgeMs);
     this.spotPx = new LastPrice(spotMarket, c.maxPriceAgeMs);
+    this.threshold = new Threshold(c.threshold, { absolute: true });
     this.rich = new Rearm(c.rearmAfterFalse);
     this.cheap = new Rearm(c.rearmAfterFalse);
     this.signals = new SignalFactory(this.id, c.expiryMs);
     this.description = {
       idea: "Funding pulls the perp toward spot; when the perp–spot basis exceeds the cost of trading both legs, capture its convergence market-neutrally.",
-      entry: `|basis| ≥ ${pct(c.threshold)} and |basis − ${c.targetBasis}| − round-trip cost > ${c.minNetEdge}; cost = 2 × (perp taker ${pct(c.perpTakerFee)} + spot taker ${pct(c.spotTakerFee)}) + both spreads`,
+      entry: `|basis| ≥ ${describeSetting(c.threshold, true, pct)} and |basis − ${c.targetBasis}| − round-trip cost > ${c.minNetEdge}; cost = 2 × (perp taker ${pct(c.perpTakerFee)} + spot taker ${pct(c.spotTakerFee)}) + both spreads`,
       exit: `basis reaches ${c.targetBasis} (target), widens ${pct(c.stopWidening)} further (stop), or after ${c.maxHoldMs / 3_600_000} h`,
       expectedHold: { minMs: hours(4), maxMs: hours(8) },
       needs: ["candles", "spot"],
@@ -121,7 +128,8 @@ export class BasisArbitrageStrategy implements Strategy<BasisArbitrageConfig> {
     const spotSpread = legs.spot.spreadFraction ?? c.spotAssumedSpread;
     const roundTripCost = basisRoundTripCost(c.perpTakerFee, c.spotTakerFee, perpSpread, spotSpread);
     const expectedNetEdge = Math.abs(basis - c.targetBasis) - roundTripCost;
-    const enter = Math.abs(basis) >= c.threshold && expectedNetEdge > c.minNetEdge;
+    const t = this.threshold.decide(basis);
+    const enter = Math.abs(basis) >= t.value && expectedNetEdge > c.minNetEdge;
     const fireRich = this.rich.step(enter && basis > 0);
     const fireCheap = this.cheap.step(enter && basis < 0);
     if (!fireRich && !fireCheap) return [];
@@ -151,11 +159,11 @@ export class BasisArbitrageStrategy implements Strategy<BasisArbitrageConfig> {
           executable,
           spread: { entryBasis: basis, targetBasis: c.targetBasis, stopBasis, roundTripCost, expectedNetEdge },
           reason: [
-            `basis ${(basis * 100).toFixed(3)} % ${side === "short" ? "≥" : "≤"} ${side === "short" ? "" : "−"}${pct(c.threshold)}, expected net edge ${(expectedNetEdge * 100).toFixed(3)} % after ${(roundTripCost * 100).toFixed(3)} % round-trip cost: ${side === "short" ? "short perp, long spot" : "long perp, short spot"}`,
+            `basis ${(basis * 100).toFixed(3)} % ${side === "short" ? "≥" : "≤"} ${side === "short" ? "" : "−"}${pct(t.value)}, expected net edge ${(expectedNetEdge * 100).toFixed(3)} % after ${(roundTripCost * 100).toFixed(3)} % round-trip cost: ${side === "short" ? "short perp, long spot" : "long perp, short spot"}`,
             ...notes,
           ].join("; "),
           metrics: { basis, perpPx: legs.perp.px, spotPx: legs.spot.px, perpSpread, spotSpread, roundTripCost, expectedNetEdge },
-          thresholds: { threshold: c.threshold, minNetEdge: c.minNetEdge, perpTakerFee: c.perpTakerFee, spotTakerFee: c.spotTakerFee },
+          thresholds: { threshold: t.recorded, minNetEdge: c.minNetEdge, perpTakerFee: c.perpTakerFee, spotTakerFee: c.spotTakerFee },
         },
         nowMs,
       ),

@@ -2,9 +2,11 @@ import * as v from "valibot";
 import type { Market, MarketEvent } from "../core/index.ts";
 import { FundingRate } from "../metrics/funding.ts";
 import { integerIn, numberIn, parseStrategyConfig, withDefault } from "./config.ts";
-import { EXTREME_FUNDING_PER_HOUR } from "./funding-volume.ts";
+import { describeFundingThreshold, EXTREME_FUNDING_PER_HOUR } from "./funding-volume.ts";
 import { LastPrice } from "./last-price.ts";
 import { Rearm } from "./rearm.ts";
+import { Threshold, thresholdWithDefault } from "./threshold.ts";
+import type { RecordedThreshold } from "./threshold.ts";
 import { bracket, DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Side, Signal } from "./signal.ts";
 import { hours, pct } from "./strategy.ts";
@@ -15,8 +17,13 @@ export const CONTRARIAN_FUNDING_ID = "contrarian-funding";
 
 /** Configuration of {@link ContrarianFundingStrategy} (`strategies.contrarianFunding`). */
 export const contrarianFundingConfigSchema = v.strictObject({
-  /** Fade when |funding| is strictly above this, fraction per hour. Default 0.10 / 8760 (10 %/yr; see EXTREME_FUNDING_PER_HOUR). */
-  extremePerHour: withDefault(numberIn(0, 0.04, "fraction per hour (0.1 / 8760 = 10 %/yr)"), EXTREME_FUNDING_PER_HOUR),
+  /**
+   * Fade when |funding| is strictly above this, fraction per hour: a number, or a percentile rule
+   * of |funding| at earlier settlements. Default FIXED at 0.10 / 8760 (10 %/yr; see
+   * EXTREME_FUNDING_PER_HOUR): this is the original monitor's fixed rule, kept as the baseline the
+   * memo expects to fail; a percentile variant is a separate trial.
+   */
+  extremePerHour: thresholdWithDefault(0, 0.04, "fraction per hour (0.1 / 8760 = 10 %/yr)", EXTREME_FUNDING_PER_HOUR),
   /** Stop / target, fractions. Defaults 0.02 / 0.015: the original monitor's 2 % stop and minimum 1.5 % target. */
   stopFraction: withDefault(numberIn(0.0001, 0.5, "fraction of the entry price"), 0.02),
   targetFraction: withDefault(numberIn(0.0001, 1, "fraction of the entry price"), 0.015),
@@ -47,6 +54,7 @@ export class ContrarianFundingStrategy implements Strategy<ContrarianFundingConf
   private readonly long: Rearm;
   private readonly short: Rearm;
   private readonly signals: SignalFactory;
+  private readonly extreme: Threshold;
 
   /** @throws ConfigError for an invalid `config`. */
   constructor(market: Market, config: unknown = {}) {
@@ -59,10 +67,11 @@ export class ContrarianFundingStrategy implements Strategy<ContrarianFundingConf
     this.long = new Rearm(c.rearmAfterFalse);
     this.short = new Rearm(c.rearmAfterFalse);
     this.signals = new SignalFactory(this.id, c.expiryMs);
+    this.extreme = new Threshold(c.extremePerHour, { absolute: true });
     this.warmUp = [this.funding.warmUp, this.volume.warmUp].filter((s) => s !== "").join("; ");
     this.description = {
       idea: "The original monitor's rule: extreme funding means a crowded side; bet against it. The memo expects it to fail in trends.",
-      entry: `funding > ${c.extremePerHour.toExponential(4)} per hour (${pct(c.extremePerHour * 8760)}/yr) → short; < −that → long`,
+      entry: `funding > ${describeFundingThreshold(c.extremePerHour)} → short; < −that → long`,
       exit: `stop ${pct(c.stopFraction)}, target ${pct(c.targetFraction)}, or after ${c.maxHoldMs / 3_600_000} h`,
       expectedHold: { minMs: hours(1), maxMs: hours(8) },
       needs: ["funding", "candles"],
@@ -86,13 +95,14 @@ export class ContrarianFundingStrategy implements Strategy<ContrarianFundingConf
     const px = this.price.value(nowMs);
     const gate = this.volume.check(nowMs);
     if (rate === undefined || px === undefined || (!gate.pass && gate.reason === "volume-not-warm")) return [];
-    const fireShort = this.short.step(gate.pass && rate.perHour > c.extremePerHour);
-    const fireLong = this.long.step(gate.pass && rate.perHour < -c.extremePerHour);
+    const t = this.extreme.decide(rate.perHour);
+    const fireShort = this.short.step(gate.pass && rate.perHour > t.value);
+    const fireLong = this.long.step(gate.pass && rate.perHour < -t.value);
     if (!fireShort && !fireLong) return [];
     const side: Side = fireShort ? "short" : "long";
     const metrics: Record<string, number> = { fundingRatePerHour: rate.perHour, fundingRateAnnualized: rate.annualized };
     if (gate.volumeRatio !== undefined) metrics["volumeRatio"] = gate.volumeRatio;
-    const thresholds: Record<string, number> = { extremePerHour: c.extremePerHour };
+    const thresholds: Record<string, RecordedThreshold> = { extremePerHour: t.recorded };
     if (c.volumeFilter.enabled) thresholds["volumeFilter.minRatio"] = c.volumeFilter.minRatio;
     return [
       this.signals.create(
@@ -103,7 +113,7 @@ export class ContrarianFundingStrategy implements Strategy<ContrarianFundingConf
           entryPx: px.px,
           ...bracket(side, px.px, c.stopFraction, c.targetFraction),
           maxHoldMs: c.maxHoldMs,
-          reason: `funding ${rate.perHour.toExponential(3)} /h (${pct(rate.annualized)}/yr) beyond ±${c.extremePerHour.toExponential(3)}: fade the crowded side`,
+          reason: `funding ${rate.perHour.toExponential(3)} /h (${pct(rate.annualized)}/yr) beyond ±${t.value.toExponential(3)}: fade the crowded side`,
           metrics,
           thresholds,
         },

@@ -13,10 +13,10 @@ import {
   ConvergenceFeed,
   scoreConvergence,
   strongPointsSum,
-  thresholdsOf,
+  ConvergenceLevels,
   weightsOf,
 } from "./convergence.ts";
-import type { ConvergenceComponent, ConvergenceOptions, ConvergenceThresholds, ConvergenceWeights, LevelPoints } from "./convergence.ts";
+import type { ConvergenceComponent, ConvergenceOptions, ConvergenceWeights, LevelPoints } from "./convergence.ts";
 import { Rearm } from "./rearm.ts";
 import { SignalFactory } from "./signal.ts";
 import type { Signal } from "./signal.ts";
@@ -205,7 +205,7 @@ export class AdaptiveConvergenceStrategy implements Strategy<AdaptiveConvergence
   private readonly long: Rearm;
   private readonly short: Rearm;
   private readonly signals: SignalFactory;
-  private readonly thresholds: ConvergenceThresholds;
+  private readonly levels: ConvergenceLevels;
 
   /** @throws ConfigError for an invalid `config` (also minHistoryDays > lookbackDays). */
   constructor(market: Market, config: unknown = {}, options: AdaptiveConvergenceOptions = {}) {
@@ -224,7 +224,7 @@ export class AdaptiveConvergenceStrategy implements Strategy<AdaptiveConvergence
     this.long = new Rearm(c.rearmAfterFalse);
     this.short = new Rearm(c.rearmAfterFalse);
     this.signals = new SignalFactory(this.id, c.expiryMs);
-    this.thresholds = thresholdsOf(c);
+    this.levels = new ConvergenceLevels(c);
     this.warmUp = [this.feedIn.warmUp, `${c.minHistoryDays} daily returns per component before the weights adapt (fixed weights until then)`, this.volume.warmUp]
       .filter((s) => s !== "")
       .join("; ");
@@ -254,7 +254,8 @@ export class AdaptiveConvergenceStrategy implements Strategy<AdaptiveConvergence
     const gate = this.volume.check(nowMs);
     if (!reading.ok || (!gate.pass && gate.reason === "volume-not-warm")) return [];
     const state = this.weights.at(nowMs);
-    const score = scoreConvergence(reading.inputs, this.thresholds, state.weights);
+    const levels = this.levels.decide(reading.inputs);
+    const score = scoreConvergence(reading.inputs, levels.levels, state.weights);
     const decision = gate.pass && state.mode !== "all-zero" ? convergenceDecision(score, this.config) : undefined;
     const fireLong = this.long.step(decision?.side === "long");
     const fireShort = this.short.step(decision?.side === "short");
@@ -267,6 +268,6 @@ export class AdaptiveConvergenceStrategy implements Strategy<AdaptiveConvergence
     }
     if (gate.volumeRatio !== undefined) extra["volumeRatio"] = gate.volumeRatio;
     const label = state.mode === "adaptive" ? "adaptive convergence" : "adaptive convergence (fixed weights: not enough history)";
-    return [this.signals.create(convergenceDraft(this.market, this.config, reading, score, decision, label, extra), nowMs)];
+    return [this.signals.create(convergenceDraft(this.market, this.config, reading, score, decision, label, extra, levels.recorded), nowMs)];
   }
 }

@@ -251,7 +251,29 @@ describe("ConvergenceStrategy", () => {
     expect(s.stopPx).toBeCloseTo(98.588, 9);
     expect(s.targetPx).toBeCloseTo(102.109, 9);
     expect(s.maxHoldMs).toBe(4 * 3_600_000);
-    expect(s.thresholds).toMatchObject({ minScore: 70, minAligned: 3, highScore: 85, highAligned: 4, bookStrong: 0.6, oiChange: 0.03 });
+    // The default levels are percentile rules; this is the first evaluation, so nothing is known before it: the fallbacks.
+    expect(s.thresholds).toMatchObject({
+      minScore: 70,
+      minAligned: 3,
+      highScore: 85,
+      highAligned: 4,
+      bookStrong: { value: 0.6, source: "fallback", percentile: 90, samples: 0 },
+      bookWeak: { value: 0.4, source: "fallback", percentile: 75, samples: 0 },
+      oiChange: 0.03,
+    });
+    // Which components carried the trade: book 25, flow 25, funding 20 and OI 20 (strong, long); VWAP none (|z| < 0.01).
+    expect(s.metrics).toMatchObject({
+      "contributed.orderBook": 1,
+      "contributed.tradeFlow": 1,
+      "contributed.vwap": 0,
+      "contributed.funding": 1,
+      "contributed.openInterest": 1,
+      "level.orderBook": 2,
+      "level.vwap": 0,
+    });
+    // Fixed levels are recorded as their numbers.
+    const [fixed] = feed(new ConvergenceStrategy(BTC, { bookStrong: 0.6 }), events);
+    expect(fixed?.thresholds["bookStrong"]).toBe(0.6);
   });
 
   it("uses the candle flow proxy when no trade is in the window, and says so", () => {

@@ -13,6 +13,8 @@ import { integerIn, intervalLeaf, numberIn, parseStrategyConfig, withDefault } f
 import { LastPrice } from "./last-price.ts";
 import { Rearm } from "./rearm.ts";
 import { SampledSeries } from "./sampled-series.ts";
+import { checkOrdered, describeSetting, nominalLevels, percentileRule, ThresholdSet, thresholdWithDefault } from "./threshold.ts";
+import type { RecordedThreshold, ThresholdDecision, ThresholdSetting } from "./threshold.ts";
 import { DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Confidence, Side, Signal, SignalDraft } from "./signal.ts";
 import { hours, minutes, pct } from "./strategy.ts";
@@ -244,7 +246,11 @@ export function annualizeHourlyFunding(ratePerHour: number): number {
   return ratePerHour * 8_760;
 }
 
-const frac = (d: number, max = 10) => withDefault(numberIn(0, max, "fraction"), d);
+const level = (d: ThresholdSetting, max: number, unit: string) => thresholdWithDefault(0, max, unit, d);
+
+/** The percentiles of the default rules: strong at p90 (the memo's), weak at p75 (our reading of its two levels). */
+export const STRONG_PERCENTILE = 90;
+export const WEAK_PERCENTILE = 75;
 const pts = (d: number) => withDefault(numberIn(0, 1000, "points"), d);
 
 /** Configuration shared by the fixed and adaptive convergence strategies. */
@@ -259,22 +265,28 @@ export const convergenceConfigEntries = {
   flowWindowMs: withDefault(integerIn(1_000, 3_600_000, "ms"), 60_000),
   /** Bars of the candle flow proxy (used when no trade is in the window). Default 10 (the original's). */
   proxyBars: withDefault(integerIn(2, 1000, "bars"), 10),
-  bookStrong: frac(0.6, 1),
-  bookWeak: frac(0.4, 1),
-  flowStrong: frac(0.5, 1),
-  flowWeak: frac(0.3, 1),
-  /** VWAP z levels, standard deviations. Defaults 2.0 / 1.5. */
-  vwapStrongZ: withDefault(numberIn(0, 100, "standard deviations"), 2.0),
-  vwapWeakZ: withDefault(numberIn(0, 100, "standard deviations"), 1.5),
-  /** Funding levels, fraction per YEAR (rate per hour × 8760). Defaults 0.10 / 0.07. */
-  fundingStrongAnnualized: frac(0.1, 100),
-  fundingWeakAnnualized: frac(0.07, 100),
+  /**
+   * Level thresholds of the four memo metrics: each a number or a percentile rule of the metric's
+   * |value| at this market's earlier evaluations (one per closed bar). Defaults the memo's rule —
+   * strong at p90, weak at p75 of the last 1000 bars once 100 exist — with DESIGN.md's numbers as
+   * the fallbacks: |book imbalance| 0.6 / 0.4, |flow| 0.5 / 0.3.
+   */
+  bookStrong: level(percentileRule(0.6, STRONG_PERCENTILE), 1, "fraction"),
+  bookWeak: level(percentileRule(0.4, WEAK_PERCENTILE), 1, "fraction"),
+  flowStrong: level(percentileRule(0.5, STRONG_PERCENTILE), 1, "fraction"),
+  flowWeak: level(percentileRule(0.3, WEAK_PERCENTILE), 1, "fraction"),
+  /** VWAP |z| levels, standard deviations. Defaults p90 / p75 rules, falling back to 2.0 / 1.5. */
+  vwapStrongZ: level(percentileRule(2.0, STRONG_PERCENTILE), 100, "standard deviations"),
+  vwapWeakZ: level(percentileRule(1.5, WEAK_PERCENTILE), 100, "standard deviations"),
+  /** |Funding| levels, fraction per YEAR (rate per hour × 8760). Defaults p90 / p75 rules, falling back to 0.10 / 0.07. */
+  fundingStrongAnnualized: level(percentileRule(0.1, STRONG_PERCENTILE), 100, "fraction per year"),
+  fundingWeakAnnualized: level(percentileRule(0.07, WEAK_PERCENTILE), 100, "fraction per year"),
   /** Funding source: settled rates (history and live) or the live predicted rate. Default "settlement". */
   fundingSource: withDefault(v.picklist(["settlement", "predicted"], "settlement or predicted"), "settlement"),
-  /** |4 h OI change| ≥ this is a divergence, fraction. Default 0.03. */
-  oiChange: frac(0.03),
-  /** |4 h price change| ≥ this makes it strong, fraction. Default 0.01. */
-  oiPriceChange: frac(0.01),
+  /** |4 h OI change| ≥ this is a divergence, fraction (a number or a percentile rule of |change|). Default 0.03. */
+  oiChange: level(0.03, 10, "fraction"),
+  /** |4 h price change| ≥ this makes it strong, fraction (a number or a percentile rule of |change|). Default 0.01. */
+  oiPriceChange: level(0.01, 10, "fraction"),
   /** OI and price "4 h ago" within this of now − 4 h, ms. Default 900 000. */
   oiToleranceMs: withDefault(integerIn(60_000, 3_600_000, "ms"), 900_000),
   /** Points (fixed weights). Defaults DESIGN.md's. */
@@ -321,8 +333,8 @@ export const convergenceConfigSchema = v.strictObject(convergenceConfigEntries);
 
 export type ConvergenceConfig = v.InferOutput<typeof convergenceConfigSchema>;
 
-/** The thresholds of a parsed config. */
-export function thresholdsOf(c: ConvergenceConfig): ConvergenceThresholds {
+/** The threshold settings of a parsed config (numbers or percentile rules). */
+export function thresholdSettingsOf(c: ConvergenceConfig): Record<keyof ConvergenceThresholds, ThresholdSetting> {
   return {
     bookStrong: c.bookStrong,
     bookWeak: c.bookWeak,
@@ -335,6 +347,53 @@ export function thresholdsOf(c: ConvergenceConfig): ConvergenceThresholds {
     oiChange: c.oiChange,
     oiPriceChange: c.oiPriceChange,
   };
+}
+
+/** The nominal thresholds of a parsed config (a rule's fallback), for descriptions and the pure score in tests. */
+export function thresholdsOf(c: ConvergenceConfig): ConvergenceThresholds {
+  return nominalLevels(thresholdSettingsOf(c));
+}
+
+/**
+ * The convergence thresholds of one strategy on one market, decided at each evaluation: every
+ * level is judged against the |values| of its metric at the evaluations before (a percentile
+ * rule) or is its fixed number. Book, flow, VWAP z, funding and the OI/price changes are two-sided.
+ */
+export class ConvergenceLevels {
+  private readonly set: ThresholdSet<keyof ConvergenceThresholds>;
+
+  constructor(c: ConvergenceConfig) {
+    const s = thresholdSettingsOf(c);
+    const abs = (setting: ThresholdSetting) => ({ setting, absolute: true });
+    this.set = new ThresholdSet({
+      bookStrong: abs(s.bookStrong),
+      bookWeak: abs(s.bookWeak),
+      flowStrong: abs(s.flowStrong),
+      flowWeak: abs(s.flowWeak),
+      vwapStrongZ: abs(s.vwapStrongZ),
+      vwapWeakZ: abs(s.vwapWeakZ),
+      fundingStrongAnnualized: abs(s.fundingStrongAnnualized),
+      fundingWeakAnnualized: abs(s.fundingWeakAnnualized),
+      oiChange: abs(s.oiChange),
+      oiPriceChange: abs(s.oiPriceChange),
+    });
+  }
+
+  /** The thresholds for these inputs (from earlier evaluations only); then the inputs join the samples. */
+  decide(i: ConvergenceInputs): ThresholdDecision<keyof ConvergenceThresholds> {
+    return this.set.decide({
+      bookStrong: i.bookImbalance,
+      bookWeak: i.bookImbalance,
+      flowStrong: i.flow,
+      flowWeak: i.flow,
+      vwapStrongZ: i.vwapZ,
+      vwapWeakZ: i.vwapZ,
+      fundingStrongAnnualized: i.fundingAnnualized,
+      fundingWeakAnnualized: i.fundingAnnualized,
+      oiChange: i.oiChange4h,
+      oiPriceChange: i.priceChange4h,
+    });
+  }
 }
 
 /** The fixed weights of a parsed config. */
@@ -359,11 +418,11 @@ export function weightsOf(c: ConvergenceConfig): ConvergenceWeights {
  * @throws ConfigError naming the key.
  */
 export function checkConvergenceConfig(path: string, c: ConvergenceConfig): void {
+  checkOrdered(path, "bookWeak", c.bookWeak, "bookStrong", c.bookStrong);
+  checkOrdered(path, "flowWeak", c.flowWeak, "flowStrong", c.flowStrong);
+  checkOrdered(path, "vwapWeakZ", c.vwapWeakZ, "vwapStrongZ", c.vwapStrongZ);
+  checkOrdered(path, "fundingWeakAnnualized", c.fundingWeakAnnualized, "fundingStrongAnnualized", c.fundingStrongAnnualized);
   const pairs: [string, number, string, number][] = [
-    ["bookWeak", c.bookWeak, "bookStrong", c.bookStrong],
-    ["flowWeak", c.flowWeak, "flowStrong", c.flowStrong],
-    ["vwapWeakZ", c.vwapWeakZ, "vwapStrongZ", c.vwapStrongZ],
-    ["fundingWeakAnnualized", c.fundingWeakAnnualized, "fundingStrongAnnualized", c.fundingStrongAnnualized],
     ["minScore", c.minScore, "highScore", c.highScore],
     ["minAligned", c.minAligned, "highAligned", c.highAligned],
   ];
@@ -507,6 +566,7 @@ export function convergenceDraft(
   decision: { readonly side: Side; readonly confidence: Confidence },
   label: string,
   extraMetrics: Readonly<Record<string, number>> = {},
+  levels: Readonly<Record<keyof ConvergenceThresholds, RecordedThreshold>> = thresholdsOf(c),
 ): SignalDraft {
   const { side, confidence } = decision;
   const entryPx = reading.entryPx;
@@ -532,16 +592,21 @@ export function convergenceDraft(
     ...extraMetrics,
   };
   if (i.basis !== undefined) metrics["basis"] = i.basis;
-  for (const vt of score.votes) metrics[`points.${vt.component}`] = vt.side === side ? vt.points : vt.side === undefined ? 0 : -vt.points;
-  const thresholds: Record<string, number> = {
-    ...thresholdsOf(c),
+  for (const vt of score.votes) {
+    metrics[`points.${vt.component}`] = vt.side === side ? vt.points : vt.side === undefined ? 0 : -vt.points;
+    // Which components carried the trade: voted its side with points (the report groups by them).
+    metrics[`contributed.${vt.component}`] = vt.side === side && vt.points > 0 ? 1 : 0;
+    metrics[`level.${vt.component}`] = vt.level === "strong" ? 2 : vt.level === "weak" ? 1 : 0;
+  }
+  const thresholds: Record<string, RecordedThreshold> = {
+    ...levels,
     minScore: c.minScore,
     minAligned: c.minAligned,
     highScore: c.highScore,
     highAligned: c.highAligned,
   };
   if (c.volumeFilter.enabled) thresholds["volumeFilter.minRatio"] = c.volumeFilter.minRatio;
-  const parts = score.votes.map((vt) => `${vt.component} ${vt.points > 0 ? `${vt.side ?? ""} ${vt.points}` : "0"}`).join(", ");
+  const parts = score.votes.map((vt) => `${vt.component} ${vt.points > 0 ? `${vt.side ?? ""} ${vt.level} ${vt.points}` : "0"}`).join(", ");
   const align = score.alignmentSide === undefined ? "" : `, funding-basis ${score.alignmentPoints > 0 ? "+" : ""}${score.alignmentPoints} ${score.alignmentSide}`;
   return {
     market,
@@ -559,9 +624,10 @@ export function convergenceDraft(
 
 /** The description shared by both variants. */
 export function convergenceDescription(c: ConvergenceConfig, idea: string): StrategyDescription {
+  const d = (setting: ThresholdSetting, format: (x: number) => string = String) => describeSetting(setting, true, format);
   return {
     idea,
-    entry: `score = points of the side with more points, clamped to [0, 100]: book ${c.points.bookStrong}/${c.points.bookWeak} at |imbalance| > ${c.bookStrong}/${c.bookWeak}, flow ${c.points.flowStrong}/${c.points.flowWeak} at |flow| > ${c.flowStrong}/${c.flowWeak}, VWAP ${c.points.vwapStrong}/${c.points.vwapWeak} at |z| > ${c.vwapStrongZ}/${c.vwapWeakZ} (fade), funding ${c.points.fundingStrong}/${c.points.fundingWeak} at |rate/h × 8760| > ${pct(c.fundingStrongAnnualized)}/${pct(c.fundingWeakAnnualized)} (contrarian), OI ${c.points.oiStrong}/${c.points.oiWeak} at |4 h OI| ≥ ${pct(c.oiChange)} with |4 h price| ≥ / < ${pct(c.oiPriceChange)} (follow price), funding-basis +${c.points.alignmentBonus}/−${c.points.conflictPenalty}; trade at ≥ ${c.minScore} with ≥ ${c.minAligned} metrics aligned, HIGH at ≥ ${c.highScore} with ≥ ${c.highAligned}`,
+    entry: `score = points of the side with more points, clamped to [0, 100]: book ${c.points.bookStrong}/${c.points.bookWeak} at |imbalance| > ${d(c.bookStrong)}/${d(c.bookWeak)}, flow ${c.points.flowStrong}/${c.points.flowWeak} at |flow| > ${d(c.flowStrong)}/${d(c.flowWeak)}, VWAP ${c.points.vwapStrong}/${c.points.vwapWeak} at |z| > ${d(c.vwapStrongZ)}/${d(c.vwapWeakZ)} (fade), funding ${c.points.fundingStrong}/${c.points.fundingWeak} at |rate/h × 8760| > ${d(c.fundingStrongAnnualized, pct)}/${d(c.fundingWeakAnnualized, pct)} (contrarian), OI ${c.points.oiStrong}/${c.points.oiWeak} at |4 h OI| ≥ ${d(c.oiChange, pct)} with |4 h price| ≥ / < ${d(c.oiPriceChange, pct)} (follow price), funding-basis +${c.points.alignmentBonus}/−${c.points.conflictPenalty}; trade at ≥ ${c.minScore} with ≥ ${c.minAligned} metrics aligned, HIGH at ≥ ${c.highScore} with ≥ ${c.highAligned}`,
     exit: `stop ${pct(c.stopFraction)}; target VWAP ± ${pct(c.targetFromVwap)} but at least ${pct(c.minTargetFraction)} from entry; at most ${c.maxHoldMs / HOUR_MS} h`,
     expectedHold: { minMs: minutes(30), maxMs: hours(4) },
     needs: ["book", "trades", "candles", "funding", "openInterest", "spot"],
@@ -589,7 +655,7 @@ export class ConvergenceStrategy implements Strategy<ConvergenceConfig> {
   private readonly long: Rearm;
   private readonly short: Rearm;
   private readonly signals: SignalFactory;
-  private readonly thresholds: ConvergenceThresholds;
+  private readonly levels: ConvergenceLevels;
   private readonly weights: ConvergenceWeights;
 
   /** @throws ConfigError for an invalid `config`. */
@@ -603,7 +669,7 @@ export class ConvergenceStrategy implements Strategy<ConvergenceConfig> {
     this.long = new Rearm(c.rearmAfterFalse);
     this.short = new Rearm(c.rearmAfterFalse);
     this.signals = new SignalFactory(this.id, c.expiryMs);
-    this.thresholds = thresholdsOf(c);
+    this.levels = new ConvergenceLevels(c);
     this.weights = weightsOf(c);
     this.warmUp = [this.feedIn.warmUp, this.volume.warmUp].filter((s) => s !== "").join("; ");
     this.description = convergenceDescription(c, "The original monitor: when several microstructure metrics point the same way at once, trade that way (fixed weights).");
@@ -622,12 +688,13 @@ export class ConvergenceStrategy implements Strategy<ConvergenceConfig> {
     const reading = this.feedIn.read(nowMs);
     const gate = this.volume.check(nowMs);
     if (!reading.ok || (!gate.pass && gate.reason === "volume-not-warm")) return [];
-    const score = scoreConvergence(reading.inputs, this.thresholds, this.weights);
+    const levels = this.levels.decide(reading.inputs);
+    const score = scoreConvergence(reading.inputs, levels.levels, this.weights);
     const decision = gate.pass ? convergenceDecision(score, this.config) : undefined;
     const fireLong = this.long.step(decision?.side === "long");
     const fireShort = this.short.step(decision?.side === "short");
     if (decision === undefined || (!fireLong && !fireShort)) return [];
     const extra: Record<string, number> = gate.volumeRatio === undefined ? {} : { volumeRatio: gate.volumeRatio };
-    return [this.signals.create(convergenceDraft(this.market, this.config, reading, score, decision, "convergence", extra), nowMs)];
+    return [this.signals.create(convergenceDraft(this.market, this.config, reading, score, decision, "convergence", extra, levels.recorded), nowMs)];
   }
 }

@@ -46,7 +46,53 @@ describe("FlowToxicityStrategy", () => {
     expect(s.maxHoldMs).toBe(3_600_000);
     expect(s.metrics["flowToxicity"]).toBeCloseTo(2.6099, 4);
     expect(s.metrics["volumeRatio"]).toBe(1.5);
-    expect(s.thresholds).toEqual({ threshold: 2, "volumeFilter.minRatio": 1.2 });
+    // The default is the memo's percentile rule; no toxicity was known before this first one, so the fallback 2.0.
+    expect(s.thresholds).toEqual({ threshold: { value: 2, source: "fallback", percentile: 90, samples: 0 }, "volumeFilter.minRatio": 1.2 });
+    // A fixed threshold is recorded as its number.
+    expect(feed(new FlowToxicityStrategy(BTC, { threshold: 2 }), events)[0]?.thresholds).toEqual({ threshold: 2, "volumeFilter.minRatio": 1.2 });
+  });
+
+  it("a percentile rule: the threshold at each bar is the percentile of the toxicities at the bars strictly before it", () => {
+    // A seeded walk of 400 bars with a volume surge every 7th: toxicity varies, the rule warms after 10 values.
+    let seed = 7;
+    const rnd = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const events: CandleEvent[] = [];
+    let close = 100;
+    for (let i = 0; i < 400; i += 1) {
+      close *= 1 + (rnd() - 0.5) * 0.02 * (i % 7 === 6 ? 3 : 1);
+      events.push(bar(BTC, "1m", T0 + i * MIN, close, i % 7 === 6 ? 0.3 : 1 + rnd()));
+    }
+    const rule = { percentile: 80, window: 50, minSamples: 10, fallback: 2 };
+    const signals = feed(new FlowToxicityStrategy(BTC, { threshold: rule, volumeFilter: { enabled: false } }), events);
+    // The plain recomputation: the toxicity at every bar close from the bars up to it.
+    const known: { ts: number; toxicity: number }[] = [];
+    for (let i = 0; i < events.length; i += 1) {
+      const t = toxicityOf(events.slice(0, i + 1).slice(-30));
+      if (t !== undefined) known.push({ ts: events[i]!.closeTime, toxicity: t });
+    }
+    const sources = new Set<string>();
+    expect(signals.length).toBeGreaterThan(5);
+    for (const s of signals) {
+      const before = known.filter((k) => k.ts < s.createdMs).slice(-50).map((k) => k.toxicity).sort((a, b) => a - b);
+      const met = s.thresholds["threshold"] as { value: number; source: string; samples: number };
+      sources.add(met.source);
+      expect(met.samples).toBe(before.length);
+      if (before.length < 10) {
+        expect(met).toEqual({ value: 2, source: "fallback", percentile: 80, samples: before.length });
+        continue;
+      }
+      // numpy linear: rank 0.8 × (n − 1).
+      const rank = 0.8 * (before.length - 1);
+      const lo = Math.floor(rank);
+      const want = before[lo]! + (before[Math.min(lo + 1, before.length - 1)]! - before[lo]!) * (rank - lo);
+      expect(met.source).toBe("percentile");
+      expect(met.value).toBeCloseTo(want, 12);
+      expect(s.metrics["flowToxicity"]).toBeGreaterThan(met.value);
+    }
+    expect(sources).toEqual(new Set(["percentile"]));
   });
 
   it("follows falling prices with a short", () => {

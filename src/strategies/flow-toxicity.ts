@@ -3,6 +3,8 @@ import type { Market, MarketEvent } from "../core/index.ts";
 import { FlowToxicity } from "../metrics/flow-toxicity.ts";
 import { integerIn, intervalLeaf, numberIn, parseStrategyConfig, withDefault } from "./config.ts";
 import { Rearm } from "./rearm.ts";
+import { describeSetting, percentileRule, Threshold, thresholdWithDefault } from "./threshold.ts";
+import type { RecordedThreshold } from "./threshold.ts";
 import { bracket, DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Side, Signal } from "./signal.ts";
 import { minutes, pct } from "./strategy.ts";
@@ -19,8 +21,12 @@ export const flowToxicityConfigSchema = v.strictObject({
   window: withDefault(integerIn(4, 500, "bars"), 10),
   /** Bars before the window for the volume mean. Default 20 (the memo's). */
   volumeBars: withDefault(integerIn(1, 500, "bars"), 20),
-  /** Fire when toxicity is strictly above this (dimensionless). Default 2.0 (the memo's). */
-  threshold: withDefault(numberIn(0, 1000, "toxicity units (mean / std of impact)"), 2.0),
+  /**
+   * Fire when toxicity is strictly above this (dimensionless): a number, or a percentile rule of
+   * the toxicity at this market's earlier bar closes. Default the memo's rule: p90 of the last 1000
+   * bars once 100 exist, the memo's 2.0 before.
+   */
+  threshold: thresholdWithDefault(0, 1000, "toxicity units (mean / std of impact)", percentileRule(2.0)),
   /** Stop distance from entry, fraction. Default 0.005 (0.5 %; not in the memo, an assumption to measure). */
   stopFraction: withDefault(numberIn(0.0001, 0.5, "fraction of the entry price"), 0.005),
   /** Target distance from entry, fraction. Default 0.01 (1 %; not in the memo). */
@@ -48,6 +54,7 @@ export class FlowToxicityStrategy implements Strategy<FlowToxicityConfig> {
   readonly description: StrategyDescription;
   readonly warmUp: string;
   private readonly toxicity: FlowToxicity;
+  private readonly threshold: Threshold;
   private readonly volume: VolumeFilter;
   private readonly long: Rearm;
   private readonly short: Rearm;
@@ -59,6 +66,7 @@ export class FlowToxicityStrategy implements Strategy<FlowToxicityConfig> {
     this.config = parseStrategyConfig("strategies.flowToxicity", flowToxicityConfigSchema, config);
     const c = this.config;
     this.toxicity = new FlowToxicity({ market, interval: c.interval, window: c.window, volumeBars: c.volumeBars });
+    this.threshold = new Threshold(c.threshold);
     this.volume = new VolumeFilter(market, c.volumeFilter);
     this.long = new Rearm(c.rearmAfterFalse);
     this.short = new Rearm(c.rearmAfterFalse);
@@ -66,7 +74,7 @@ export class FlowToxicityStrategy implements Strategy<FlowToxicityConfig> {
     this.warmUp = [this.toxicity.warmUp, this.volume.warmUp].filter((s) => s !== "").join("; ");
     this.description = {
       idea: "High price impact per unit of normalised volume means informed flow; trade with it.",
-      entry: `toxicity > ${c.threshold} over ${c.window} closed ${c.interval} bars (volume normalised by the ${c.volumeBars} bars before): long if the window's last close is above its first, short if below`,
+      entry: `toxicity > ${describeSetting(c.threshold)} over ${c.window} closed ${c.interval} bars (volume normalised by the ${c.volumeBars} bars before): long if the window's last close is above its first, short if below`,
       exit: `stop ${pct(c.stopFraction)}, target ${pct(c.targetFraction)}, or after ${c.maxHoldMs / 60_000} min`,
       expectedHold: { minMs: minutes(15), maxMs: minutes(60) },
       needs: ["candles"],
@@ -89,7 +97,8 @@ export class FlowToxicityStrategy implements Strategy<FlowToxicityConfig> {
     const gate = this.volume.check(nowMs);
     // Missing or stale inputs are not an observation: nothing fires and the triggers keep their state.
     if (toxicity === undefined || direction === undefined || (!gate.pass && gate.reason === "volume-not-warm")) return [];
-    const toxic = toxicity > this.config.threshold && gate.pass;
+    const threshold = this.threshold.decide(toxicity);
+    const toxic = toxicity > threshold.value && gate.pass;
     const fireLong = this.long.step(toxic && direction > 0);
     const fireShort = this.short.step(toxic && direction < 0);
     if (!fireLong && !fireShort) return [];
@@ -97,7 +106,7 @@ export class FlowToxicityStrategy implements Strategy<FlowToxicityConfig> {
     const entryPx = event.close;
     const metrics: Record<string, number> = { flowToxicity: toxicity, priceDirection: direction };
     if (gate.volumeRatio !== undefined) metrics["volumeRatio"] = gate.volumeRatio;
-    const thresholds: Record<string, number> = { threshold: this.config.threshold };
+    const thresholds: Record<string, RecordedThreshold> = { threshold: threshold.recorded };
     if (this.config.volumeFilter.enabled) thresholds["volumeFilter.minRatio"] = this.config.volumeFilter.minRatio;
     return [
       this.signals.create(
@@ -108,7 +117,7 @@ export class FlowToxicityStrategy implements Strategy<FlowToxicityConfig> {
           entryPx,
           ...bracket(side, entryPx, this.config.stopFraction, this.config.targetFraction),
           maxHoldMs: this.config.maxHoldMs,
-          reason: `flow toxicity ${toxicity.toFixed(2)} > ${this.config.threshold} with price ${direction > 0 ? "rising" : "falling"} over ${this.config.window} bars: follow`,
+          reason: `flow toxicity ${toxicity.toFixed(2)} > ${threshold.value} with price ${direction > 0 ? "rising" : "falling"} over ${this.config.window} bars: follow`,
           metrics,
           thresholds,
         },

@@ -39,7 +39,8 @@ describe("FundingVelocityStrategy", () => {
     expect(s?.entryPx).toBe(1000);
     expect(s?.stopPx).toBeCloseTo(980, 9);
     expect(s?.targetPx).toBeCloseTo(1030, 9);
-    expect(s?.thresholds).toEqual({ accelerationPerHour2: 1e-6, "volumeFilter.minRatio": 1.2 });
+    // The memo's percentile rule by default: the first acceleration known is this one, so the fallback 1e-6.
+    expect(s?.thresholds).toEqual({ accelerationPerHour2: { value: 1e-6, source: "fallback", percentile: 90, samples: 0 }, "volumeFilter.minRatio": 1.2 });
     expect(feed(new FundingVelocityStrategy(BTC), events(1.792e-5))).toEqual([]); // 0.99e-6
   });
 

@@ -4,6 +4,8 @@ import { FundingVelocity } from "../metrics/funding.ts";
 import { integerIn, numberIn, parseStrategyConfig, withDefault } from "./config.ts";
 import { LastPrice } from "./last-price.ts";
 import { Rearm } from "./rearm.ts";
+import { describeSetting, percentileRule, Threshold, thresholdWithDefault } from "./threshold.ts";
+import type { RecordedThreshold } from "./threshold.ts";
 import { bracket, DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Side, Signal } from "./signal.ts";
 import { hours, pct } from "./strategy.ts";
@@ -27,8 +29,12 @@ export const DEFAULT_ACCELERATION_PER_HOUR2 = 1e-6;
 
 /** Configuration of {@link FundingVelocityStrategy} (`strategies.fundingVelocity`). */
 export const fundingVelocityConfigSchema = v.strictObject({
-  /** Fire when |acceleration| is strictly above this, fraction per hour per hour. Default 1e-6. */
-  accelerationPerHour2: withDefault(numberIn(0, 1, "fraction per hour per hour"), DEFAULT_ACCELERATION_PER_HOUR2),
+  /**
+   * Fire when |acceleration| is strictly above this, fraction per hour per hour: a number, or a
+   * percentile rule of |acceleration| at this market's earlier settlements. Default the memo's
+   * rule (p90 of the last 1000 settlements once 100 exist), 1e-6 before.
+   */
+  accelerationPerHour2: thresholdWithDefault(0, 1, "fraction per hour per hour", percentileRule(DEFAULT_ACCELERATION_PER_HOUR2)),
   /** Stop / target from entry, fractions. Defaults 0.02 / 0.03 (assumptions to measure). */
   stopFraction: withDefault(numberIn(0.0001, 0.5, "fraction of the entry price"), 0.02),
   targetFraction: withDefault(numberIn(0.0001, 1, "fraction of the entry price"), 0.03),
@@ -57,6 +63,7 @@ export class FundingVelocityStrategy implements Strategy<FundingVelocityConfig> 
   readonly description: StrategyDescription;
   readonly warmUp: string;
   private readonly velocity: FundingVelocity;
+  private readonly acceleration: Threshold;
   private readonly price: LastPrice;
   private readonly volume: VolumeFilter;
   private readonly long: Rearm;
@@ -69,6 +76,7 @@ export class FundingVelocityStrategy implements Strategy<FundingVelocityConfig> 
     this.config = parseStrategyConfig("strategies.fundingVelocity", fundingVelocityConfigSchema, config);
     const c = this.config;
     this.velocity = new FundingVelocity({ market });
+    this.acceleration = new Threshold(c.accelerationPerHour2, { absolute: true });
     this.price = new LastPrice(market, c.maxPriceAgeMs);
     this.volume = new VolumeFilter(market, c.volumeFilter);
     this.long = new Rearm(c.rearmAfterFalse);
@@ -77,7 +85,7 @@ export class FundingVelocityStrategy implements Strategy<FundingVelocityConfig> 
     this.warmUp = [this.velocity.warmUp, this.volume.warmUp].filter((s) => s !== "").join("; ");
     this.description = {
       idea: "Funding that accelerates shows crowding entering; trade with it, not against it.",
-      entry: `funding acceleration (r₀ − 2r₋₄ₕ + r₋₈ₕ)/8 > ${c.accelerationPerHour2} per hour² → long; < −${c.accelerationPerHour2} → short`,
+      entry: `funding acceleration (r₀ − 2r₋₄ₕ + r₋₈ₕ)/8 > t per hour² → long; < −t → short; t = ${describeSetting(c.accelerationPerHour2, true)}`,
       exit: `stop ${pct(c.stopFraction)}, target ${pct(c.targetFraction)}, or after ${c.maxHoldMs / 3_600_000} h (the memo: exit when velocity slows)`,
       expectedHold: { minMs: hours(1), maxMs: hours(8) },
       needs: ["funding", "candles"],
@@ -102,8 +110,9 @@ export class FundingVelocityStrategy implements Strategy<FundingVelocityConfig> 
     const gate = this.volume.check(nowMs);
     if (vel === undefined || px === undefined || (!gate.pass && gate.reason === "volume-not-warm")) return [];
     const a = vel.accelerationPerHour;
-    const fireLong = this.long.step(gate.pass && a > c.accelerationPerHour2);
-    const fireShort = this.short.step(gate.pass && a < -c.accelerationPerHour2);
+    const t = this.acceleration.decide(a);
+    const fireLong = this.long.step(gate.pass && a > t.value);
+    const fireShort = this.short.step(gate.pass && a < -t.value);
     if (!fireLong && !fireShort) return [];
     const side: Side = fireLong ? "long" : "short";
     const metrics: Record<string, number> = {
@@ -112,7 +121,7 @@ export class FundingVelocityStrategy implements Strategy<FundingVelocityConfig> 
       fundingVelocity8hPerHour2: vel.velocity8hPerHour,
     };
     if (gate.volumeRatio !== undefined) metrics["volumeRatio"] = gate.volumeRatio;
-    const thresholds: Record<string, number> = { accelerationPerHour2: c.accelerationPerHour2 };
+    const thresholds: Record<string, RecordedThreshold> = { accelerationPerHour2: t.recorded };
     if (c.volumeFilter.enabled) thresholds["volumeFilter.minRatio"] = c.volumeFilter.minRatio;
     return [
       this.signals.create(
@@ -123,7 +132,7 @@ export class FundingVelocityStrategy implements Strategy<FundingVelocityConfig> 
           entryPx: px.px,
           ...bracket(side, px.px, c.stopFraction, c.targetFraction),
           maxHoldMs: c.maxHoldMs,
-          reason: `funding accelerating ${side === "long" ? "up" : "down"} at ${a.toExponential(3)} /h² (threshold ${c.accelerationPerHour2}): follow`,
+          reason: `funding accelerating ${side === "long" ? "up" : "down"} at ${a.toExponential(3)} /h² (threshold ${t.value}): follow`,
           metrics,
           thresholds,
         },

@@ -5,6 +5,8 @@ import { VolumeRatio } from "../metrics/volume-ratio.ts";
 import { integerIn, intervalLeaf, numberIn, parseStrategyConfig, withDefault } from "./config.ts";
 import { LastPrice } from "./last-price.ts";
 import { Rearm } from "./rearm.ts";
+import { describeSetting, nominal, percentileRule, Threshold, thresholdWithDefault } from "./threshold.ts";
+import type { ThresholdSetting } from "./threshold.ts";
 import { bracket, DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Side, Signal } from "./signal.ts";
 import { hours, pct } from "./strategy.ts";
@@ -22,14 +24,25 @@ export const FUNDING_VOLUME_ID = "funding-volume";
  */
 export const EXTREME_FUNDING_PER_HOUR = 0.1 / 8760;
 
+/** A funding threshold for descriptions: `1.1416e-5 per hour (10 %/yr)`, or its percentile rule with the fallback so. */
+export function describeFundingThreshold(setting: ThresholdSetting): string {
+  const perHour = nominal(setting);
+  const fixed = `${perHour.toExponential(4)} per hour (${pct(perHour * 8760)}/yr)`;
+  return typeof setting === "number" ? fixed : `p${setting.percentile} of the last ${setting.window} |rates| (${fixed} until ${setting.minSamples})`;
+}
+
 /** Configuration of {@link FundingVolumeStrategy} (`strategies.fundingVolume`). */
 export const fundingVolumeConfigSchema = v.strictObject({
-  /** |funding| strictly above this is extreme, fraction per hour. Default 0.10 / 8760 ≈ 1.1416e-5 (10 %/yr). */
-  extremePerHour: withDefault(numberIn(0, 0.04, "fraction per hour (0.1 / 8760 = 10 %/yr)"), EXTREME_FUNDING_PER_HOUR),
-  /** Volume ratio strictly below this: declining → fade. Default 0.8 (the memo's). */
-  decliningBelow: withDefault(numberIn(0, 100, "× the mean bar volume"), 0.8),
-  /** Volume ratio strictly above this: surging → follow. Default 1.5 (the memo's). */
-  surgingAbove: withDefault(numberIn(0, 100, "× the mean bar volume"), 1.5),
+  /**
+   * |funding| strictly above this is extreme, fraction per hour: a number, or a percentile rule of
+   * |funding| at this market's earlier settlements. Default the memo's rule (p90 of the last 1000
+   * settlements once 100 exist), 0.10 / 8760 ≈ 1.1416e-5 (10 %/yr) before.
+   */
+  extremePerHour: thresholdWithDefault(0, 0.04, "fraction per hour (0.1 / 8760 = 10 %/yr)", percentileRule(EXTREME_FUNDING_PER_HOUR)),
+  /** Volume ratio strictly below this: declining → fade (a number or a percentile rule). Default 0.8 (the memo's). */
+  decliningBelow: thresholdWithDefault(0, 100, "× the mean bar volume", 0.8),
+  /** Volume ratio strictly above this: surging → follow (a number or a percentile rule). Default 1.5 (the memo's). */
+  surgingAbove: thresholdWithDefault(0, 100, "× the mean bar volume", 1.5),
   /** Bars of the volume ratio. Default "1h", 20 bars. */
   volumeInterval: withDefault(intervalLeaf(), "1h"),
   volumeBars: withDefault(integerIn(1, 1000, "bars"), 20),
@@ -62,6 +75,9 @@ export class FundingVolumeStrategy implements Strategy<FundingVolumeConfig> {
   private readonly price: LastPrice;
   private readonly triggers: Record<`${Branch}-${Side}`, Rearm>;
   private readonly signals: SignalFactory;
+  private readonly extreme: Threshold;
+  private readonly declining: Threshold;
+  private readonly surging: Threshold;
 
   /** @throws ConfigError for an invalid `config`. */
   constructor(market: Market, config: unknown = {}) {
@@ -74,10 +90,13 @@ export class FundingVolumeStrategy implements Strategy<FundingVolumeConfig> {
     const r = () => new Rearm(c.rearmAfterFalse);
     this.triggers = { "fade-long": r(), "fade-short": r(), "follow-long": r(), "follow-short": r() };
     this.signals = new SignalFactory(this.id, c.expiryMs);
+    this.extreme = new Threshold(c.extremePerHour, { absolute: true });
+    this.declining = new Threshold(c.decliningBelow);
+    this.surging = new Threshold(c.surgingAbove);
     this.warmUp = `${this.funding.warmUp}; ${this.volume.warmUp}`;
     this.description = {
       idea: "Extreme funding on fading volume is exhaustion (fade it); on surging volume it is momentum (follow it).",
-      entry: `|funding| > ${c.extremePerHour.toExponential(4)} per hour (${pct(c.extremePerHour * 8760)}/yr) and ${c.volumeInterval} volume ratio < ${c.decliningBelow} → fade, > ${c.surgingAbove} → follow`,
+      entry: `|funding| > ${describeFundingThreshold(c.extremePerHour)} and ${c.volumeInterval} volume ratio < ${describeSetting(c.decliningBelow)} → fade, > ${describeSetting(c.surgingAbove)} → follow`,
       exit: `stop ${pct(c.stopFraction)}, target ${pct(c.targetFraction)}, or after ${c.maxHoldMs / 3_600_000} h`,
       expectedHold: { minMs: hours(1), maxMs: hours(8) },
       needs: ["funding", "candles"],
@@ -104,9 +123,12 @@ export class FundingVolumeStrategy implements Strategy<FundingVolumeConfig> {
     const volumeRatio = this.volume.value(nowMs);
     const px = this.price.value(nowMs);
     if (rate === undefined || volumeRatio === undefined || px === undefined) return [];
-    const extreme = Math.abs(rate.perHour) > c.extremePerHour;
-    const fade = extreme && volumeRatio < c.decliningBelow;
-    const follow = extreme && volumeRatio > c.surgingAbove;
+    const tExtreme = this.extreme.decide(rate.perHour);
+    const tDeclining = this.declining.decide(volumeRatio);
+    const tSurging = this.surging.decide(volumeRatio);
+    const extreme = Math.abs(rate.perHour) > tExtreme.value;
+    const fade = extreme && volumeRatio < tDeclining.value;
+    const follow = extreme && volumeRatio > tSurging.value;
     const up = rate.perHour > 0;
     const fired: [Branch, Side][] = [];
     if (this.triggers["fade-short"].step(fade && up)) fired.push(["fade", "short"]);
@@ -127,7 +149,7 @@ export class FundingVolumeStrategy implements Strategy<FundingVolumeConfig> {
           maxHoldMs: c.maxHoldMs,
           reason: `extreme funding ${rate.perHour.toExponential(3)} /h (${pct(rate.annualized)}/yr) on ${branch === "fade" ? "declining" : "surging"} volume ${volumeRatio.toFixed(2)} ×: ${branch}`,
           metrics: { fundingRatePerHour: rate.perHour, fundingRateAnnualized: rate.annualized, volumeRatio },
-          thresholds: { extremePerHour: c.extremePerHour, decliningBelow: c.decliningBelow, surgingAbove: c.surgingAbove },
+          thresholds: { extremePerHour: tExtreme.recorded, decliningBelow: tDeclining.recorded, surgingAbove: tSurging.recorded },
         },
         nowMs,
       ),

@@ -19,3 +19,4 @@ export * from "./convergence.ts";
 export * from "./convergence-adaptive.ts";
 export * from "./positioning-regimes.ts";
 export * from "./liquidity.ts";
+export * from "./threshold.ts";

@@ -5,6 +5,8 @@ import { BookImbalance } from "../metrics/book-imbalance.ts";
 import { BookConcentration, LiquidityVelocity, QuoteStuffing } from "../metrics/book-quality.ts";
 import { integerIn, numberIn, parseStrategyConfig, withDefault } from "./config.ts";
 import { Rearm } from "./rearm.ts";
+import { describeSetting, percentileRule, ThresholdSet, thresholdWithDefault } from "./threshold.ts";
+import type { RecordedThreshold } from "./threshold.ts";
 import { bracket, DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Side, Signal } from "./signal.ts";
 import { minutes, pct } from "./strategy.ts";
@@ -25,13 +27,18 @@ export const liquidityConfigSchema = v.strictObject({
    */
   bookStaleMs: withDefault(integerIn(500, 600_000, "ms"), 5_000),
   /** Reject when either side's Herfindahl concentration is strictly above this (a fake wall). Default 0.5 (half a side's notional in one level, give or take). */
-  fakeWallHerfindahl: withDefault(numberIn(0, 1, "Herfindahl index in [1/levels, 1]"), 0.5),
-  /** Fire when |imbalance × (1 − max side Herfindahl)| is strictly above this. Default 0.4 (the original's weak book level). */
-  threshold: withDefault(numberIn(0, 1, "fraction in [0, 1]"), 0.4),
+  fakeWallHerfindahl: thresholdWithDefault(0, 1, "Herfindahl index in [1/levels, 1]", 0.5),
+  /**
+   * Fire when |imbalance × (1 − max side Herfindahl)| is strictly above this: a number, or a
+   * percentile rule of that |weighted imbalance| at this market's earlier books. Default the memo's
+   * rule (p90 of the last 1000 books — about 9 minutes at 0.5 s — once 100 exist), 0.4 (the
+   * original's weak book level) before.
+   */
+  threshold: thresholdWithDefault(0, 1, "fraction in [0, 1]", percentileRule(0.4)),
   /** Liquidity velocity compares with the snapshot this long before, ms. Default 5 000. */
   velocityLookbackMs: withDefault(integerIn(0, 600_000, "ms"), 5_000),
   /** The velocity must point the imbalance's way and exceed this in size, imbalance per second. Default 0 (any agreeing change). */
-  minVelocityPerSecond: withDefault(numberIn(0, 100, "imbalance per second"), 0),
+  minVelocityPerSecond: thresholdWithDefault(0, 100, "imbalance per second", 0),
   /** Quote stuffing: churn above k × the median of the previous `stuffingWindow` intervals. Defaults 120 and 5 (the metric's). */
   stuffingWindow: withDefault(integerIn(2, 10_000, "snapshot intervals"), 120),
   stuffingK: withDefault(numberIn(1, 1000, "× the median churn"), 5),
@@ -79,6 +86,7 @@ export class LiquidityStrategy implements Strategy<LiquidityConfig> {
   private readonly long: Rearm;
   private readonly short: Rearm;
   private readonly signals: SignalFactory;
+  private readonly levels: ThresholdSet<"threshold" | "fakeWallHerfindahl" | "minVelocityPerSecond">;
 
   /** @throws ConfigError for an invalid `config`. */
   constructor(market: Market, config: unknown = {}) {
@@ -93,10 +101,15 @@ export class LiquidityStrategy implements Strategy<LiquidityConfig> {
     this.long = new Rearm(c.rearmAfterFalse);
     this.short = new Rearm(c.rearmAfterFalse);
     this.signals = new SignalFactory(this.id, c.expiryMs);
+    this.levels = new ThresholdSet({
+      threshold: { setting: c.threshold, absolute: true },
+      fakeWallHerfindahl: { setting: c.fakeWallHerfindahl },
+      minVelocityPerSecond: { setting: c.minVelocityPerSecond, absolute: true },
+    });
     this.warmUp = [this.stuffing.warmUp, `liquidity velocity: ${this.velocity.warmUp}`, this.volume.warmUp].filter((s) => s !== "").join("; ");
     this.description = {
       idea: "Book imbalance is informative only when the book is real: weight it by how evenly the liquidity is spread, and ignore walls and quote stuffing.",
-      entry: `no side with Herfindahl > ${c.fakeWallHerfindahl}, no quote stuffing (churn > ${c.stuffingK} × its ${c.stuffingWindow}-interval median); |imbalance × (1 − max side Herfindahl)| > ${c.threshold} over ${c.levels} levels with the ${c.velocityLookbackMs / 1000} s liquidity velocity the same sign (|v| > ${c.minVelocityPerSecond} /s): bids heavy → long, asks heavy → short`,
+      entry: `no side with Herfindahl > ${describeSetting(c.fakeWallHerfindahl)}, no quote stuffing (churn > ${c.stuffingK} × its ${c.stuffingWindow}-interval median); |imbalance × (1 − max side Herfindahl)| > ${describeSetting(c.threshold, true)} over ${c.levels} levels with the ${c.velocityLookbackMs / 1000} s liquidity velocity the same sign (|v| > ${describeSetting(c.minVelocityPerSecond, true)} /s): bids heavy → long, asks heavy → short`,
       exit: `stop ${pct(c.stopFraction)}, target ${pct(c.targetFraction)}, or after ${c.maxHoldMs / 60_000} min`,
       expectedHold: { minMs: minutes(1), maxMs: minutes(5) },
       needs: ["book"],
@@ -135,9 +148,10 @@ export class LiquidityStrategy implements Strategy<LiquidityConfig> {
     if (!gate.pass && gate.reason === "volume-not-warm") return [];
     const penalty = Math.max(concentration.bid, concentration.ask);
     const weighted = imbalance * (1 - penalty);
-    const clean = penalty <= c.fakeWallHerfindahl && stuffing.stuffing === 0;
-    const strong = Math.abs(weighted) > c.threshold;
-    const agrees = Math.sign(velocity) === Math.sign(weighted) && Math.abs(velocity) > c.minVelocityPerSecond;
+    const t = this.levels.decide({ threshold: weighted, fakeWallHerfindahl: penalty, minVelocityPerSecond: velocity });
+    const clean = penalty <= t.levels.fakeWallHerfindahl && stuffing.stuffing === 0;
+    const strong = Math.abs(weighted) > t.levels.threshold;
+    const agrees = Math.sign(velocity) === Math.sign(weighted) && Math.abs(velocity) > t.levels.minVelocityPerSecond;
     const enter = clean && strong && agrees && gate.pass;
     const fireLong = this.long.step(enter && weighted > 0);
     const fireShort = this.short.step(enter && weighted < 0);
@@ -153,12 +167,7 @@ export class LiquidityStrategy implements Strategy<LiquidityConfig> {
       medianChurnUsdPerSecond: stuffing.medianChurnUsdPerSecond,
     };
     if (gate.volumeRatio !== undefined) metrics["volumeRatio"] = gate.volumeRatio;
-    const thresholds: Record<string, number> = {
-      threshold: c.threshold,
-      fakeWallHerfindahl: c.fakeWallHerfindahl,
-      minVelocityPerSecond: c.minVelocityPerSecond,
-      stuffingK: c.stuffingK,
-    };
+    const thresholds: Record<string, RecordedThreshold> = { ...t.recorded, stuffingK: c.stuffingK };
     if (c.volumeFilter.enabled) thresholds["volumeFilter.minRatio"] = c.volumeFilter.minRatio;
     return [
       this.signals.create(

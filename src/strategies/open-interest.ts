@@ -6,6 +6,8 @@ import { OpenInterestTracker } from "../metrics/open-interest.ts";
 import { integerIn, numberIn, parseStrategyConfig, withDefault } from "./config.ts";
 import { Rearm } from "./rearm.ts";
 import { SampledSeries } from "./sampled-series.ts";
+import { describeSetting, ThresholdSet, thresholdWithDefault } from "./threshold.ts";
+import type { RecordedThreshold, ThresholdSetting } from "./threshold.ts";
 import { bracket, DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Confidence, Side, Signal } from "./signal.ts";
 import { hours, pct } from "./strategy.ts";
@@ -14,7 +16,8 @@ import { VolumeFilter, volumeFilterSchema } from "./volume-filter.ts";
 
 export const OPEN_INTEREST_ID = "open-interest-mtf";
 
-const fraction = (d: number) => withDefault(numberIn(-1, 10, "fraction (0.03 = 3 %)"), d);
+/** A change threshold: a number, or a percentile rule of that change at this market's earlier contexts. */
+const fraction = (d: number) => thresholdWithDefault(-1, 10, "fraction (0.03 = 3 %)", d);
 const positiveFraction = (d: number) => withDefault(numberIn(0.0001, 1, "fraction of the entry price"), d);
 
 /** Configuration of {@link OpenInterestStrategy} (`strategies.openInterest`). Changes are fractions, (now − then) / then. */
@@ -79,6 +82,7 @@ export class OpenInterestStrategy implements Strategy<OpenInterestConfig> {
   private readonly volume: VolumeFilter;
   private readonly triggers: Record<Branch, Rearm>;
   private readonly signals: SignalFactory;
+  private readonly levels: ThresholdSet<"trendOi24h" | "trendOi7d" | "trendPrice24h" | "fadeOi4h" | "fadeOi24hBelow" | "fadePrice4h">;
 
   /** @throws ConfigError for an invalid `config`. */
   constructor(market: Market, config: unknown = {}, options: OpenInterestStrategyOptions = {}) {
@@ -95,9 +99,18 @@ export class OpenInterestStrategy implements Strategy<OpenInterestConfig> {
     this.volume = new VolumeFilter(market, c.volumeFilter);
     this.triggers = { accumulation: new Rearm(c.rearmAfterFalse), distribution: new Rearm(c.rearmAfterFalse), "squeeze-fade": new Rearm(c.rearmAfterFalse) };
     this.signals = new SignalFactory(this.id, c.expiryMs);
+    this.levels = new ThresholdSet({
+      trendOi24h: { setting: c.trendOi24h },
+      trendOi7d: { setting: c.trendOi7d },
+      trendPrice24h: { setting: c.trendPrice24h, absolute: true },
+      fadeOi4h: { setting: c.fadeOi4h },
+      fadeOi24hBelow: { setting: c.fadeOi24hBelow },
+      fadePrice4h: { setting: c.fadePrice4h },
+    });
+    const d = (setting: ThresholdSetting, absolute = false) => describeSetting(setting, absolute, pct);
     this.description = {
       idea: "Institutional positioning shows in multi-day open-interest growth; a 4 h OI spike against a falling daily trend is a squeeze to fade.",
-      entry: `accumulation: OI 24 h > ${pct(c.trendOi24h)}, OI 7 d > ${pct(c.trendOi7d)}, price 24 h > ${pct(c.trendPrice24h)} → long; distribution: same OI, price 24 h < −${pct(c.trendPrice24h)} → short; squeeze fade: OI 4 h > ${pct(c.fadeOi4h)}, OI 24 h < ${pct(c.fadeOi24hBelow)}, price 4 h > ${pct(c.fadePrice4h)} → short (MEDIUM)`,
+      entry: `accumulation: OI 24 h > ${d(c.trendOi24h)}, OI 7 d > ${d(c.trendOi7d)}, price 24 h > ${d(c.trendPrice24h, true)} → long; distribution: same OI, price 24 h < −${d(c.trendPrice24h, true)} → short; squeeze fade: OI 4 h > ${d(c.fadeOi4h)}, OI 24 h < ${d(c.fadeOi24hBelow)}, price 4 h > ${d(c.fadePrice4h)} → short (MEDIUM)`,
       exit: `trend: stop ${pct(c.trendStop)}, target ${pct(c.trendTarget)}, max ${c.trendMaxHoldMs / HOUR_MS} h; fade: stop ${pct(c.fadeStop)}, target ${pct(c.fadeTarget)}, max ${c.fadeMaxHoldMs / HOUR_MS} h`,
       expectedHold: { minMs: hours(4), maxMs: hours(7 * 24) },
       needs: ["openInterest"],
@@ -132,10 +145,12 @@ export class OpenInterestStrategy implements Strategy<OpenInterestConfig> {
     if (!gate.pass && gate.reason === "volume-not-warm") return [];
     const price4h = (px - px4h) / px4h;
     const price24h = (px - px24h) / px24h;
-    const oiTrend = change24h > c.trendOi24h && change7d > c.trendOi7d;
-    const accumulation = oiTrend && price24h > c.trendPrice24h;
-    const distribution = oiTrend && price24h < -c.trendPrice24h;
-    const fade = !accumulation && !distribution && change4h > c.fadeOi4h && change24h < c.fadeOi24hBelow && price4h > c.fadePrice4h;
+    const t = this.levels.decide({ trendOi24h: change24h, trendOi7d: change7d, trendPrice24h: price24h, fadeOi4h: change4h, fadeOi24hBelow: change24h, fadePrice4h: price4h });
+    const l = t.levels;
+    const oiTrend = change24h > l.trendOi24h && change7d > l.trendOi7d;
+    const accumulation = oiTrend && price24h > l.trendPrice24h;
+    const distribution = oiTrend && price24h < -l.trendPrice24h;
+    const fade = !accumulation && !distribution && change4h > l.fadeOi4h && change24h < l.fadeOi24hBelow && price4h > l.fadePrice4h;
     const fired: Branch[] = [];
     if (this.triggers.accumulation.step(accumulation && gate.pass)) fired.push("accumulation");
     if (this.triggers.distribution.step(distribution && gate.pass)) fired.push("distribution");
@@ -146,9 +161,10 @@ export class OpenInterestStrategy implements Strategy<OpenInterestConfig> {
     const side: Side = branch === "accumulation" ? "long" : "short";
     const confidence: Confidence = trend ? "HIGH" : "MEDIUM";
     const metrics: Record<string, number> = { openInterest: oi.openInterest, oiChange4h: change4h, oiChange24h: change24h, oiChange7d: change7d, priceChange4h: price4h, priceChange24h: price24h };
-    const thresholds: Record<string, number> = trend
-      ? { trendOi24h: c.trendOi24h, trendOi7d: c.trendOi7d, trendPrice24h: c.trendPrice24h }
-      : { fadeOi4h: c.fadeOi4h, fadeOi24hBelow: c.fadeOi24hBelow, fadePrice4h: c.fadePrice4h };
+    const r = t.recorded;
+    const thresholds: Record<string, RecordedThreshold> = trend
+      ? { trendOi24h: r.trendOi24h, trendOi7d: r.trendOi7d, trendPrice24h: r.trendPrice24h }
+      : { fadeOi4h: r.fadeOi4h, fadeOi24hBelow: r.fadeOi24hBelow, fadePrice4h: r.fadePrice4h };
     const reasonText = {
       accumulation: `institutional accumulation: OI +${pct(change24h)} in 24 h, +${pct(change7d)} in 7 d, price ${pct(price24h)} in 24 h`,
       distribution: `institutional distribution: OI +${pct(change24h)} in 24 h, +${pct(change7d)} in 7 d, price ${pct(price24h)} in 24 h`,

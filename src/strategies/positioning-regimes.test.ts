@@ -2,7 +2,8 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/index.ts";
 import type { MarketEvent } from "../core/index.ts";
-import { PositioningRegimesStrategy, positioningRegimes, positioningRegimesConfigSchema } from "./positioning-regimes.ts";
+import { PositioningRegimesStrategy, positioningRegimes, positioningRegimesConfigSchema, positioningSettings } from "./positioning-regimes.ts";
+import { nominalLevels } from "./threshold.ts";
 import type { PositioningInputs } from "./positioning-regimes.ts";
 import { bar, BTC, feed, fundingAt, inTimeOrder, T0 } from "./test-events.ts";
 
@@ -114,7 +115,8 @@ describe("PositioningRegimesStrategy", () => {
 });
 
 describe("positioningRegimes (pure)", () => {
-  const c = v.parse(positioningRegimesConfigSchema, {});
+  // The rules at their nominal numbers (a percentile rule's fallback).
+  const c = nominalLevels(positioningSettings(v.parse(positioningRegimesConfigSchema, {})));
   const base: PositioningInputs = { fundingPerHour: 1e-5, velocity4hPerHour2: 0, velocity8hPerHour2: 0, accelerationPerHour2: 0, volumeRatio: 1, priceChange4h: 0 };
 
   it("needs velocity8h > 0 for accumulation (a 4 h rise inside an 8 h fall is not steady)", () => {

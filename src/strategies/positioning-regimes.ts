@@ -5,10 +5,12 @@ import { FundingRate, FundingVelocity } from "../metrics/funding.ts";
 import { VolumeRatio } from "../metrics/volume-ratio.ts";
 import { integerIn, intervalLeaf, numberIn, parseStrategyConfig, withDefault } from "./config.ts";
 import { DEFAULT_ACCELERATION_PER_HOUR2 } from "./funding-velocity.ts";
-import { EXTREME_FUNDING_PER_HOUR } from "./funding-volume.ts";
+import { describeFundingThreshold, EXTREME_FUNDING_PER_HOUR } from "./funding-volume.ts";
 import { LastPrice } from "./last-price.ts";
 import { Rearm } from "./rearm.ts";
 import { SampledSeries } from "./sampled-series.ts";
+import { describeSetting, percentileRule, ThresholdSet, thresholdWithDefault } from "./threshold.ts";
+import type { ThresholdSetting } from "./threshold.ts";
 import { bracket, DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Side, Signal } from "./signal.ts";
 import { hours, pct } from "./strategy.ts";
@@ -21,8 +23,8 @@ export const POSITIONING_REGIMES = ["accumulation", "distribution", "momentum", 
 
 export type PositioningRegime = (typeof POSITIONING_REGIMES)[number];
 
-const perHour2 = (d: number) => withDefault(numberIn(0, 1, "fraction per hour per hour"), d);
-const ratio = (d: number) => withDefault(numberIn(0, 100, "× the mean bar volume"), d);
+const perHour2 = (d: ThresholdSetting) => thresholdWithDefault(0, 1, "fraction per hour per hour", d);
+const ratio = (d: ThresholdSetting) => thresholdWithDefault(0, 100, "× the mean bar volume", d);
 
 /** Configuration of {@link PositioningRegimesStrategy} (`strategies.positioningRegimes`). Funding in fraction per hour. */
 export const positioningRegimesConfigSchema = v.strictObject({
@@ -31,12 +33,18 @@ export const positioningRegimesConfigSchema = v.strictObject({
    * hour per hour. Default 5e-7 (the hourly rate up 2e-6 over 4 h, 16 % of the 1.25e-5 baseline).
    */
   steadyVelocityPerHour2: perHour2(5e-7),
-  /** Momentum: |acceleration| strictly above this, fraction per hour². Default 1e-6 (as `funding-velocity`). */
-  accelerationPerHour2: perHour2(DEFAULT_ACCELERATION_PER_HOUR2),
+  /**
+   * Momentum: |acceleration| strictly above this, fraction per hour². Default the memo's percentile
+   * rule (p90 of |acceleration| at the last 1000 settlements once 100 exist), 1e-6 before (as `funding-velocity`).
+   */
+  accelerationPerHour2: perHour2(percentileRule(DEFAULT_ACCELERATION_PER_HOUR2)),
   /** Exhaustion: acceleration against the funding sign by strictly more than this, fraction per hour². Default 2.5e-7. */
   turnPerHour2: perHour2(2.5e-7),
-  /** Exhaustion: |funding| strictly above this, fraction per hour. Default 0.10 / 8760 (10 %/yr, as `funding-volume`). */
-  extremePerHour: withDefault(numberIn(0, 0.04, "fraction per hour (0.1 / 8760 = 10 %/yr)"), EXTREME_FUNDING_PER_HOUR),
+  /**
+   * Exhaustion: |funding| strictly above this, fraction per hour. Default the memo's percentile rule
+   * (p90 of |funding| at the last 1000 settlements once 100 exist), 0.10 / 8760 (10 %/yr) before (as `funding-volume`).
+   */
+  extremePerHour: thresholdWithDefault(0, 0.04, "fraction per hour (0.1 / 8760 = 10 %/yr)", percentileRule(EXTREME_FUNDING_PER_HOUR)),
   /** "Rising volume": volume ratio at or above this. Default 1.2 (the volume filter's level). */
   risingVolumeRatio: ratio(1.2),
   /** "Declining volume": volume ratio strictly below this. Default 0.8 (the memo's). */
@@ -44,8 +52,8 @@ export const positioningRegimesConfigSchema = v.strictObject({
   /** Bars of the volume ratio. Default "1h", 20 bars. */
   volumeInterval: withDefault(intervalLeaf(), "1h"),
   volumeBars: withDefault(integerIn(1, 1000, "bars"), 20),
-  /** Price "up" / "down" over 4 h: change strictly beyond ± this, fraction. Default 0.005. */
-  minPriceChange4h: withDefault(numberIn(0, 1, "fraction"), 0.005),
+  /** Price "up" / "down" over 4 h: change strictly beyond ± this, fraction (a number or a percentile rule of |change|). Default 0.005. */
+  minPriceChange4h: thresholdWithDefault(0, 1, "fraction", 0.005),
   /** The price 4 h ago must be observed within this of now − 4 h, ms. Default 30 min. */
   priceToleranceMs: withDefault(integerIn(60_000, 4 * HOUR_MS, "ms"), 30 * 60_000),
   /** Stop / target from entry, fractions. Defaults 0.02 / 0.03 (assumptions to measure). */
@@ -60,6 +68,35 @@ export const positioningRegimesConfigSchema = v.strictObject({
 });
 
 export type PositioningRegimesConfig = v.InferOutput<typeof positioningRegimesConfigSchema>;
+
+/** The thresholds of the regimes (each a number or a percentile rule in the config). */
+export const POSITIONING_THRESHOLD_KEYS = [
+  "steadyVelocityPerHour2",
+  "accelerationPerHour2",
+  "turnPerHour2",
+  "extremePerHour",
+  "risingVolumeRatio",
+  "decliningVolumeRatio",
+  "minPriceChange4h",
+] as const;
+
+export type PositioningThresholdKey = (typeof POSITIONING_THRESHOLD_KEYS)[number];
+
+/** The numbers the regimes compare against at one decision. */
+export type PositioningLevels = Readonly<Record<PositioningThresholdKey, number>>;
+
+/** The threshold settings of a parsed config. */
+export function positioningSettings(c: PositioningRegimesConfig): Record<PositioningThresholdKey, ThresholdSetting> {
+  return {
+    steadyVelocityPerHour2: c.steadyVelocityPerHour2,
+    accelerationPerHour2: c.accelerationPerHour2,
+    turnPerHour2: c.turnPerHour2,
+    extremePerHour: c.extremePerHour,
+    risingVolumeRatio: c.risingVolumeRatio,
+    decliningVolumeRatio: c.decliningVolumeRatio,
+    minPriceChange4h: c.minPriceChange4h,
+  };
+}
 
 /** What the regimes are read from, at one instant. */
 export interface PositioningInputs {
@@ -85,7 +122,7 @@ export interface PositioningInputs {
  * - exhaustion: |funding| > extreme, acceleration against it by > turn, volume ratio < declining →
  *   fade the crowded side (positive funding → short).
  */
-export function positioningRegimes(i: PositioningInputs, c: PositioningRegimesConfig): Partial<Record<PositioningRegime, Side>> {
+export function positioningRegimes(i: PositioningInputs, c: PositioningLevels): Partial<Record<PositioningRegime, Side>> {
   const out: Partial<Record<PositioningRegime, Side>> = {};
   const rising = i.volumeRatio >= c.risingVolumeRatio;
   const priceUp = i.priceChange4h > c.minPriceChange4h;
@@ -126,6 +163,7 @@ export class PositioningRegimesStrategy implements Strategy<PositioningRegimesCo
   private readonly prices: SampledSeries;
   private readonly triggers: Record<`${PositioningRegime}-${Side}`, Rearm>;
   private readonly signals: SignalFactory;
+  private readonly levels: ThresholdSet<PositioningThresholdKey>;
 
   /** @throws ConfigError for an invalid `config`. */
   constructor(market: Market, config: unknown = {}) {
@@ -149,10 +187,20 @@ export class PositioningRegimesStrategy implements Strategy<PositioningRegimesCo
       "exhaustion-short": r(),
     };
     this.signals = new SignalFactory(this.id, c.expiryMs);
+    const t = positioningSettings(c);
+    this.levels = new ThresholdSet({
+      steadyVelocityPerHour2: { setting: t.steadyVelocityPerHour2, absolute: true },
+      accelerationPerHour2: { setting: t.accelerationPerHour2, absolute: true },
+      turnPerHour2: { setting: t.turnPerHour2, absolute: true },
+      extremePerHour: { setting: t.extremePerHour, absolute: true },
+      risingVolumeRatio: { setting: t.risingVolumeRatio },
+      decliningVolumeRatio: { setting: t.decliningVolumeRatio },
+      minPriceChange4h: { setting: t.minPriceChange4h, absolute: true },
+    });
     this.warmUp = `${this.velocity.warmUp}; ${this.volume.warmUp}; 4 h of prices`;
     this.description = {
       idea: "Funding velocity, acceleration and volume read who is positioning: steady funding rises on rising volume are accumulation, falls distribution; sharp acceleration is momentum; extreme funding that turns on fading volume is exhaustion.",
-      entry: `accumulation: velocity4h > ${c.steadyVelocityPerHour2} /h² and velocity8h > 0, volume ≥ ${c.risingVolumeRatio} ×, price 4 h > +${pct(c.minPriceChange4h)} → long; distribution: the mirror → short; momentum: |acceleration| > ${c.accelerationPerHour2} /h² with price 4 h beyond ±${pct(c.minPriceChange4h)} the same way → follow; exhaustion: |funding| > ${c.extremePerHour.toExponential(4)} /h, acceleration against it by > ${c.turnPerHour2} /h², volume < ${c.decliningVolumeRatio} × → fade`,
+      entry: `accumulation: velocity4h > ${describeSetting(c.steadyVelocityPerHour2, true)} /h² and velocity8h > 0, volume ≥ ${describeSetting(c.risingVolumeRatio)} ×, price 4 h > +${describeSetting(c.minPriceChange4h, true)} → long; distribution: the mirror → short; momentum: |acceleration| > ${describeSetting(c.accelerationPerHour2, true)} /h² with price 4 h beyond that ± the same way → follow; exhaustion: |funding| > ${describeFundingThreshold(c.extremePerHour)}, acceleration against it by > ${describeSetting(c.turnPerHour2, true)} /h², volume < ${describeSetting(c.decliningVolumeRatio)} × → fade`,
       exit: `stop ${pct(c.stopFraction)}, target ${pct(c.targetFraction)}, or after ${c.maxHoldMs / HOUR_MS} h`,
       expectedHold: { minMs: hours(1), maxMs: hours(8) },
       needs: ["funding", "candles"],
@@ -201,7 +249,16 @@ export class PositioningRegimesStrategy implements Strategy<PositioningRegimesCo
     const c = this.config;
     const inputs = this.inputs(nowMs);
     if (inputs === undefined) return [];
-    const regimes = positioningRegimes(inputs, c);
+    const decision = this.levels.decide({
+      steadyVelocityPerHour2: inputs.velocity4hPerHour2,
+      accelerationPerHour2: inputs.accelerationPerHour2,
+      turnPerHour2: inputs.accelerationPerHour2,
+      extremePerHour: inputs.fundingPerHour,
+      risingVolumeRatio: inputs.volumeRatio,
+      decliningVolumeRatio: inputs.volumeRatio,
+      minPriceChange4h: inputs.priceChange4h,
+    });
+    const regimes = positioningRegimes(inputs, decision.levels);
     let fired: [PositioningRegime, Side] | undefined;
     for (const regime of POSITIONING_REGIMES) {
       for (const side of ["long", "short"] as const) {
@@ -231,15 +288,7 @@ export class PositioningRegimesStrategy implements Strategy<PositioningRegimesCo
             volumeRatio: inputs.volumeRatio,
             priceChange4h: inputs.priceChange4h,
           },
-          thresholds: {
-            steadyVelocityPerHour2: c.steadyVelocityPerHour2,
-            accelerationPerHour2: c.accelerationPerHour2,
-            turnPerHour2: c.turnPerHour2,
-            extremePerHour: c.extremePerHour,
-            risingVolumeRatio: c.risingVolumeRatio,
-            decliningVolumeRatio: c.decliningVolumeRatio,
-            minPriceChange4h: c.minPriceChange4h,
-          },
+          thresholds: decision.recorded,
         },
         nowMs,
       ),

@@ -1,4 +1,5 @@
 import type { Market } from "../core/index.ts";
+import type { RecordedThreshold } from "./threshold.ts";
 
 /**
  * Signals: a strategy's decision at one instant, as a value. Every signal is recorded by the
@@ -69,8 +70,12 @@ export interface Signal {
   readonly reason: string;
   /** Metric values that caused it, by metric name (units in the strategy's description). */
   readonly metrics: Readonly<Record<string, number>>;
-  /** Thresholds in force when it fired, by config key. */
-  readonly thresholds: Readonly<Record<string, number>>;
+  /**
+   * Thresholds in force when it fired, by config key: a fixed threshold as its number; one set by a
+   * percentile rule as `{ value, source: "percentile" | "fallback", percentile, samples }`
+   * (`threshold.ts`). The journal stores it with `metrics` as the signal's inputs (JSON).
+   */
+  readonly thresholds: Readonly<Record<string, RecordedThreshold>>;
   /** False when a leg is not tradable on the venue (an external spot reference): record only. */
   readonly executable: boolean;
   /** Present on two-leg (basis) signals. */

@@ -94,7 +94,7 @@ describe("VwapReversionStrategy", () => {
   it("opts out of the 1.2× volume filter, saying why", () => {
     const d = new VwapReversionStrategy(BTC).description;
     expect(d.volumeFilter.applies).toBe(false);
-    expect(d.entry).toBe("12:00–20:00 UTC, latest 1m bar volume ≤ 1.3 × the mean of the 20 before, 1.5 ≤ |z| ≤ 2.5: fade (z > 0 short, z < 0 long)");
+    expect(d.entry).toBe("12:00–20:00 UTC, latest 1m bar volume ≤ 1.3 × the mean of the 20 before, p90 of the last 1000 |values| (1.5 until 100) ≤ |z| ≤ 2.5 (and < stopZ): fade (z > 0 short, z < 0 long)");
   });
 
   it("rejects a stop inside the entry band", () => {

@@ -5,6 +5,7 @@ import { SessionVwap } from "../metrics/session-vwap.ts";
 import { VolumeRatio } from "../metrics/volume-ratio.ts";
 import { integerIn, intervalLeaf, numberIn, parseStrategyConfig, withDefault } from "./config.ts";
 import { Rearm } from "./rearm.ts";
+import { checkOrdered, describeSetting, nominal, percentileRule, ThresholdSet, thresholdWithDefault } from "./threshold.ts";
 import { DEFAULT_SIGNAL_EXPIRY_MS, SignalFactory } from "./signal.ts";
 import type { Side, Signal } from "./signal.ts";
 import { hours, minutes, pct } from "./strategy.ts";
@@ -18,12 +19,15 @@ export const vwapReversionConfigSchema = v.strictObject({
   interval: withDefault(intervalLeaf(), "1m"),
   /** Bars in the volume mean. Default 20 (the memo's). */
   volumeBars: withDefault(integerIn(1, 1000, "bars"), 20),
-  /** Fire only when the latest bar's volume ≤ this × the mean of the bars before. Default 1.3 (the memo's). */
-  maxVolumeRatio: withDefault(numberIn(0, 100, "× the mean bar volume"), 1.3),
-  /** |z| must be ≥ this, standard deviations. Default 1.5. */
-  minAbsZ: withDefault(numberIn(0, 100, "standard deviations"), 1.5),
-  /** |z| must be ≤ this, standard deviations. Default 2.5. */
-  maxAbsZ: withDefault(numberIn(0, 100, "standard deviations"), 2.5),
+  /** Fire only when the latest bar's volume ≤ this × the mean of the bars before (a number or a percentile rule). Default 1.3 (the memo's). */
+  maxVolumeRatio: thresholdWithDefault(0, 100, "× the mean bar volume", 1.3),
+  /**
+   * |z| must be ≥ this, standard deviations: a number, or a percentile rule of |z| at this market's
+   * earlier bar closes. Default the memo's rule (p90 of the last 1000 bars once 100 exist), 1.5 before.
+   */
+  minAbsZ: thresholdWithDefault(0, 100, "standard deviations", percentileRule(1.5)),
+  /** |z| must be ≤ this, standard deviations (a number or a percentile rule). Default 2.5: the memo's cap ("stretched, not extreme"). */
+  maxAbsZ: thresholdWithDefault(0, 100, "standard deviations", 2.5),
   /** Session window start, minutes after 00:00 UTC, inclusive. Default 720 (12:00). */
   sessionStartMinuteUtc: withDefault(integerIn(0, 1440, "minutes after 00:00 UTC"), 720),
   /** Session window end, minutes after 00:00 UTC, exclusive. Default 1200 (20:00). */
@@ -68,6 +72,7 @@ export class VwapReversionStrategy implements Strategy<VwapReversionConfig> {
   private readonly long: Rearm;
   private readonly short: Rearm;
   private readonly signals: SignalFactory;
+  private readonly levels: ThresholdSet<"maxVolumeRatio" | "minAbsZ" | "maxAbsZ">;
 
   /** @throws ConfigError for an invalid `config` (also when minAbsZ > maxAbsZ or stopZ ≤ maxAbsZ). */
   constructor(market: Market, config: unknown = {}) {
@@ -75,8 +80,8 @@ export class VwapReversionStrategy implements Strategy<VwapReversionConfig> {
     const path = "strategies.vwapReversion";
     this.config = parseStrategyConfig(path, vwapReversionConfigSchema, config);
     const c = this.config;
-    if (c.minAbsZ > c.maxAbsZ) throw new ConfigError(`${path}.minAbsZ`, c.minAbsZ, `at most maxAbsZ (${c.maxAbsZ})`);
-    if (c.stopZ <= c.maxAbsZ) throw new ConfigError(`${path}.stopZ`, c.stopZ, `greater than maxAbsZ (${c.maxAbsZ}), or the stop would sit inside the entry band`);
+    checkOrdered(path, "minAbsZ", c.minAbsZ, "maxAbsZ", c.maxAbsZ);
+    if (c.stopZ <= nominal(c.maxAbsZ)) throw new ConfigError(`${path}.stopZ`, c.stopZ, `greater than maxAbsZ (${describeSetting(c.maxAbsZ)}), or the stop would sit inside the entry band`);
     if (c.sessionStartMinuteUtc >= c.sessionEndMinuteUtc) {
       throw new ConfigError(`${path}.sessionStartMinuteUtc`, c.sessionStartMinuteUtc, `before sessionEndMinuteUtc (${c.sessionEndMinuteUtc})`);
     }
@@ -85,11 +90,16 @@ export class VwapReversionStrategy implements Strategy<VwapReversionConfig> {
     this.long = new Rearm(c.rearmAfterFalse);
     this.short = new Rearm(c.rearmAfterFalse);
     this.signals = new SignalFactory(this.id, c.expiryMs);
+    this.levels = new ThresholdSet({
+      maxVolumeRatio: { setting: c.maxVolumeRatio },
+      minAbsZ: { setting: c.minAbsZ, absolute: true },
+      maxAbsZ: { setting: c.maxAbsZ, absolute: true },
+    });
     this.warmUp = `${this.vwap.warmUp}; ${this.volume.warmUp}`;
     const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
     this.description = {
       idea: "Intraday stretches from the session VWAP revert when liquidity is high and volume is fading.",
-      entry: `${hhmm(c.sessionStartMinuteUtc)}–${hhmm(c.sessionEndMinuteUtc)} UTC, latest ${c.interval} bar volume ≤ ${c.maxVolumeRatio} × the mean of the ${c.volumeBars} before, ${c.minAbsZ} ≤ |z| ≤ ${c.maxAbsZ}: fade (z > 0 short, z < 0 long)`,
+      entry: `${hhmm(c.sessionStartMinuteUtc)}–${hhmm(c.sessionEndMinuteUtc)} UTC, latest ${c.interval} bar volume ≤ ${describeSetting(c.maxVolumeRatio)} × the mean of the ${c.volumeBars} before, ${describeSetting(c.minAbsZ, true)} ≤ |z| ≤ ${describeSetting(c.maxAbsZ, true)} (and < stopZ): fade (z > 0 short, z < 0 long)`,
       exit: `target the VWAP; stop at VWAP ± ${c.stopZ} σ but at least ${pct(c.minStopFraction)} from entry; at most ${c.maxHoldMs / 3_600_000} h`,
       expectedHold: { minMs: minutes(15), maxMs: hours(4) },
       needs: ["candles"],
@@ -121,7 +131,10 @@ export class VwapReversionStrategy implements Strategy<VwapReversionConfig> {
     const volumeRatio = this.volume.value(nowMs);
     if (vw === undefined || volumeRatio === undefined) return [];
     const absZ = Math.abs(vw.zScore);
-    const enter = this.inSession(nowMs) && volumeRatio <= c.maxVolumeRatio && absZ >= c.minAbsZ && absZ <= c.maxAbsZ;
+    // Every bar's |z| and volume ratio join the rules' samples (in session or not), after this decision.
+    const t = this.levels.decide({ maxVolumeRatio: volumeRatio, minAbsZ: absZ, maxAbsZ: absZ });
+    // A percentile upper bound may exceed stopZ; the stop must stay beyond the entry.
+    const enter = this.inSession(nowMs) && volumeRatio <= t.levels.maxVolumeRatio && absZ >= t.levels.minAbsZ && absZ <= t.levels.maxAbsZ && absZ < c.stopZ;
     const fireShort = this.short.step(enter && vw.zScore > 0);
     const fireLong = this.long.step(enter && vw.zScore < 0);
     if (!fireShort && !fireLong) return [];
@@ -139,7 +152,7 @@ export class VwapReversionStrategy implements Strategy<VwapReversionConfig> {
           maxHoldMs: c.maxHoldMs,
           reason: `price ${vw.zScore.toFixed(2)} σ from the session VWAP ${vw.vwap.toFixed(2)} on volume ${volumeRatio.toFixed(2)} × average in session hours: fade toward VWAP`,
           metrics: { vwap: vw.vwap, vwapStd: vw.std, price: vw.price, zScore: vw.zScore, volumeRatio },
-          thresholds: { minAbsZ: c.minAbsZ, maxAbsZ: c.maxAbsZ, maxVolumeRatio: c.maxVolumeRatio, sessionStartMinuteUtc: c.sessionStartMinuteUtc, sessionEndMinuteUtc: c.sessionEndMinuteUtc },
+          thresholds: { ...t.recorded, sessionStartMinuteUtc: c.sessionStartMinuteUtc, sessionEndMinuteUtc: c.sessionEndMinuteUtc },
         },
         nowMs,
       ),
