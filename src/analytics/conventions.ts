@@ -8,7 +8,7 @@ export const CONVENTIONS = {
   profitFactor: "gross profit / |gross loss| of net trade P&L; no losing trade → value omitted and noLosses: true (never Infinity)",
   period: "the span the market data covers (first to last price the replay read, to the last trade's close if later; a journal without that span: first to last record), or a --from/--to window [from, to) (a flag wins on its side): trades closed in it, snapshots in it, returns from the account's equity at its start (last snapshot before it)",
   dailyReturns: "end-of-UTC-day equity (last snapshot before 00:00 UTC, carried forward over days without one: a 0 return, never skipped); simple returns equity_d / equity_{d-1} - 1, the first from the starting balance; last day may be partial",
-  equity: "combined: account snapshots (cash + unrealised: fees, funding and mark-to-market included); per strategy: starting balance + realised net P&L at close time (no mark-to-market of open positions)",
+  equity: "combined: account snapshots (cash + unrealised: fees, funding and mark-to-market included) of the book every strategy trades in; per strategy: the snapshots of its own book, where it alone trades its own account from the same starting balance (a journal from before per-strategy books: starting balance + realised net P&L of its trades at close time, no mark-to-market)",
   sharpe: "mean / sample standard deviation (n - 1) of daily returns, risk-free rate 0, annualised × √365; undefined below 2 days or for zero variance",
   sortino: "mean / downside deviation of daily returns, DD = √(Σ min(r, 0)² / n) over all n days (target 0), annualised × √365; undefined without a losing day",
   calmar: "compound annual growth (Π(1 + r))^(365/n) - 1 over the whole sample / maximum drawdown",

@@ -31,6 +31,20 @@ export interface PerformanceInput {
   readonly trialSharpes?: Readonly<Record<string, readonly number[]>> | undefined;
   readonly correlation?: MarketCorrelation | undefined;
   readonly config?: GateConfig | undefined;
+  /**
+   * Each strategy's own book: the account it traded alone (its outcomes and its account
+   * snapshots, from `startingBalanceUsd`, default the combined one's). A strategy with a book is
+   * judged on it, marked to market; one without (a journal from before books) on its outcomes in
+   * `outcomes`, realised only.
+   */
+  readonly strategyBooks?: Readonly<Record<string, StrategyBookInput>> | undefined;
+}
+
+/** One strategy's own paper book, as {@link PerformanceInput.strategyBooks} takes it. */
+export interface StrategyBookInput {
+  readonly outcomes: readonly Outcome[];
+  readonly equity: readonly EquitySnapshot[];
+  readonly startingBalanceUsd?: number | undefined;
 }
 
 /** Figures, verdict and (for a strategy) the lifecycle recommendation. */
@@ -64,7 +78,8 @@ function period(input: PerformanceInput): { startMs: number | undefined; endMs: 
 
 /**
  * Builds the performance report: combined figures from the account snapshots, per-strategy
- * figures from realised P&L (all over one common period so their days align), the gate verdict
+ * figures from each strategy's own book (its account snapshots; realised P&L of the combined
+ * book's trades when a journal has no books), all over one common period so their days align, the gate verdict
  * of each, the lifecycle recommendations and the daily P&L correlation matrix. Pure and
  * deterministic (bootstrap seeded from the config).
  */
@@ -103,14 +118,20 @@ export function performanceReport(input: PerformanceInput): PerformanceReport {
     list.push(o);
     byStrategy.set(o.strategy, list);
   }
-  const strategies = [...byStrategy.keys()].sort().map((id) => {
-    const outcomes = byStrategy.get(id)!;
+  const books = input.strategyBooks ?? {};
+  const ids = new Set([...byStrategy.keys(), ...Object.entries(books).filter(([, b]) => b.outcomes.length > 0).map(([id]) => id)]);
+  const strategies = [...ids].sort().map((id) => {
+    const book = books[id];
+    const outcomes = book?.outcomes ?? byStrategy.get(id) ?? [];
+    const startingBalanceUsd = book?.startingBalanceUsd ?? input.startingBalanceUsd;
+    const marked = book !== undefined && book.equity.length > 0;
     const figures = performanceFigures({
       ...common,
+      startingBalanceUsd,
       name: id,
       outcomes,
-      equity: realisedEquityPoints(outcomes, input.startingBalanceUsd),
-      equitySource: "realised",
+      equity: marked ? book.equity : realisedEquityPoints(outcomes, startingBalanceUsd),
+      equitySource: marked ? "account" : "realised",
       trials: input.trials?.[id],
       trialSharpes: input.trialSharpes?.[id],
     });

@@ -424,14 +424,20 @@ export function formatReplaySummary(s: ReplayPipelineSummary): string {
   out.push(`journal ${s.journal}: ${s.alreadyComplete ? "already complete, nothing to do" : `${s.batches} batches${s.resumedFromBatch > 0 ? ` (resumed after batch ${s.resumedFromBatch})` : ""}, ${s.recordsWritten.toLocaleString("en-US")} records written`}`);
   out.push(`events ${k.events.toLocaleString("en-US")}, markets ${k.markets.length}, spot bars dropped ${JSON.stringify(k.spotBarsDropped)}, rejects ${s.rejects}`);
   const strategies = [...new Set([...Object.keys(k.signalsByStrategy), ...Object.keys(k.outcomesByStrategy)])].sort();
-  out.push("strategy                      signals  positions  outcomes  P&L");
+  // Each strategy in its own book (alone in its account), then its part of the combined book.
+  out.push("                                       own book                   combined book");
+  out.push("strategy                      signals  positions  P&L            positions  P&L");
   let total = 0;
   for (const id of strategies) {
     const o = k.outcomesByStrategy[id] ?? { count: 0, pnlUsd: 0 };
+    const own = k.books[id];
+    const ownOutcome = own?.outcomesByStrategy[id] ?? { count: 0, pnlUsd: 0 };
     total += o.pnlUsd;
-    out.push(`${id.padEnd(28)}  ${String(k.signalsByStrategy[id] ?? 0).padStart(7)}  ${String(k.positionsByStrategy[id] ?? 0).padStart(9)}  ${String(o.count).padStart(8)}  ${usd(o.pnlUsd)}`);
+    out.push(
+      `${id.padEnd(28)}  ${String(k.signalsByStrategy[id] ?? 0).padStart(7)}  ${String(own?.positionsByStrategy[id] ?? 0).padStart(9)}  ${usd(ownOutcome.pnlUsd).padEnd(13)}  ${String(k.positionsByStrategy[id] ?? 0).padStart(9)}  ${usd(o.pnlUsd)}`,
+    );
   }
-  out.push(`total P&L ${usd(total)}; equity ${k.equityUsd === undefined ? "-" : k.equityUsd.toFixed(2)} USD; decisions ${JSON.stringify(k.decisionsByCode)}`);
+  out.push(`combined book: P&L ${usd(total)}; equity ${k.equityUsd === undefined ? "-" : k.equityUsd.toFixed(2)} USD; decisions ${JSON.stringify(k.decisionsByCode)}`);
   out.push(`unfilled entries ${k.unfilledEntries} ${JSON.stringify(k.unfilledByCode)}`);
   for (const f of s.files.filter((x) => x.error !== undefined)) out.push(`failed: ${f.path}: ${f.error ?? ""}`);
   return `${out.join("\n")}\n`;

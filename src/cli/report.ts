@@ -8,9 +8,10 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { countTrials, inWindow, resolveReportWindow } from "../analytics/index.ts";
 import type { GateConfig, MarketCoverage, ReportWindow } from "../analytics/index.ts";
-import { DAY_MS, DataFileError } from "../core/index.ts";
-import { Journal, TrialRegistry, trialRegistryPath } from "../journal/index.ts";
+import { COMBINED_BOOK, DAY_MS, DataFileError } from "../core/index.ts";
+import { Journal, OWN_BOOK, TrialRegistry, trialRegistryPath } from "../journal/index.ts";
 import type { RegisteredTrial } from "../journal/index.ts";
+import type { RiskDecision } from "../paper/index.ts";
 import { DEFAULT_STARTING_EQUITY_USD, buildReport, formatTerminal, outcomesCsv, renderHtml, reportJson, startingEquityFromJournal } from "../reports/index.ts";
 import type { Completeness, LifecycleStep, ReportModel, SignalCounts, StartingEquitySource, TrialsSource } from "../reports/index.ts";
 import { CliUsageError } from "./errors.ts";
@@ -81,20 +82,38 @@ export function parseReportWindow(from: string | undefined, to: string | undefin
   return { fromMs, toMs };
 }
 
-/** Signals per strategy: fired, accepted and rejected by the risk layer. */
-function signalCounts(journal: Journal): SignalCounts[] {
-  const by = new Map<string, { fired: number; accepted: number; rejected: number; refusedByCode: Record<string, number> }>();
-  for (const { signal, decision } of journal.signals()) {
-    const c = by.get(signal.strategy) ?? { fired: 0, accepted: 0, rejected: 0, refusedByCode: {} };
-    c.fired += 1;
-    if (decision?.accepted === true) c.accepted += 1;
-    else if (decision !== undefined) {
-      c.rejected += 1;
-      c.refusedByCode[decision.code] = (c.refusedByCode[decision.code] ?? 0) + 1;
-    }
-    by.set(signal.strategy, c);
+interface MutableCounts {
+  accepted: number;
+  rejected: number;
+  refusedByCode: Record<string, number>;
+}
+
+function count(c: MutableCounts, decision: RiskDecision | undefined): void {
+  if (decision?.accepted === true) c.accepted += 1;
+  else if (decision !== undefined) {
+    c.rejected += 1;
+    c.refusedByCode[decision.code] = (c.refusedByCode[decision.code] ?? 0) + 1;
   }
-  return [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([strategy, c]) => ({ strategy, ...c }));
+}
+
+/**
+ * Signals per strategy: fired, and accepted or refused (by code) in the combined book and in the
+ * strategy's own (`own` null when the journal has no strategy books).
+ */
+function signalCounts(journal: Journal, withBooks: boolean): SignalCounts[] {
+  const by = new Map<string, { fired: number } & MutableCounts & { own: MutableCounts }>();
+  const entry = (strategy: string) => {
+    let c = by.get(strategy);
+    if (c === undefined) by.set(strategy, (c = { fired: 0, accepted: 0, rejected: 0, refusedByCode: {}, own: { accepted: 0, rejected: 0, refusedByCode: {} } }));
+    return c;
+  };
+  for (const { signal, decision } of journal.signals()) {
+    const c = entry(signal.strategy);
+    c.fired += 1;
+    count(c, decision);
+  }
+  if (withBooks) for (const { signal, decision } of journal.signals({ book: OWN_BOOK })) count(entry(signal.strategy).own, decision);
+  return [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([strategy, { own, ...c }]) => ({ strategy, ...c, own: withBooks ? own : null }));
 }
 
 /** The checkpoint name a replay writes (src/cli/replay-pipeline.ts). */
@@ -169,6 +188,9 @@ export function reportFromJournal(
 ): ReportModel {
   const outcomes = journal.outcomes();
   const equity = journal.equitySnapshots();
+  // Each strategy's own book (journals from before books have only the combined one).
+  const strategyBooks = journal.books().filter((b) => b !== COMBINED_BOOK);
+  const books = strategyBooks.length === 0 ? undefined : Object.fromEntries(strategyBooks.map((book) => [book, { outcomes: journal.outcomes({ book }), equity: journal.equitySnapshots({ book }) }]));
   const derived = startingEquityFromJournal(equity, outcomes);
   const [startingEquityUsd, startingEquitySource]: [number, StartingEquitySource] =
     startingEquityFlag !== undefined ? [startingEquityFlag, "flag"] : derived !== undefined ? [derived, "journal"] : [DEFAULT_STARTING_EQUITY_USD, "default"];
@@ -189,7 +211,8 @@ export function reportFromJournal(
     completeness: completenessOf(status),
     periodBasis: { basis: resolved.basis, why: resolved.why },
     lifecycle: journal.lifecycle(),
-    signals: signalCounts(journal),
+    signals: signalCounts(journal, books !== undefined),
+    books,
     openPositions: journal.openPositions().length,
     window: resolved.window,
     config: gates,

@@ -14,7 +14,7 @@
  */
 import { existsSync } from "node:fs";
 import type { ConnectionStatusEvent, Market, MarketEvent, MarketEventKind, ParseError } from "../core/index.ts";
-import { HOUR_MS, market } from "../core/index.ts";
+import { COMBINED_BOOK, HOUR_MS, market } from "../core/index.ts";
 import type { Config, Logger } from "../config/index.ts";
 import { DEFAULT_SPOT_LEG_FILTER, paperBrokerFactory, TradingKernel } from "../engine/index.ts";
 import type { KernelCarryState, KernelRecord, KernelSummary, SpotLegFilterConfig } from "../engine/index.ts";
@@ -84,8 +84,13 @@ export interface LiveCheckpointState {
   readonly version: 1;
   /** The account's starting equity, USD (fixed when the journal was created). */
   readonly startingEquityUsd: number;
-  /** The paper broker's snapshot ({@link BrokerState}). */
+  /** The combined book's paper broker snapshot ({@link BrokerState}). */
   readonly broker: unknown;
+  /**
+   * Each strategy book's paper broker snapshot, by book (strategy id); absent in checkpoints
+   * written before books existed, whose restart opens every strategy book afresh.
+   */
+  readonly books?: Readonly<Record<string, unknown>>;
   readonly totals: LiveTotals;
   /** This session's kernel counters at the checkpoint. */
   readonly session: KernelSummary;
@@ -228,7 +233,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     // And across journals, for the deflated Sharpe's N (docs/JOURNAL.md, "Trial registry").
     if (options.variants !== undefined) registerJournalTrials(journal, trialRegistryPath(dbPath, config.journal.trialRegistry));
     const kernel = new TradingKernel({
-      broker: paperBrokerFactory({ ...trading.broker, fillModel: "book" }, brokerState),
+      broker: paperBrokerFactory({ ...trading.broker, fillModel: "book" }, (book) => (book === COMBINED_BOOK ? brokerState : (prior?.books?.[book] as BrokerState | undefined))),
       ...(trading.strategies === undefined ? {} : { strategies: trading.strategies }),
       ...(trading.risk === undefined ? {} : { risk: trading.risk }),
       startingEquityUsd,
@@ -246,7 +251,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     const restoredPositions = brokerState?.positions.length ?? 0;
     if (prior !== undefined) {
       log.info(
-        { restoredPositions, pendingEntries: brokerState?.pendingEntries.length ?? 0, cashUsd: brokerState?.cashUsd, checkpointMs: priorCheckpoint?.tsMs, sessions: prior.totals.sessions },
+        { restoredPositions, pendingEntries: brokerState?.pendingEntries.length ?? 0, cashUsd: brokerState?.cashUsd, strategyBooks: Object.keys(prior.books ?? {}).length, checkpointMs: priorCheckpoint?.tsMs, sessions: prior.totals.sessions },
         "warm restart: broker restored from the live checkpoint; strategies warm up again",
       );
     }
@@ -311,6 +316,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
         version: 1,
         startingEquityUsd,
         broker: kernel.brokerSnapshot(),
+        books: kernel.bookSnapshots(),
         totals: totals(source.stats.reconnects),
         session: kernel.summary(),
         kernel: kernel.carryState(),

@@ -12,3 +12,4 @@ export * from "./sz-decimals.ts";
 export * from "./coin-correlations.ts";
 export * from "./paper-broker.ts";
 export * from "./component-performance.ts";
+export * from "./paper-book.ts";

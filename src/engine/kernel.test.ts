@@ -46,8 +46,10 @@ function kernel(options: Partial<ConstructorParameters<typeof TradingKernel>[0]>
   return new TradingKernel({ broker: (setup) => new TestBroker(setup, unfillable), strategies: STRATEGIES, ...options });
 }
 
-const kinds = (records: readonly KernelRecord[]): string[] => records.map((r) => r.kind);
-const decisions = (records: readonly KernelRecord[]) => records.flatMap((r) => (r.kind === "decision" ? [r.decision] : []));
+/** One book's records (signals, which belong to no book, included); default the combined book. */
+const inBook = (records: readonly KernelRecord[], book = "combined"): KernelRecord[] => records.filter((r) => r.kind === "signal" || r.book === book);
+const kinds = (records: readonly KernelRecord[], book = "combined"): string[] => inBook(records, book).map((r) => r.kind);
+const decisions = (records: readonly KernelRecord[], book = "combined") => inBook(records, book).flatMap((r) => (r.kind === "decision" ? [r.decision] : []));
 
 describe("TradingKernel", () => {
   it("creates a perp's strategies on its first event, and basis only once a spot leg is known", () => {
@@ -102,6 +104,37 @@ describe("TradingKernel", () => {
     // Short 1.89474 from 1000 to the 985 target: +28.4211 USD (no fees in the test broker).
     expect(outcome?.kind === "outcome" && outcome.outcome.pnlUsd).toBeCloseTo(28.4211, 9);
     expect(k.summary().outcomesByStrategy["contrarian-funding"]?.count).toBe(1);
+  });
+
+  it("trades each signal in its strategy's own book too: the same decision and trade, under ids prefixed with the book", () => {
+    const k = kernel();
+    const records = k.onEvents(history([0, 0, EXTREME, 0, 0], { 3: { open: 1000, close: 1000 }, 4: { open: 1000, high: 1001, low: 980, close: 990 } }));
+    const own = inBook(records, "contrarian-funding").filter((r) => r.kind !== "equity");
+    expect(kinds(own, "contrarian-funding")).toEqual(["signal", "decision", "order", "fill", "position", "order", "fill", "position", "outcome"]);
+    // One signal record for both books; one decision in each.
+    expect(records.filter((r) => r.kind === "signal")).toHaveLength(1);
+    expect(decisions(records, "contrarian-funding")).toEqual(decisions(records));
+    const ids = (book: string) => inBook(records, book).flatMap((r) => (r.kind === "position" ? [r.position.id] : []));
+    expect(ids("combined")).toEqual(["pos-1", "pos-1"]);
+    expect(ids("contrarian-funding")).toEqual(["contrarian-funding/pos-1", "contrarian-funding/pos-1"]);
+    // Alone in its account the strategy made the same +28.4211 USD.
+    expect(k.summary().books["contrarian-funding"]?.outcomesByStrategy["contrarian-funding"]?.pnlUsd).toBeCloseTo(28.4211, 9);
+    expect(Object.keys(k.summary().books)).toEqual(["combined", ...k.strategies().map((s) => s.strategy.id)]);
+  });
+
+  it("journals a strategy book's snapshot only when one of its figures changed; the combined book keeps every one", () => {
+    // A broker that snapshots every event at an unchanged 10 000 USD, as a flat account's hourly snapshots are.
+    const flat = (setup: Parameters<ConstructorParameters<typeof TradingKernel>[0]["broker"]>[0]) => {
+      const broker = new TestBroker(setup);
+      return Object.assign(broker, {
+        onEvent: (event: MarketEvent) => [{ kind: "equity" as const, snapshot: { tsMs: event.tsEvent, equityUsd: setup.startingEquityUsd, cashUsd: setup.startingEquityUsd, unrealizedUsd: 0, openPositions: 0, grossExposureUsd: 0 } }],
+      });
+    };
+    const k = kernel({ broker: flat });
+    const records = [...k.onEvents([bar(BTC, T0, { close: 1000 }), bar(BTC, T0 + H, { close: 1000 }), bar(BTC, T0 + 2 * H, { close: 1000 })]), ...k.finish()];
+    const times = (book: string) => inBook(records, book).flatMap((r) => (r.kind === "equity" ? [r.snapshot.tsMs] : []));
+    expect(times("combined")).toEqual([T0 + H - 1, T0 + 2 * H - 1, T0 + 3 * H - 1]);
+    expect(times("contrarian-funding")).toEqual([T0 + H - 1]);
   });
 
   it("refuses a second signal while the first is open, and accepts one after the position closed and the cooldown passed", () => {
@@ -173,7 +206,7 @@ describe("TradingKernel", () => {
     expect(k.clock.now()).toBe(T0 + 5 * H - 1);
     // Older than the clock: they form an instant at the clock's time (5 h − 1 ms).
     const late = [...k.onEvents([funding(BTC, T0 + 4 * H, 1e-5), funding(BTC, T0 + 4 * H, 1e-5)]), ...k.endInstant()];
-    const payments = late.flatMap((r) => (r.kind === "funding" ? [r.payment] : []));
+    const payments = inBook(late).flatMap((r) => (r.kind === "funding" ? [r.payment] : []));
     // −(−1.88572 × 1000 (the latest close: no oracle in a candle-only run) × 0.00001) = +0.0188572 USD, once, at the settlement's time.
     expect(payments.map((p) => [p.tsMs, p.sz, p.oraclePx])).toEqual([[T0 + 4 * H, -1.88572, 1000]]);
     expect(payments[0]?.amountUsd).toBeCloseTo(0.0188572, 12);
@@ -184,8 +217,10 @@ describe("TradingKernel", () => {
     const k = kernel();
     const events = history([0, 0, EXTREME, 0, 0], { 4: { open: 1000, low: 980, close: 990 } });
     const records = [...k.onEvents(events), ...k.finish()];
-    const times = records.flatMap((r) => (r.kind === "equity" ? [r.snapshot.tsMs] : []));
+    const times = inBook(records).flatMap((r) => (r.kind === "equity" ? [r.snapshot.tsMs] : []));
     expect(times).toEqual([T0 + 4 * H - 1, T0 + 5 * H - 1]);
+    // The strategy's own book traded the same position: its snapshots at the same instants.
+    expect(inBook(records, "contrarian-funding").flatMap((r) => (r.kind === "equity" ? [r.snapshot.tsMs] : []))).toEqual(times);
   });
 
   describe("feeds the adaptive convergence weights with its outcomes", () => {
@@ -248,7 +283,7 @@ describe("TradingKernel at a stop and a warm restart", () => {
     expect(records.some((r) => r.kind === "equity" && r.snapshot.tsMs === T0 + 4 * H - 1)).toBe(false);
     // The stop processes it (the position opens at 4 h − 1 ms) and releases its snapshot.
     const flushed = k.flushPending(T0 + 4 * H);
-    expect(flushed.map((r) => (r.kind === "equity" ? r.snapshot.tsMs : r.kind))).toEqual(["order", "fill", "position", T0 + 4 * H - 1]);
+    expect(inBook(flushed).map((r) => (r.kind === "equity" ? r.snapshot.tsMs : r.kind))).toEqual(["order", "fill", "position", T0 + 4 * H - 1]);
     expect(k.clock.now()).toBe(T0 + 4 * H);
     expect(k.flushPending(k.clock.now() + 1)).toEqual([]);
   });
@@ -265,14 +300,23 @@ describe("TradingKernel at a stop and a warm restart", () => {
     expect(carry.heldEntries).toHaveLength(1);
     expect(carry.heldEntries[0]?.orders[0]).toMatchObject({ purpose: "entry", side: "sell", market: { key: "hyperliquid:perp:BTC" } });
 
-    // A kernel restored from the carry emits the held order with the fill and position; its broker holds the pending entry.
-    const broker = new TestBroker({ startingEquityUsd: 10_000, risk: first.risk });
-    const restored = new TradingKernel({ broker: () => broker, strategies: STRATEGIES, carry });
-    // Put the entry back into the fresh broker as the restored broker would hold it (the test broker has no restore).
+    // A kernel restored from the carry emits the held orders with the fill and position, in both
+    // books (the combined and the strategy's own); their brokers hold the pending entry.
     const signal = before.find((r) => r.kind === "signal");
-    const decision = decisions(before)[0];
-    if (signal?.kind !== "signal" || decision === undefined) throw new Error("no signal");
-    broker.onSignal(signal.signal, decision, signal.signal.createdMs);
+    if (signal?.kind !== "signal") throw new Error("no signal");
+    // Every strategy has its book; only the signal's strategy holds an entry in its own.
+    expect(Object.entries(carry.books ?? {}).filter(([, c]) => c.heldEntries.length > 0).map(([book]) => book)).toEqual([signal.signal.strategy]);
+    const restored = new TradingKernel({
+      broker: (setup) => {
+        // Put the entry back into each fresh broker as a restored one would hold it (the test broker has no restore).
+        const broker = new TestBroker(setup);
+        const decision = before.find((r) => r.kind === "decision" && (r.book ?? "combined") === setup.book);
+        if (decision?.kind === "decision") broker.onSignal(signal.signal, decision.decision, signal.signal.createdMs);
+        return broker;
+      },
+      strategies: STRATEGIES,
+      carry,
+    });
     const after = [...restored.onEvents([hour3]), ...restored.finish()];
     const trading = (rs: readonly KernelRecord[]) => rs.filter((r) => r.kind !== "equity" && r.kind !== "signal" && r.kind !== "decision");
     expect(JSON.stringify(trading(after))).toBe(JSON.stringify(trading(whole)));

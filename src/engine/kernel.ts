@@ -1,11 +1,11 @@
-import { EventClock, intervalMs, market } from "../core/index.ts";
-import type { Market, MarketEvent } from "../core/index.ts";
+import { COMBINED_BOOK, EventClock, intervalMs } from "../core/index.ts";
+import type { BookId, Market, MarketEvent } from "../core/index.ts";
 import { InMemoryOpenInterestSeries } from "../metrics/index.ts";
 import type { OpenInterestSeriesPort } from "../metrics/index.ts";
-import type { BrokerRecord, EquitySnapshot, PaperFill, PaperOrder, RiskDecision } from "../paper/index.ts";
-import { assessSignal, riskConfig } from "../risk/index.ts";
+import type { Outcome } from "../paper/index.ts";
+import { riskConfig } from "../risk/index.ts";
 import type { RiskConfig, RiskInputs, SzDecimals } from "../risk/index.ts";
-import { BasisArbitrageStrategy, createStrategies, SignalBook, takesPaperPositions } from "../strategies/index.ts";
+import { BasisArbitrageStrategy, createStrategies } from "../strategies/index.ts";
 import type { AnyStrategy, LifecycleState, Signal, SignalBookOptions, StrategyConfigs } from "../strategies/index.ts";
 import type { KernelBroker } from "./broker-port.ts";
 import type { KernelRecord } from "./kernel-record.ts";
@@ -13,6 +13,8 @@ import { CoinCorrelations } from "./coin-correlations.ts";
 import { KernelComponentPerformance } from "./component-performance.ts";
 import { LegPairing } from "./leg-pairing.ts";
 import type { LegChange } from "./leg-pairing.ts";
+import { PaperBook } from "./paper-book.ts";
+import type { BookCarryState, BookSummary } from "./paper-book.ts";
 import { DEFAULT_SPOT_LEG_FILTER, spotLegRejection } from "./spot-leg-filter.ts";
 import type { SpotLegFilterConfig } from "./spot-leg-filter.ts";
 import { szDecimalsFrom } from "./sz-decimals.ts";
@@ -20,8 +22,10 @@ import { szDecimalsFrom } from "./sz-decimals.ts";
 /** Default starting equity of the paper account, USD. */
 export const DEFAULT_STARTING_EQUITY_USD = 10_000;
 
-/** What the kernel passes a broker factory. */
+/** What the kernel passes a broker factory (called once per book). */
 export interface BrokerSetup {
+  /** The book the broker keeps: `combined` or a strategy id. */
+  readonly book: BookId;
   /** Starting equity, USD. */
   readonly startingEquityUsd: number;
   /** The risk configuration in force (its fee rates are the broker's). */
@@ -30,7 +34,7 @@ export interface BrokerSetup {
 
 /** Options of {@link TradingKernel}. */
 export interface TradingKernelOptions {
-  /** Makes the paper broker (called once, in the constructor). */
+  /** Makes a book's paper broker: the combined book's in the constructor, a strategy's own when its first instance is created. */
   readonly broker: (setup: BrokerSetup) => KernelBroker;
   /** Per-strategy configuration sections; `undefined` = each strategy's own defaults. */
   readonly strategies?: StrategyConfigs;
@@ -64,17 +68,13 @@ export interface TradingKernelOptions {
 
 /**
  * Records the kernel holds back between events, as JSON-safe data: the part of its state a live
- * checkpoint must keep beside the broker's snapshot so that a restart loses nothing.
+ * checkpoint must keep beside the brokers' snapshots so that a restart loses nothing. The top
+ * level is the combined book's (checkpoints from before books existed hold only that); `books`
+ * holds each strategy's own.
  */
-export interface KernelCarryState {
-  /**
-   * Entry orders (and fills of a two-leg entry's first leg) waiting for their position to open,
-   * by position id, in the order they were placed. Without them a restored entry's fill would
-   * reach the journal without its order row.
-   */
-  readonly heldEntries: readonly { readonly positionId: string; readonly orders: readonly PaperOrder[]; readonly fills: readonly PaperFill[] }[];
-  /** The equity snapshot of the latest instant, not yet released (`null`: none). */
-  readonly pendingEquity: EquitySnapshot | null;
+export interface KernelCarryState extends BookCarryState {
+  /** Each strategy book's carried records, by book (absent in checkpoints written before books). */
+  readonly books?: Readonly<Record<BookId, BookCarryState>>;
 }
 
 /** Counts and money so far; what a checkpoint records and a resumed run must reproduce. */
@@ -95,7 +95,9 @@ export interface KernelSummary {
   readonly strategiesCreated: number;
   /** Signals by strategy id (every signal, taken or not). */
   readonly signalsByStrategy: Readonly<Record<string, number>>;
-  /** Decisions by code (`ok`, `open_signal`, `cooldown`, `shadow`, risk codes). */
+  /** Each book's figures (`combined` and one per strategy); the fields below repeat the combined book's. */
+  readonly books: Readonly<Record<BookId, BookSummary>>;
+  /** The combined book's decisions by code (`ok`, `open_signal`, `cooldown`, `shadow`, risk codes). */
   readonly decisionsByCode: Readonly<Record<string, number>>;
   /** Positions opened, by strategy id. */
   readonly positionsByStrategy: Readonly<Record<string, number>>;
@@ -105,7 +107,7 @@ export interface KernelSummary {
   readonly unfilledEntries: number;
   /** Unfilled entries by the broker's code (`expired`, `no_book`, `no_bar`, `end_of_data`, ...). */
   readonly unfilledByCode: Readonly<Record<string, number>>;
-  /** Last equity snapshot, USD (`undefined` before the first). */
+  /** The combined book's last equity snapshot, USD (`undefined` before the first). */
   readonly equityUsd: number | undefined;
   /** Event clock, ms. */
   readonly nowMs: number;
@@ -118,52 +120,46 @@ interface Slot {
   retired: boolean;
 }
 
-interface SignalRef {
-  readonly strategy: string;
-  readonly market: Market;
-}
-
 const inc = (counts: Record<string, number>, key: string, by = 1): void => {
   counts[key] = (counts[key] ?? 0) + by;
 };
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
 /**
- * The one trading kernel: market events → strategies → signal book and lifecycle → risk →
- * paper broker, for replay and live alike. Pure and synchronous: time comes only from the
+ * The one trading kernel: market events → strategies → paper books (signal book and lifecycle →
+ * risk → paper broker), for replay and live alike. Pure and synchronous: time comes only from the
  * events (an {@link EventClock}), nothing is read or written; `onEvents` returns the records to
  * persist. Same events in the same batches or not → the same records (see docs/ENGINE.md).
  *
- * Per event, in this order:
- * 1. the clock advances to the event's time; an equity snapshot of an earlier time is released;
- * 2. a Hyperliquid spot candle the spot-leg filter rejects is dropped (counted) — the kernel
- *    never sees it;
- * 3. discovery: a Hyperliquid perp's first event creates its strategies (`createStrategies`,
- *    without the spot leg); {@link LegPairing} decides when a perp gets a spot leg, and the
- *    basis strategy is created then (a research-only Binance leg is retired when the venue's
- *    pair appears);
- * 4. the broker sees the event (fills, exits, funding, marks) — exits close their signals in the
- *    {@link SignalBook};
- * 5. every strategy of the event's market (status events: every strategy), in creation order,
- *    gets it; each signal is recorded, offered to the signal book (refusal → a decision
+ * **Books.** Every strategy trades its own {@link PaperBook} (its own starting equity, sizing and
+ * limits), so its figures never depend on another strategy; the combined book, where all
+ * strategies share one account and its correlation and exposure limits, runs beside them. A
+ * signal is recorded once and decided in two books, its strategy's and the combined one; every
+ * other record names its book. A strategy's book opens when its first instance is created.
+ *
+ * Per instant (the events of one venue time, gathered and put in a canonical order):
+ * 1. the clock advances to the instant; equity snapshots of an earlier time are released;
+ * 2. per event: a Hyperliquid spot candle the spot-leg filter rejects is dropped (counted) — the
+ *    kernel never sees it; discovery: a Hyperliquid perp's first event creates its strategies
+ *    (`createStrategies`, without the spot leg); {@link LegPairing} decides when a perp gets a
+ *    spot leg, and the basis strategy is created then (a research-only Binance leg is retired
+ *    when the venue's pair appears); every book's broker sees the event (fills, exits, funding,
+ *    marks); every strategy of the event's market (status events: every strategy), in creation
+ *    order, gets it, and its signals wait;
+ * 3. every book's time exits;
+ * 4. each signal, in the order they fired, is recorded and taken by the combined book and its
+ *    strategy's own: offered to the book's signal book (refusal → a decision
  *    `open_signal`/`cooldown`), checked against the lifecycle (killed → `shadow`), assessed by
- *    the risk layer, and, when accepted, submitted to the broker.
+ *    the risk layer on that book's portfolio, and, when accepted, submitted to its broker;
+ * 5. each book's snapshot of the instant is marked again with every market's latest price.
  *
- * Every signal gets exactly one decision record. Entry orders and fills are held back until
- * their position opens, because the journal's orders and fills reference a position row; an
- * entry that gives up unfilled (the broker releases it the moment it can no longer fill) ends its
- * signal in the book, so the strategy may signal again, and its orders become `unfilledOrder`
- * records (the journal's `unfilled_orders`). Equity
- * snapshots are released once event time moves past them, so two at one instant (the journal
- * keys them by time) become the last one; a live session stopping releases the last with
- * {@link TradingKernel.flushPending}, and a live checkpoint keeps what is held back
- * ({@link TradingKernel.carryState}, restored through {@link TradingKernelOptions.carry}).
- *
- * Every outcome the kernel emits also feeds its {@link KernelComponentPerformance}, which the
- * adaptive convergence strategy reads for its daily weights (only days already ended; only
+ * Every outcome of a strategy's own book also feeds the {@link KernelComponentPerformance}, which
+ * the adaptive convergence strategy reads for its daily weights (only days already ended; only
  * `validated` strategies weigh). It lives in memory: a replay recomputes it, a live warm restart
  * starts it afresh.
+ *
+ * A live session stopping releases the last snapshots with {@link TradingKernel.flushPending},
+ * and a live checkpoint keeps what the books hold back ({@link TradingKernel.carryState},
+ * restored through {@link TradingKernelOptions.carry}).
  *
  * An event older than the clock (a funding settlement polled after later live events) is
  * processed at the clock's time; it keeps its own `tsEvent`, which the broker uses to pay it.
@@ -177,24 +173,23 @@ export class TradingKernel {
   readonly startingEquityUsd: number;
   readonly risk: RiskConfig;
   private readonly options: TradingKernelOptions;
-  private readonly broker: KernelBroker;
-  private readonly book: SignalBook;
-  private readonly riskInputs: RiskInputs;
+  private readonly riskInputs: Omit<RiskInputs, "costPerSide">;
   private readonly filter: SpotLegFilterConfig;
   private readonly oiSeries: OpenInterestSeriesPort;
   private readonly pairing = new LegPairing();
   private readonly correlations = new CoinCorrelations();
-  /** The adaptive convergence weights' performance: the outcomes this kernel emitted, by component. */
+  /** The adaptive convergence weights' performance: the outcomes of the strategies' own books, by component. */
   private readonly componentPerformance: KernelComponentPerformance;
   private readonly slots: Slot[] = [];
   private readonly routes = new Map<string, Slot[]>();
   private readonly basisByPerp = new Map<string, Slot>();
   private readonly knownMarkets = new Set<string>();
-  private readonly signalRefs = new Map<string, SignalRef>();
-  /** Entry orders and fills waiting for their position to open, by position id. */
-  private readonly heldEntries = new Map<string, KernelRecord[]>();
-  private pendingEquity: EquitySnapshot | undefined;
-  private lastEquityUsd: number | undefined;
+  /** The combined book, then each strategy's own in the order their first instance was created. */
+  private readonly books: PaperBook[] = [];
+  private readonly combined: PaperBook;
+  private readonly bookByStrategy = new Map<string, PaperBook>();
+  /** Carried records of strategy books not opened yet (a warm restart), by book. */
+  private readonly carryByBook = new Map<BookId, BookCarryState>();
   private nowMs = 0;
   private events = 0;
   /** Events of the instant being gathered (same effective time), processed once a later one arrives. */
@@ -207,11 +202,6 @@ export class TradingKernel {
   private readonly warmUpBarOpen = new Map<string, number>();
   private readonly spotBarsDropped: Record<string, number> = {};
   private readonly signalsByStrategy: Record<string, number> = {};
-  private readonly decisionsByCode: Record<string, number> = {};
-  private readonly positionsByStrategy: Record<string, number> = {};
-  private readonly outcomesByStrategy: Record<string, { count: number; pnlUsd: number }> = {};
-  private unfilledEntries = 0;
-  private readonly unfilledByCode: Record<string, number> = {};
   private strategiesCreated = 0;
 
   /** @throws ConfigError for an invalid strategy or signal-book configuration. */
@@ -219,8 +209,6 @@ export class TradingKernel {
     this.options = options;
     this.startingEquityUsd = options.startingEquityUsd ?? DEFAULT_STARTING_EQUITY_USD;
     this.risk = riskConfig(options.risk);
-    this.broker = options.broker({ startingEquityUsd: this.startingEquityUsd, risk: this.risk });
-    this.book = new SignalBook(options.signalBook);
     this.filter = options.spotLegFilter ?? DEFAULT_SPOT_LEG_FILTER;
     this.oiSeries = options.oiSeries ?? new InMemoryOpenInterestSeries();
     this.componentPerformance = new KernelComponentPerformance({ startingEquityUsd: this.startingEquityUsd, lifecycle: options.lifecycle });
@@ -228,10 +216,10 @@ export class TradingKernel {
       config: this.risk,
       szDecimals: options.szDecimals ?? szDecimalsFrom(),
       correlation: (a, b) => this.correlations.correlation(a, b, this.nowMs),
-      // One cost model: sizing prices a round trip as the broker will charge it.
-      ...(this.broker.costPerSide === undefined ? {} : { costPerSide: (m: Market) => this.broker.costPerSide?.(m) ?? this.risk.slippagePerSide }),
     };
-    if (options.carry !== undefined) this.restoreCarry(options.carry);
+    for (const [book, carry] of Object.entries(options.carry?.books ?? {})) this.carryByBook.set(book, carry);
+    this.combined = this.openBook(COMBINED_BOOK);
+    if (options.carry !== undefined) this.combined.restoreCarry(options.carry);
   }
 
   /**
@@ -257,24 +245,24 @@ export class TradingKernel {
   }
 
   /**
-   * End of the input: the broker's end-of-data records (the paper broker drops pending entries and
-   * closes open positions at the last mark, `endOfData`), then the held equity snapshot. Call once.
+   * End of the input: each book's end-of-data records (the paper broker drops pending entries and
+   * closes open positions at the last mark, `endOfData`), then the held equity snapshots. Call once.
    */
   finish(): KernelRecord[] {
     const out: KernelRecord[] = [];
     this.processInstant(out);
-    this.brokerRecords(this.broker.finish(this.nowMs), this.nowMs, out);
-    this.releaseEquity(Infinity, out);
+    for (const book of this.books) book.finish(this.nowMs, out);
+    for (const book of this.books) book.releaseEquity(Infinity, out);
     return out;
   }
 
   /**
    * Event time has reached `nowMs` without an event (a live session stopping): the clock moves
-   * there and the equity snapshot held for an earlier instant is released, so the last one is
+   * there and the equity snapshots held for an earlier instant are released, so the last ones are
    * journaled. Afterwards no snapshot can be produced at or before the released instant (the
-   * clock does not go back), so the journal's one-snapshot-per-ms key holds. The instant still
-   * being gathered is processed first, and the clock then moves to `nowMs` or 1 ms past that
-   * instant, whichever is later.
+   * clock does not go back), so the journal's one-snapshot-per-book-and-ms key holds. The instant
+   * still being gathered is processed first, and the clock then moves to `nowMs` or 1 ms past
+   * that instant, whichever is later.
    */
   flushPending(nowMs: number): KernelRecord[] {
     const out: KernelRecord[] = [];
@@ -283,26 +271,24 @@ export class TradingKernel {
     this.clock.advance(Math.max(nowMs, this.clock.now() + 1));
     this.nowMs = this.clock.now();
     this.componentPerformance.advanceTo(this.nowMs);
-    this.releaseEquity(this.nowMs, out);
+    for (const book of this.books) book.releaseEquity(this.nowMs, out);
     return out;
   }
 
   /**
-   * The records held back (entry orders and fills waiting for their position, the latest
-   * instant's equity snapshot) as JSON-safe data, for a live checkpoint; pass it back as
+   * The records the books hold back (entry orders and fills waiting for their position, the
+   * latest instant's equity snapshot) as JSON-safe data, for a live checkpoint; pass it back as
    * {@link TradingKernelOptions.carry} on restart. Replay does not need it: it recomputes.
    */
   carryState(): KernelCarryState {
-    const heldEntries = [...this.heldEntries].map(([positionId, records]) => ({
-      positionId,
-      orders: records.flatMap((r) => (r.kind === "order" ? [r.order] : [])),
-      fills: records.flatMap((r) => (r.kind === "fill" ? [r.fill] : [])),
-    }));
-    return structuredClone({ heldEntries, pendingEquity: this.pendingEquity ?? null });
+    const books: Record<BookId, BookCarryState> = {};
+    for (const book of this.books) if (!book.combined) books[book.id] = book.carryState();
+    return { ...this.combined.carryState(), books };
   }
 
   /** The kernel's counters so far. */
   summary(): KernelSummary {
+    const combined = this.combined.summary();
     return {
       events: this.events,
       warmUpEvents: this.warmUpEvents,
@@ -312,19 +298,30 @@ export class TradingKernel {
       markets: [...this.knownMarkets],
       strategiesCreated: this.strategiesCreated,
       signalsByStrategy: { ...this.signalsByStrategy },
-      decisionsByCode: { ...this.decisionsByCode },
-      positionsByStrategy: { ...this.positionsByStrategy },
-      outcomesByStrategy: Object.fromEntries(Object.entries(this.outcomesByStrategy).map(([k, v]) => [k, { ...v }])),
-      unfilledEntries: this.unfilledEntries,
-      unfilledByCode: { ...this.unfilledByCode },
-      equityUsd: this.lastEquityUsd,
+      books: Object.fromEntries(this.books.map((b) => [b.id, b.id === COMBINED_BOOK ? combined : b.summary()])),
+      decisionsByCode: combined.decisionsByCode,
+      positionsByStrategy: combined.positionsByStrategy,
+      outcomesByStrategy: combined.outcomesByStrategy,
+      unfilledEntries: combined.unfilledEntries,
+      unfilledByCode: combined.unfilledByCode,
+      equityUsd: combined.equityUsd,
       nowMs: this.nowMs,
     };
   }
 
-  /** The broker's state (JSON-safe), for a checkpoint and a live warm restart. */
+  /** The combined book's broker state (JSON-safe), for a checkpoint and a live warm restart. */
   brokerSnapshot(): unknown {
-    return this.broker.snapshot();
+    return this.combined.brokerSnapshot();
+  }
+
+  /** Each strategy book's broker state (JSON-safe) by book, for a live checkpoint beside {@link brokerSnapshot}. */
+  bookSnapshots(): Record<BookId, unknown> {
+    return Object.fromEntries(this.books.filter((b) => !b.combined).map((b) => [b.id, b.brokerSnapshot()]));
+  }
+
+  /** The books in the order they opened: `combined`, then each strategy's own. */
+  bookIds(): BookId[] {
+    return this.books.map((b) => b.id);
   }
 
   /** Strategy instances in creation order (retired ones included, flagged). */
@@ -356,9 +353,10 @@ export class TradingKernel {
   /**
    * One instant, one state: the gathered events (one effective time) in a canonical order that
    * does not depend on the input's (kind, market, interval; the input order only among events
-   * that tie, which come from one source), each applied to the broker (fills, price exits,
-   * funding, marks) and its strategies, whose signals wait; then the broker's time exits; then the
-   * signals in the order they fired; then the instant's equity snapshot re-marked at its end, with
+   * that tie, which come from one source), each applied to every book's broker (fills, price
+   * exits, funding, marks) and to its strategies, whose signals wait; then every book's time
+   * exits; then the signals in the order they fired, each in the combined book and its
+   * strategy's own; then each book's equity snapshot of the instant re-marked at its end, with
    * every market's latest price.
    */
   private processInstant(out: KernelRecord[]): void {
@@ -371,7 +369,7 @@ export class TradingKernel {
     this.nowMs = this.clock.now();
     const nowMs = this.nowMs;
     this.componentPerformance.advanceTo(nowMs);
-    this.releaseEquity(nowMs, out);
+    for (const book of this.books) book.releaseEquity(nowMs, out);
     const signals: Signal[] = [];
     for (const event of events) {
       const rejection = spotLegRejection(event, this.filter);
@@ -381,25 +379,27 @@ export class TradingKernel {
       }
       if (event.kind !== "status") this.discover(event.market, nowMs);
       this.correlations.update(event);
-      this.brokerRecords(this.broker.onEvent(event, nowMs), nowMs, out);
+      for (const book of this.books) book.onEvent(event, nowMs, out);
       const targets = event.kind === "status" ? this.slots.filter((s) => !s.retired) : this.routes.get(event.market.key);
       if (targets === undefined) continue;
       // A copy: a slot retired or created while signals are handled must not change this pass.
       for (const slot of [...targets]) signals.push(...slot.strategy.onEvent(event, { nowMs }));
     }
-    if (this.broker.onInstantEnd !== undefined) this.brokerRecords(this.broker.onInstantEnd(nowMs), nowMs, out);
-    for (const signal of signals) this.handleSignal(signal, nowMs, out);
+    for (const book of this.books) book.onInstantEnd(nowMs, out);
+    for (const signal of signals) {
+      out.push({ kind: "signal", signal });
+      inc(this.signalsByStrategy, signal.strategy);
+      this.combined.takeSignal(signal, nowMs, out);
+      this.bookByStrategy.get(signal.strategy)?.takeSignal(signal, nowMs, out);
+    }
     // A snapshot taken at an open or close inside the instant saw only the markets processed before
     // it: mark it again now that every market's price of the instant is in.
-    if (this.pendingEquity !== undefined && this.pendingEquity.tsMs === nowMs && this.broker.equityAt !== undefined) {
-      this.pendingEquity = this.broker.equityAt(nowMs);
-      this.lastEquityUsd = this.pendingEquity.equityUsd;
-    }
+    for (const book of this.books) book.remark(nowMs);
   }
 
   /**
    * A warm-up event (history at a live session's start): the strategies of its market see it at
-   * its own time and what they signal is discarded; the broker, the signal book, the clock and
+   * its own time and what they signal is discarded; the brokers, the signal books, the clock and
    * the equity snapshots are left alone. The coin correlations learn from it as from any bar.
    */
   private onWarmUp(event: MarketEvent & { readonly kind: "candle" | "funding" }): void {
@@ -442,7 +442,8 @@ export class TradingKernel {
         if (list !== undefined) this.routes.set(m.key, list.filter((s) => s !== old));
       }
       // Research-only signals never hold a position; end the open one so the new leg may signal.
-      this.book.close(old.strategy.id, old.strategy.market, nowMs);
+      this.combined.closeSignal(old.strategy.id, old.strategy.market, nowMs);
+      this.bookByStrategy.get(old.strategy.id)?.closeSignal(old.strategy.id, old.strategy.market, nowMs);
     }
     const basis = new BasisArbitrageStrategy(change.perp, change.spot, this.options.strategies?.basisArbitrage);
     this.basisByPerp.set(change.perp.key, this.addSlot(basis, [change.perp, change.spot]));
@@ -452,6 +453,7 @@ export class TradingKernel {
     const slot: Slot = { strategy, markets, retired: false };
     this.slots.push(slot);
     this.strategiesCreated += 1;
+    if (!this.bookByStrategy.has(strategy.id)) this.bookByStrategy.set(strategy.id, this.openBook(strategy.id));
     for (const m of markets) {
       const list = this.routes.get(m.key);
       if (list === undefined) this.routes.set(m.key, [slot]);
@@ -460,136 +462,27 @@ export class TradingKernel {
     return slot;
   }
 
-  private handleSignal(signal: Signal, nowMs: number, out: KernelRecord[]): void {
-    out.push({ kind: "signal", signal });
-    inc(this.signalsByStrategy, signal.strategy);
-    const offer = this.book.offer(signal, nowMs);
-    if (!offer.accepted) {
-      const code = offer.reason === "open-signal" ? "open_signal" : "cooldown";
-      const why =
-        offer.reason === "open-signal"
-          ? `${signal.strategy} already has an open signal on ${signal.market.key} until ${iso(offer.untilMs)}`
-          : `${signal.strategy} on ${signal.market.key} is cooling down until ${iso(offer.untilMs)}`;
-      this.decide(signal, refusal(signal, nowMs, code, why), nowMs, out);
-      return;
+  /** A new book with its own broker (and, on a warm restart, what its checkpoint carried). */
+  private openBook(id: BookId): PaperBook {
+    const own = id !== COMBINED_BOOK;
+    const book = new PaperBook({
+      id,
+      broker: this.options.broker({ book: id, startingEquityUsd: this.startingEquityUsd, risk: this.risk }),
+      signalBook: this.options.signalBook,
+      riskInputs: this.riskInputs,
+      lifecycle: this.options.lifecycle,
+      paperTradeWhenKilled: this.options.paperTradeWhenKilled,
+      // A strategy's record is its own book's: the adaptive weights learn from it, not from a shared account.
+      ...(own ? { onOutcome: (o: Outcome) => this.componentPerformance.record(o) } : {}),
+    });
+    const carry = this.carryByBook.get(id);
+    if (carry !== undefined) {
+      book.restoreCarry(carry);
+      this.carryByBook.delete(id);
     }
-    const state = this.options.lifecycle?.[signal.strategy] ?? "candidate";
-    const policy = { paperTradeWhenKilled: this.options.paperTradeWhenKilled?.includes(signal.strategy) ?? false };
-    if (!takesPaperPositions(state, policy)) {
-      // Shadow mode: recorded, no position; the signal stays open in the book until its maximum
-      // hold, as a traded one would, so the shadow record flaps no more than the live one.
-      this.decide(signal, refusal(signal, nowMs, "shadow", `${signal.strategy} is ${state}: signal recorded in shadow mode, no paper position`), nowMs, out);
-      return;
-    }
-    const decision = assessSignal(signal, nowMs, this.broker.portfolio(nowMs), this.riskInputs);
-    if (decision.accepted) this.signalRefs.set(signal.id, { strategy: signal.strategy, market: signal.market });
-    else this.book.close(signal.strategy, signal.market, nowMs); // nothing will hold it open: the cooldown decides when the next may come
-    this.decide(signal, decision, nowMs, out);
+    this.books.push(book);
+    return book;
   }
-
-  /** Records the decision and hands the signal to the broker (which may reverse an open position even when it is refused). */
-  private decide(signal: Signal, decision: RiskDecision, nowMs: number, out: KernelRecord[]): void {
-    out.push({ kind: "decision", decision });
-    inc(this.decisionsByCode, decision.code);
-    this.brokerRecords(this.broker.onSignal(signal, decision, nowMs), nowMs, out);
-  }
-
-  private brokerRecords(records: readonly BrokerRecord[], nowMs: number, out: KernelRecord[]): void {
-    for (const r of records) {
-      switch (r.kind) {
-        case "order": {
-          const held = this.heldEntries.get(r.order.positionId);
-          if (held !== undefined) held.push({ kind: "order", order: r.order });
-          else if (r.order.purpose === "entry") this.heldEntries.set(r.order.positionId, [{ kind: "order", order: r.order }]);
-          else out.push({ kind: "order", order: r.order });
-          break;
-        }
-        case "fill": {
-          const held = this.heldEntries.get(r.fill.positionId);
-          if (held !== undefined) held.push({ kind: "fill", fill: r.fill });
-          else out.push({ kind: "fill", fill: r.fill });
-          break;
-        }
-        case "orderUnfilled": {
-          // The held entry order (and a leg's fill, if one leg priced) never reaches a position: the
-          // order is journaled as unfilled instead, one record per leg; its signal ends in the book.
-          this.heldEntries.delete(r.positionId);
-          out.push({ kind: "unfilledOrder", unfilled: { order: r.order, tsMs: r.tsMs, code: r.code, reason: r.reason } });
-          if (r.order.legIndex === 0) {
-            this.unfilledEntries += 1;
-            inc(this.unfilledByCode, r.code);
-          }
-          this.endSignal(r.signalId, nowMs);
-          break;
-        }
-        case "positionOpened": {
-          const held = this.heldEntries.get(r.position.id) ?? [];
-          this.heldEntries.delete(r.position.id);
-          out.push(...held, { kind: "position", position: r.position });
-          inc(this.positionsByStrategy, r.position.strategy);
-          break;
-        }
-        case "positionClosed":
-          out.push({ kind: "position", position: r.position });
-          break;
-        case "outcome": {
-          out.push({ kind: "outcome", outcome: r.outcome });
-          const o = (this.outcomesByStrategy[r.outcome.strategy] ??= { count: 0, pnlUsd: 0 });
-          o.count += 1;
-          o.pnlUsd += r.outcome.pnlUsd;
-          this.componentPerformance.record(r.outcome);
-          this.endSignal(r.outcome.signalId, nowMs);
-          break;
-        }
-        case "funding":
-          out.push({ kind: "funding", payment: r.payment });
-          break;
-        case "equity":
-          this.releaseEquity(r.snapshot.tsMs, out);
-          this.pendingEquity = r.snapshot;
-          this.lastEquityUsd = r.snapshot.equityUsd;
-          break;
-      }
-    }
-  }
-
-  /** Closing a position (or giving up its entry) ends its signal in the book. */
-  private endSignal(signalId: string, nowMs: number): void {
-    const ref = this.signalRefs.get(signalId);
-    if (ref === undefined) return;
-    this.signalRefs.delete(signalId);
-    this.book.close(ref.strategy, ref.market, nowMs);
-  }
-
-  private restoreCarry(carry: KernelCarryState): void {
-    // Markets come back from JSON as plain objects; the interned ones keep reference equality.
-    const m = (x: { venue: Market["venue"]; kind: Market["kind"]; symbol: string; base: string }): Market => market(x.venue, x.kind, x.symbol, x.base);
-    for (const h of carry.heldEntries) {
-      // An order is placed before any of its fills, so orders first keeps the journal's order.
-      const records: KernelRecord[] = [
-        ...h.orders.map((o): KernelRecord => ({ kind: "order", order: { ...o, market: m(o.market) } })),
-        ...h.fills.map((f): KernelRecord => ({ kind: "fill", fill: { ...f, market: m(f.market) } })),
-      ];
-      this.heldEntries.set(h.positionId, records);
-    }
-    if (carry.pendingEquity !== null) {
-      this.pendingEquity = { ...carry.pendingEquity };
-      this.lastEquityUsd = carry.pendingEquity.equityUsd;
-    }
-  }
-
-  /** Emits the held equity snapshot if it is older than `beforeMs`. */
-  private releaseEquity(beforeMs: number, out: KernelRecord[]): void {
-    const pending = this.pendingEquity;
-    if (pending !== undefined && pending.tsMs < beforeMs) {
-      out.push({ kind: "equity", snapshot: pending });
-      this.pendingEquity = undefined;
-    }
-  }
-}
-
-function refusal(signal: Signal, nowMs: number, code: string, reason: string): RiskDecision {
-  return { signalId: signal.id, tsMs: nowMs, accepted: false, code, reason, sz: undefined, notionalUsd: undefined };
 }
 
 /** Kinds in the order an instant applies them: prices first, then contexts, bars, settlements, connection notes. */

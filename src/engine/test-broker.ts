@@ -17,10 +17,12 @@ export class TestBroker implements KernelBroker {
   private readonly open: { position: PaperPosition; side: "long" | "short" }[] = [];
   private readonly unfillable: ReadonlySet<string>;
   private seq = 0;
+  private readonly idPrefix: string;
 
   constructor(setup: BrokerSetup, unfillable: readonly string[] = []) {
     this.cashUsd = setup.startingEquityUsd;
     this.unfillable = new Set(unfillable);
+    this.idPrefix = setup.book === "combined" ? "" : `${setup.book}/`;
   }
 
   onEvent(event: MarketEvent, nowMs: number): BrokerRecord[] {
@@ -74,7 +76,7 @@ export class TestBroker implements KernelBroker {
 
   onSignal(signal: Signal, decision: RiskDecision, nowMs: number): BrokerRecord[] {
     if (!decision.accepted) return [];
-    const positionId = `pos-${(this.seq += 1)}`;
+    const positionId = `${this.idPrefix}pos-${(this.seq += 1)}`;
     const sz = decision.sz ?? 0;
     this.pending.push({ signal, sz, orderTs: nowMs, positionId });
     return [{ kind: "order", order: this.entryOrder(positionId, signal, sz, nowMs) }];

@@ -7,7 +7,9 @@ export { MIGRATIONS } from "./migrations/index.ts";
 export { DEFAULT_TRIAL_REGISTRY, TrialRegistry, registerJournalTrials, trialRegistryPath } from "./trial-registry.ts";
 export type { RegisteredTrial } from "./trial-registry.ts";
 export type { Migration } from "./migrations/index.ts";
+export { OWN_BOOK } from "./records.ts";
 export type {
+  BookFilter,
   Checkpoint,
   FundingFilter,
   JournalRecord,

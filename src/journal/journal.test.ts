@@ -38,13 +38,14 @@ describe("Journal", () => {
   });
 
   describe("opening", () => {
-    it("creates the schema at version 2 in WAL mode with foreign keys on", () => {
+    it("creates the schema at version 3 in WAL mode with foreign keys on", () => {
       open().close();
       const db = new DatabaseSync(path);
       expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
       expect(db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all()).toEqual([
         { version: 1, name: "initial" },
         { version: 2, name: "unfilled-orders" },
+        { version: 3, name: "books" },
       ]);
       const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((r) => r["name"]);
       expect(tables).toEqual([
@@ -72,21 +73,21 @@ describe("Journal", () => {
       open().close();
       open().close();
       const db = new DatabaseSync(path);
-      expect(db.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 2 });
+      expect(db.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 3 });
       db.close();
     });
 
     it("refuses a journal whose schema is newer than the code, and says so", () => {
       open().close();
       const db = new DatabaseSync(path);
-      db.prepare("INSERT INTO schema_migrations (version, name, applied_ms) VALUES (3, 'from-the-future', 0)").run();
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_ms) VALUES (4, 'from-the-future', 0)").run();
       db.close();
       expect(() => Journal.open(path)).toThrow(JournalError);
-      expect(() => Journal.open(path)).toThrow(/schema version 3, newer than this code knows \(2\)/);
+      expect(() => Journal.open(path)).toThrow(/schema version 4, newer than this code knows \(3\)/);
       expect(() => Journal.open(path, { readonly: true })).toThrow(/newer than this code/);
     });
 
-    it("migrates a version-1 journal to version 2 keeping its rows, and adds the unfilled column to signal_decisions", () => {
+    it("migrates a version-1 journal to the current version keeping its rows, and adds the unfilled column to signal_decisions", () => {
       const db = new DatabaseSync(path);
       migrate(db, path, MIGRATIONS.slice(0, 1), 0);
       db.exec(`INSERT INTO markets VALUES ('hyperliquid:perp:BTC', 'hyperliquid', 'perp', 'BTC', 'BTC');
@@ -96,8 +97,34 @@ describe("Journal", () => {
       const j = open();
       expect(j.signals().map((r) => [r.signal.id, r.decision?.code])).toEqual([["s1", "above_max_notional"]]);
       const check = new DatabaseSync(path);
-      expect(check.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: 2 });
+      expect(check.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: 3 });
       expect(check.prepare("SELECT id, decision_code, entry_unfilled_code FROM signal_decisions").all()).toEqual([{ id: "s1", decision_code: "above_max_notional", entry_unfilled_code: null }]);
+      check.close();
+    });
+
+    it("migrates a version-2 journal to books: its rows become the combined book's, and a strategy book's rows sit beside them", () => {
+      const db = new DatabaseSync(path);
+      migrate(db, path, MIGRATIONS.slice(0, 2), 0);
+      db.exec(`INSERT INTO markets VALUES ('hyperliquid:perp:BTC', 'hyperliquid', 'perp', 'BTC', 'BTC');
+        INSERT INTO signals VALUES ('s1', 'flow-toxicity', 'hyperliquid:perp:BTC', 'long', 'HIGH', 100, 99, 102, 60000, ${T0}, 120000, 'r', '{"metrics":{},"thresholds":{}}', '[]', NULL, 1);
+        INSERT INTO risk_decisions VALUES ('s1', ${T0}, 0, 'max_open_positions', 'full', NULL, NULL);
+        INSERT INTO equity_snapshots VALUES (${T0}, 9990, 9990, 0, 0, 0);`);
+      db.close();
+      const j = open();
+      expect(j.books()).toEqual(["combined"]);
+      expect(j.equitySnapshots().map((e) => [e.tsMs, e.equityUsd])).toEqual([[T0, 9990]]);
+      // The strategy's own book decides the same signal again, and keeps its own snapshot at the same ms.
+      j.writeBatch([
+        { kind: "decision", book: "flow-toxicity", decision: { signalId: "s1", tsMs: T0, accepted: true, code: "ok", reason: "ok", sz: 1, notionalUsd: 100 } },
+        { kind: "equity", book: "flow-toxicity", snapshot: { tsMs: T0, equityUsd: 10_000, cashUsd: 10_000, unrealizedUsd: 0, openPositions: 0, grossExposureUsd: 0 } },
+      ]);
+      expect(j.books()).toEqual(["combined", "flow-toxicity"]);
+      expect(j.signals().map((r) => r.decision?.code)).toEqual(["max_open_positions"]);
+      expect(j.signals({ book: "own" }).map((r) => r.decision?.code)).toEqual(["ok"]);
+      expect(j.equitySnapshots({ book: "flow-toxicity" }).map((e) => [e.tsMs, e.equityUsd])).toEqual([[T0, 10_000]]);
+      j.close();
+      const check = new DatabaseSync(path);
+      expect(check.prepare("SELECT decision_code, own_decision_code FROM signal_decisions").all()).toEqual([{ decision_code: "max_open_positions", own_decision_code: "ok" }]);
       check.close();
     });
 

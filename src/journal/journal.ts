@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import type { SQLInputValue, SQLOutputValue, StatementSync } from "node:sqlite";
-import { market as internMarket } from "../core/index.ts";
-import type { Market, MarketKind, VenueName } from "../core/index.ts";
+import { COMBINED_BOOK, market as internMarket } from "../core/index.ts";
+import type { BookId, Market, MarketKind, VenueName } from "../core/index.ts";
 import type { OpenInterestSeriesPort } from "../metrics/oi-series-port.ts";
 import type { EquitySnapshot, ExitReason, FundingPayment, OrderSide, Outcome, PaperPosition, PositionLeg, PositionSide, RiskDecision, UnfilledOrder } from "../paper/index.ts";
 import { transition } from "../strategies/lifecycle.ts";
@@ -15,7 +15,9 @@ import { migrate, requireVersion } from "./migrate.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { JournalOpenInterestSeries } from "./oi-series.ts";
 import { acquireWriterLock, releaseWriterLock } from "./writer-lock.ts";
+import { OWN_BOOK } from "./records.ts";
 import type {
+  BookFilter,
   Checkpoint,
   FundingFilter,
   JournalRecord,
@@ -278,20 +280,30 @@ export class Journal {
     };
   }
 
-  /** Positions not closed by an outcome, oldest first. */
-  openPositions(): PaperPosition[] {
-    return this.all("SELECT * FROM positions WHERE closed_ms IS NULL ORDER BY opened_ms, id").map((r) => this.positionFrom(r));
+  /**
+   * The books that hold rows, `combined` first, then strategy books by name. A journal written
+   * before books existed has only `combined`.
+   */
+  books(): BookId[] {
+    const rows = this.all("SELECT DISTINCT book FROM equity_snapshots UNION SELECT DISTINCT book FROM risk_decisions");
+    const names = rows.map((r) => str(r, "book")).filter((b) => b !== COMBINED_BOOK).sort();
+    return [COMBINED_BOOK, ...names];
   }
 
-  /** Outcomes by close time (`fromMs` inclusive, `toMs` exclusive), oldest first. */
+  /** A book's positions not closed by an outcome, oldest first (default the combined book). */
+  openPositions(filter: BookFilter = {}): PaperPosition[] {
+    return this.all("SELECT * FROM positions WHERE closed_ms IS NULL AND book = ? ORDER BY opened_ms, id", filter.book ?? COMBINED_BOOK).map((r) => this.positionFrom(r));
+  }
+
+  /** A book's outcomes by close time (`fromMs` inclusive, `toMs` exclusive), oldest first (default the combined book). */
   outcomes(filter: StrategyTimeRange = {}): Outcome[] {
-    const { where, params } = whereClause("closed_ms", filter, filter.strategy === undefined ? [] : [["strategy", filter.strategy]]);
+    const { where, params } = whereClause("closed_ms", filter, [["book", filter.book ?? COMBINED_BOOK], ...(filter.strategy === undefined ? [] : [["strategy", filter.strategy] as const])]);
     return this.all(`SELECT * FROM outcomes${where} ORDER BY closed_ms, position_id`, ...params).map((r) => this.outcomeFrom(r));
   }
 
-  /** Equity snapshots by time (`fromMs` inclusive, `toMs` exclusive), oldest first. */
-  equitySnapshots(range: TimeRange = {}): EquitySnapshot[] {
-    const { where, params } = whereClause("ts_ms", range, []);
+  /** A book's equity snapshots by time (`fromMs` inclusive, `toMs` exclusive), oldest first (default the combined book). */
+  equitySnapshots(range: TimeRange & BookFilter = {}): EquitySnapshot[] {
+    const { where, params } = whereClause("ts_ms", range, [["book", range.book ?? COMBINED_BOOK]]);
     return this.all(`SELECT * FROM equity_snapshots${where} ORDER BY ts_ms`, ...params).map((r) => ({
       tsMs: num(r, "ts_ms"),
       equityUsd: num(r, "equity_usd"),
@@ -302,18 +314,22 @@ export class Journal {
     }));
   }
 
-  /** Signals (taken or not) with their risk decisions, by creation time, oldest first. */
+  /**
+   * Signals (taken or not) with a book's risk decision, by creation time, oldest first (default
+   * the combined book's decision; `book: "own"` each signal's strategy's own book's).
+   */
   signals(filter: StrategyTimeRange = {}): JournalSignal[] {
     const { where, params } = whereClause("s.created_ms", filter, filter.strategy === undefined ? [] : [["s.strategy", filter.strategy]]);
+    const own = filter.book === OWN_BOOK;
     const sql =
       "SELECT s.*, d.ts_ms AS d_ts_ms, d.accepted AS d_accepted, d.code AS d_code, d.reason AS d_reason, d.sz AS d_sz, d.notional_usd AS d_notional_usd " +
-      `FROM signals s LEFT JOIN risk_decisions d ON d.signal_id = s.id${where} ORDER BY s.created_ms, s.id`;
-    return this.all(sql, ...params).map((r) => ({ signal: this.signalFrom(r), decision: decisionFrom(r) }));
+      `FROM signals s LEFT JOIN risk_decisions d ON d.signal_id = s.id AND d.book = ${own ? "s.strategy" : "?"}${where} ORDER BY s.created_ms, s.id`;
+    return this.all(sql, ...(own ? [] : [filter.book ?? COMBINED_BOOK]), ...params).map((r) => ({ signal: this.signalFrom(r), decision: decisionFrom(r) }));
   }
 
-  /** Entry orders that never filled, by the time they gave up (`fromMs` inclusive, `toMs` exclusive), oldest first. */
-  unfilledOrders(range: TimeRange = {}): UnfilledOrder[] {
-    const { where, params } = whereClause("ts_ms", range, []);
+  /** A book's entry orders that never filled, by the time they gave up (`fromMs` inclusive, `toMs` exclusive), oldest first (default the combined book). */
+  unfilledOrders(range: TimeRange & BookFilter = {}): UnfilledOrder[] {
+    const { where, params } = whereClause("ts_ms", range, [["book", range.book ?? COMBINED_BOOK]]);
     return this.all(`SELECT * FROM unfilled_orders${where} ORDER BY ts_ms, order_id`, ...params).map((r) => ({
       order: {
         id: str(r, "order_id"),
@@ -332,9 +348,9 @@ export class Journal {
     }));
   }
 
-  /** Funding payments by settlement time, oldest first. */
+  /** A book's funding payments by settlement time, oldest first (default the combined book). */
   fundingPayments(filter: FundingFilter = {}): FundingPayment[] {
-    const { where, params } = whereClause("ts_ms", filter, filter.positionId === undefined ? [] : [["position_id", filter.positionId]]);
+    const { where, params } = whereClause("ts_ms", filter, [["book", filter.book ?? COMBINED_BOOK], ...(filter.positionId === undefined ? [] : [["position_id", filter.positionId] as const])]);
     return this.all(`SELECT * FROM funding_payments${where} ORDER BY ts_ms, position_id`, ...params).map((r) => ({
       positionId: str(r, "position_id"),
       market: this.marketOf(str(r, "market")),
@@ -381,6 +397,7 @@ export class Journal {
   // ─── internals ───────────────────────────────────────────────────────────────────────────
 
   private writeRecord(record: JournalRecord): void {
+    const book = record.kind === "signal" ? COMBINED_BOOK : (record.book ?? COMBINED_BOOK);
     switch (record.kind) {
       case "signal": {
         const s = record.signal;
@@ -411,8 +428,9 @@ export class Journal {
       }
       case "decision": {
         const d = record.decision;
-        this.stmt("INSERT INTO risk_decisions (signal_id, ts_ms, accepted, code, reason, sz, notional_usd) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+        this.stmt("INSERT INTO risk_decisions (signal_id, book, ts_ms, accepted, code, reason, sz, notional_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
           d.signalId,
+          book,
           d.tsMs,
           d.accepted ? 1 : 0,
           d.code,
@@ -425,8 +443,9 @@ export class Journal {
       case "order": {
         const o = record.order;
         this.ensureMarket(o.market);
-        this.stmt("INSERT INTO orders (id, signal_id, position_id, leg_index, market, side, sz, ts_ms, purpose) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
+        this.stmt("INSERT INTO orders (id, book, signal_id, position_id, leg_index, market, side, sz, ts_ms, purpose) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
           o.id,
+          book,
           o.signalId,
           o.positionId,
           o.legIndex,
@@ -442,8 +461,8 @@ export class Journal {
         const f = record.fill;
         this.ensureMarket(f.market);
         this.stmt(
-          "INSERT INTO fills (id, order_id, position_id, leg_index, market, side, px, sz, fee_usd, liquidity, slippage_usd, ts_ms, model, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ).run(f.id, f.orderId, f.positionId, f.legIndex, f.market.key, f.side, f.px, f.sz, f.feeUsd, f.liquidity, f.slippageUsd, f.tsMs, f.model, f.partial ? 1 : 0);
+          "INSERT INTO fills (id, book, order_id, position_id, leg_index, market, side, px, sz, fee_usd, liquidity, slippage_usd, ts_ms, model, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ).run(f.id, book, f.orderId, f.positionId, f.legIndex, f.market.key, f.side, f.px, f.sz, f.feeUsd, f.liquidity, f.slippageUsd, f.tsMs, f.model, f.partial ? 1 : 0);
         return;
       }
       case "position": {
@@ -451,13 +470,14 @@ export class Journal {
         const p = record.position;
         for (const leg of p.legs) this.ensureMarket(leg.market);
         const written = this.stmt(
-          "INSERT INTO positions (id, signal_id, strategy, legs_json, opened_ms, stop_px, target_px, max_hold_ms, entry_notional_usd, fees_usd, funding_usd, slippage_usd) " +
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET " +
+          "INSERT INTO positions (id, book, signal_id, strategy, legs_json, opened_ms, stop_px, target_px, max_hold_ms, entry_notional_usd, fees_usd, funding_usd, slippage_usd) " +
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET " +
             "legs_json = excluded.legs_json, stop_px = excluded.stop_px, target_px = excluded.target_px, max_hold_ms = excluded.max_hold_ms, " +
             "entry_notional_usd = excluded.entry_notional_usd, fees_usd = excluded.fees_usd, funding_usd = excluded.funding_usd, slippage_usd = excluded.slippage_usd " +
-            "WHERE positions.signal_id = excluded.signal_id AND positions.strategy = excluded.strategy AND positions.opened_ms = excluded.opened_ms",
+            "WHERE positions.signal_id = excluded.signal_id AND positions.strategy = excluded.strategy AND positions.opened_ms = excluded.opened_ms AND positions.book = excluded.book",
         ).run(
           p.id,
+          book,
           p.signalId,
           p.strategy,
           toJson(p.legs.map((l) => ({ market: l.market.key, side: l.side, sz: l.sz, entryPx: l.entryPx }))),
@@ -470,17 +490,18 @@ export class Journal {
           p.fundingUsd,
           p.slippageUsd,
         );
-        if (written.changes !== 1) throw new Error(`position ${p.id} was rewritten with a different signal, strategy or opening time`);
+        if (written.changes !== 1) throw new Error(`position ${p.id} was rewritten with a different signal, strategy, opening time or book`);
         return;
       }
       case "outcome": {
         const o = record.outcome;
         this.ensureMarket(o.market);
         this.stmt(
-          "INSERT INTO outcomes (position_id, signal_id, strategy, market, side, opened_ms, closed_ms, hold_ms, entry_notional_usd, pnl_usd, pnl_pct, gross_pnl_usd, fees_usd, funding_usd, slippage_usd, exit_reason) " +
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "INSERT INTO outcomes (position_id, book, signal_id, strategy, market, side, opened_ms, closed_ms, hold_ms, entry_notional_usd, pnl_usd, pnl_pct, gross_pnl_usd, fees_usd, funding_usd, slippage_usd, exit_reason) " +
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ).run(
           o.positionId,
+          book,
           o.signalId,
           o.strategy,
           o.market.key,
@@ -497,15 +518,16 @@ export class Journal {
           o.slippageUsd,
           o.exitReason,
         );
-        const closed = this.stmt("UPDATE positions SET closed_ms = ?, exit_reason = ? WHERE id = ? AND closed_ms IS NULL").run(o.closedMs, o.exitReason, o.positionId);
-        if (closed.changes !== 1) throw new Error(`outcome for position ${o.positionId}, which is not an open position in the journal`);
+        const closed = this.stmt("UPDATE positions SET closed_ms = ?, exit_reason = ? WHERE id = ? AND closed_ms IS NULL AND book = ?").run(o.closedMs, o.exitReason, o.positionId, book);
+        if (closed.changes !== 1) throw new Error(`outcome for position ${o.positionId}, which is not an open position of book ${book} in the journal`);
         return;
       }
       case "funding": {
         const f = record.payment;
         this.ensureMarket(f.market);
-        this.stmt("INSERT INTO funding_payments (position_id, ts_ms, market, rate, oracle_px, sz, amount_usd) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+        this.stmt("INSERT INTO funding_payments (position_id, book, ts_ms, market, rate, oracle_px, sz, amount_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
           f.positionId,
+          book,
           f.tsMs,
           f.market.key,
           f.rate,
@@ -519,13 +541,14 @@ export class Journal {
         const { order: o, tsMs, code, reason } = record.unfilled;
         this.ensureMarket(o.market);
         this.stmt(
-          "INSERT INTO unfilled_orders (order_id, signal_id, position_id, leg_index, market, side, sz, placed_ms, ts_ms, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ).run(o.id, o.signalId, o.positionId, o.legIndex, o.market.key, o.side, o.sz, o.tsMs, tsMs, code, reason);
+          "INSERT INTO unfilled_orders (order_id, book, signal_id, position_id, leg_index, market, side, sz, placed_ms, ts_ms, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ).run(o.id, book, o.signalId, o.positionId, o.legIndex, o.market.key, o.side, o.sz, o.tsMs, tsMs, code, reason);
         return;
       }
       case "equity": {
         const e = record.snapshot;
-        this.stmt("INSERT INTO equity_snapshots (ts_ms, equity_usd, cash_usd, unrealized_usd, open_positions, gross_exposure_usd) VALUES (?, ?, ?, ?, ?, ?)").run(
+        this.stmt("INSERT INTO equity_snapshots (book, ts_ms, equity_usd, cash_usd, unrealized_usd, open_positions, gross_exposure_usd) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+          book,
           e.tsMs,
           e.equityUsd,
           e.cashUsd,

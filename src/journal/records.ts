@@ -1,3 +1,4 @@
+import type { BookId } from "../core/index.ts";
 import type { RiskDecision } from "../paper/index.ts";
 import type { LifecycleState } from "../strategies/lifecycle.ts";
 import type { Signal } from "../strategies/signal.ts";
@@ -11,13 +12,13 @@ import type { KernelRecord } from "../engine/kernel-record.ts";
  * | kind       | key                       | table            |
  * | ---------- | ------------------------- | ---------------- |
  * | `signal`   | `signal.id`               | signals          |
- * | `decision` | `decision.signalId`       | risk_decisions   |
+ * | `decision` | (`decision.signalId`, book) | risk_decisions |
  * | `order`    | `order.id`                | orders           |
  * | `fill`     | `fill.id`                 | fills            |
  * | `position` | `position.id` (upsert)    | positions        |
  * | `outcome`  | `outcome.positionId`      | outcomes (and closes the position row) |
  * | `funding`  | (`positionId`, `tsMs`)    | funding_payments |
- * | `equity`   | `snapshot.tsMs`           | equity_snapshots |
+ * | `equity`   | (book, `snapshot.tsMs`)   | equity_snapshots |
  * | `unfilledOrder` | `unfilled.order.id`  | unfilled_orders (an entry that never filled: no position row) |
  */
 // One union for what the kernel produces and what the journal stores (defined beside the kernel,
@@ -44,6 +45,14 @@ export interface Checkpoint {
   readonly state: unknown;
 }
 
+/** Which paper book to read: a strategy id or `combined` (the default). */
+export interface BookFilter {
+  readonly book?: BookId;
+}
+
+/** In {@link Journal.signals}: each signal's decision in its strategy's own book. */
+export const OWN_BOOK = "own";
+
 /** A time range on a record's time column, ms: `fromMs` inclusive, `toMs` exclusive. Both optional. */
 export interface TimeRange {
   readonly fromMs?: number;
@@ -53,10 +62,12 @@ export interface TimeRange {
 /** Filter for {@link Journal.outcomes} (on `closedMs`) and {@link Journal.signals} (on `createdMs`). */
 export interface StrategyTimeRange extends TimeRange {
   readonly strategy?: string;
+  /** Default the combined book; for signals, `own` = each strategy's own book's decision. */
+  readonly book?: BookId;
 }
 
 /** Filter for {@link Journal.fundingPayments} (on `tsMs`). */
-export interface FundingFilter extends TimeRange {
+export interface FundingFilter extends TimeRange, BookFilter {
   readonly positionId?: string;
 }
 

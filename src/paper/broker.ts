@@ -27,6 +27,12 @@ interface Execution {
   readonly model: FillModel;
 }
 
+/** Options of a {@link PaperBroker} beside its configuration. */
+export interface PaperBrokerOptions {
+  /** Put before every position id (and so every order and fill id): one book's ids never collide with another's. Default "". */
+  readonly idPrefix?: string;
+}
+
 /**
  * The paper broker: a deterministic state machine over market events and risk-checked signals.
  * `onEvent` and `onSignal` return what happened as {@link BrokerRecord} values, in order; the
@@ -46,17 +52,20 @@ interface Execution {
 export class PaperBroker {
   readonly config: BrokerConfig;
   private readonly state: BrokerState;
+  /** Put before every position id (`pos:<signal id>`), so the ids of several books never collide; "" by default. */
+  private readonly idPrefix: string;
 
   /**
    * A fresh account with `config.startingEquityUsd` in cash.
    * @throws ConfigError when `barOpenToleranceMs` is negative, not finite, or not below the bar interval.
    */
-  constructor(config: BrokerConfig = DEFAULT_BROKER_CONFIG, state?: BrokerState) {
+  constructor(config: BrokerConfig = DEFAULT_BROKER_CONFIG, state?: BrokerState, options: PaperBrokerOptions = {}) {
     const tolerance = config.barOpenToleranceMs;
     if (!(Number.isFinite(tolerance) && tolerance >= 0 && tolerance < intervalMs(config.barInterval))) {
       throw new ConfigError("paper.barOpenToleranceMs", tolerance, `a number of ms ≥ 0 and below the bar interval ${config.barInterval} (${intervalMs(config.barInterval)} ms)`);
     }
     this.config = config;
+    this.idPrefix = options.idPrefix ?? "";
     this.state = state ?? {
       version: 1,
       nowMs: null,
@@ -73,7 +82,7 @@ export class PaperBroker {
   }
 
   /** Resumes from a {@link snapshot} (possibly after a JSON round trip). The state is copied. */
-  static restore(config: BrokerConfig, state: BrokerState): PaperBroker {
+  static restore(config: BrokerConfig, state: BrokerState, options: PaperBrokerOptions = {}): PaperBroker {
     const copy = JSON.parse(JSON.stringify(state)) as BrokerState;
     if (copy.version !== 1) throw new Error(`paper broker state version ${String(copy.version)} is not supported (expected 1)`);
     const intern = (m: Market): Market => internMarket(m.venue, m.kind, m.symbol, m.base);
@@ -86,7 +95,7 @@ export class PaperBroker {
       }
     }
     for (const p of copy.positions) for (const l of p.legs) l.market = intern(l.market);
-    return new PaperBroker(config, copy);
+    return new PaperBroker(config, copy, options);
   }
 
   /** The full state, JSON-serialisable, as a deep copy. */
@@ -194,7 +203,7 @@ export class PaperBroker {
         this.startExit(p, "reversal", t, undefined, out);
       }
     }
-    const positionId = `pos:${signal.id}`;
+    const positionId = `${this.idPrefix}pos:${signal.id}`;
     const known = this.state.positions.some((p) => p.id === positionId) || this.state.pendingEntries.some((e) => e.positionId === positionId);
     if (!decision.accepted || decision.sz === undefined || !(decision.sz > 0) || known) return out;
     const bar = this.config.fillModel === "bar";

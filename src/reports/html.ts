@@ -6,7 +6,7 @@
 import type { StrategyReport } from "../analytics/index.ts";
 import { criterionCells, figureRows, num, pct, startingEquityText } from "./figure-rows.ts";
 import { firedNeverTraded, refusalSummary } from "./report-model.ts";
-import type { ReportModel } from "./report-model.ts";
+import type { DecisionCounts, ReportModel } from "./report-model.ts";
 import { PALETTE, escapeHtml, histogram, lineChart } from "./svg-charts.ts";
 import { CORRELATION_LIMIT } from "./terminal.ts";
 
@@ -85,18 +85,27 @@ export function renderHtml(model: ReportModel): string {
     points: s.points.map((pt) => ({ x: pt.tsMs, y: pt.equityUsd })),
   }));
   const drawdown = [{ name: "drawdown", colour: "#dc2626", area: true, points: model.charts.drawdown.map((d) => ({ x: d.tsMs, y: -d.fraction })) }];
+  const books = model.signals.some((s) => s.own !== null);
+  const refusals = (c: DecisionCounts | null): string => (c === null || c.rejected === 0 ? "" : e(refusalSummary(c)));
   const signals =
     model.signals.length === 0
       ? ""
-      : `<h2>Signals</h2><table><tr><th>strategy</th><th>fired</th><th>accepted</th><th>rejected</th></tr>${model.signals
-          .map((s) => `<tr><td>${e(s.strategy)}</td><td class="num">${s.fired}</td><td class="num">${s.accepted}</td><td class="num">${s.rejected}</td></tr>`)
-          .join("")}</table>${
-          firedNeverTraded(model.signals).length === 0
-            ? ""
-            : `<h3>Fired but never traded</h3><ul>${firedNeverTraded(model.signals)
-                .map((s) => `<li>${e(s.strategy)}: ${e(refusalSummary(s) || "no decision recorded")}</li>`)
-                .join("")}</ul>`
-        }`;
+      : books
+        ? `<h2>Signals</h2><p>own book = the strategy alone in its account; combined = every strategy in one account, its limits shared</p><table><tr><th>strategy</th><th>fired</th><th>own accepted</th><th>own refused</th><th>combined accepted</th><th>combined refused</th><th>own refusals</th><th>combined refusals</th></tr>${model.signals
+            .map(
+              (s) =>
+                `<tr><td>${e(s.strategy)}</td><td class="num">${s.fired}</td><td class="num">${s.own?.accepted ?? 0}</td><td class="num">${s.own?.rejected ?? 0}</td><td class="num">${s.accepted}</td><td class="num">${s.rejected}</td><td>${refusals(s.own)}</td><td>${refusals(s)}</td></tr>`,
+            )
+            .join("")}</table>`
+        : `<h2>Signals</h2><table><tr><th>strategy</th><th>fired</th><th>accepted</th><th>rejected</th></tr>${model.signals
+            .map((s) => `<tr><td>${e(s.strategy)}</td><td class="num">${s.fired}</td><td class="num">${s.accepted}</td><td class="num">${s.rejected}</td></tr>`)
+            .join("")}</table>`;
+  const never =
+    firedNeverTraded(model.signals).length === 0
+      ? ""
+      : `<h3>Fired but never traded${books ? " in its own book" : ""}</h3><ul>${firedNeverTraded(model.signals)
+          .map((s) => `<li>${e(s.strategy)}: ${e(refusalSummary(s.own ?? s) || "no decision recorded")}</li>`)
+          .join("")}</ul>`;
   const conventions = Object.entries(p.conventions)
     .map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`)
     .join("");
@@ -129,7 +138,7 @@ ${reports.map((r) => gateTable(r, model.completeness.complete)).join("\n")}
 ${lifecycleTable(model)}
 <h2>Daily P&amp;L correlation</h2>
 ${correlationTable(model)}
-${signals}
+${signals}${never}
 <h2>Conventions</h2>
 <dl>${conventions}</dl>
 </body>

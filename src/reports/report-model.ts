@@ -6,7 +6,7 @@
  * Pure: no I/O, no clock (the CLI reads the journal and passes the rows in).
  */
 import { DEFAULT_GATE_CONFIG, applyWindow, maxDrawdown, performanceReport, realisedEquityPoints } from "../analytics/index.ts";
-import type { EquityPoint, GateConfig, PerformanceReport, PeriodBasis, Recommendation, ReportWindow, WindowedInput } from "../analytics/index.ts";
+import type { EquityPoint, GateConfig, PerformanceReport, PeriodBasis, Recommendation, ReportWindow, StrategyBookInput, WindowedInput } from "../analytics/index.ts";
 import type { EquitySnapshot, Outcome } from "../paper/index.ts";
 import { DAY_MS } from "../core/index.ts";
 import { transition } from "../strategies/lifecycle.ts";
@@ -26,23 +26,35 @@ export interface CurrentLifecycle {
   readonly sinceMs: number;
 }
 
-/** Signals a strategy fired and what the risk layer did with them. */
-export interface SignalCounts {
-  readonly strategy: string;
-  readonly fired: number;
+/** What one book did with a strategy's signals. */
+export interface DecisionCounts {
   readonly accepted: number;
   readonly rejected: number;
   /** Refusals by decision code (`above_max_notional`, `cooldown`, `shadow`, …), for every signal not accepted. */
   readonly refusedByCode: Readonly<Record<string, number>>;
 }
 
-/** Strategies that fired but never had a signal accepted: a setting refuses them all, or they only ever cooled down. */
-export function firedNeverTraded(signals: readonly SignalCounts[]): SignalCounts[] {
-  return signals.filter((s) => s.fired > 0 && s.accepted === 0);
+/**
+ * Signals a strategy fired and what the books did with them: the combined book (the top-level
+ * counts, every strategy in one account) and the strategy's own book (`own`; null in a journal
+ * from before books).
+ */
+export interface SignalCounts extends DecisionCounts {
+  readonly strategy: string;
+  readonly fired: number;
+  readonly own: DecisionCounts | null;
 }
 
-/** `code ×n, code ×n`, most frequent first (ties by code), for a strategy's refusals. */
-export function refusalSummary(counts: SignalCounts): string {
+/**
+ * Strategies that fired but never had a signal accepted in their own book (the combined book's
+ * when the journal has no books): a setting refuses them all, or they only ever cooled down.
+ */
+export function firedNeverTraded(signals: readonly SignalCounts[]): SignalCounts[] {
+  return signals.filter((s) => s.fired > 0 && (s.own ?? s).accepted === 0);
+}
+
+/** `code ×n, code ×n`, most frequent first (ties by code), for a book's refusals of a strategy. */
+export function refusalSummary(counts: DecisionCounts): string {
   return Object.entries(counts.refusedByCode)
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
     .map(([code, n]) => `${code} ×${n}`)
@@ -99,6 +111,12 @@ export interface ReportInput {
   readonly trialsSource?: TrialsSource | undefined;
   /** Default complete. */
   readonly completeness?: Completeness | undefined;
+  /**
+   * Each strategy's own book (its outcomes and account snapshots, from the same starting
+   * equity): the strategy's figures and verdict come from it. Absent (a journal from before
+   * books): from its trades in the combined book, realised only.
+   */
+  readonly books?: Readonly<Record<string, { readonly outcomes: readonly Outcome[]; readonly equity: readonly EquitySnapshot[] }>> | undefined;
 }
 
 /** The period the figures cover, stated first in every output. */
@@ -338,7 +356,17 @@ export function buildReport(input: ReportInput): ReportModel {
   const outcomes = w.outcomes;
   const completeness: Completeness = input.completeness ?? { complete: true, reason: null };
   const trialsSource: TrialsSource = input.trialsSource ?? { source: "journal", registryPath: null, journals: null };
-  const strategyIds = [...new Set(outcomes.map((o) => o.strategy))].sort();
+  // Each strategy's own book over the same window, measured from its own equity at the window start.
+  const books: Record<string, StrategyBookInput> = {};
+  for (const [id, book] of Object.entries(input.books ?? {})) {
+    const bw = applyWindow({ startingBalanceUsd: input.startingEquityUsd, outcomes: book.outcomes, equity: book.equity }, window);
+    if (!Number.isFinite(bw.startingBalanceUsd) || bw.startingBalanceUsd <= 0) {
+      throw new RangeError(`${id}'s own book has equity ${bw.startingBalanceUsd} USD at the window start (${bw.startingBalanceSource}): no returns can be measured from it`);
+    }
+    books[id] = { outcomes: bw.outcomes, equity: bw.equity, startingBalanceUsd: bw.startingBalanceUsd };
+  }
+  const hasBooks = input.books !== undefined;
+  const strategyIds = [...new Set([...outcomes.map((o) => o.strategy), ...Object.entries(books).filter(([, b]) => b.outcomes.length > 0).map(([id]) => id)])].sort();
   const trials = Object.fromEntries(strategyIds.map((id) => [id, Math.max(1, input.variantCounts[id] ?? 1)]));
   const performance = performanceReport({
     startingBalanceUsd: w.startingBalanceUsd,
@@ -349,6 +377,7 @@ export function buildReport(input: ReportInput): ReportModel {
     trials,
     combinedTrials: input.combinedTrials,
     config: input.config ?? DEFAULT_GATE_CONFIG,
+    ...(hasBooks ? { strategyBooks: books } : {}),
   });
 
   const decisionMs = performance.periodEndMs ?? 0;
@@ -393,7 +422,11 @@ export function buildReport(input: ReportInput): ReportModel {
     period: reportPeriod(performance, window, w, basis),
     startingEquityUsd: input.startingEquityUsd,
     startingEquitySource: input.startingEquitySource,
-    equitySourceNote: `combined: ${performance.combined.figures.equitySource === "account" ? "account snapshots, marked to market" : "realised P&L only (no snapshots)"}; per strategy: realised P&L only (no mark-to-market of open positions), each on the starting equity`,
+    equitySourceNote: `combined: ${performance.combined.figures.equitySource === "account" ? "account snapshots, marked to market" : "realised P&L only (no snapshots)"}; per strategy: ${
+      hasBooks
+        ? "its own book (it alone trading its own account from the same starting equity), account snapshots marked to market"
+        : "realised P&L only (no mark-to-market of open positions) of its trades in the combined book, each on the starting equity (a journal from before per-strategy books)"
+    }`,
     performance,
     variants: { ...trials, combined: performance.combined.figures.deflated?.trials ?? Math.max(1, input.combinedTrials ?? Object.values(trials).reduce((a, b) => a + b, 0)) },
     trials: { ...trialsSource, text: trialsText(trialsSource, trials, input.combinedTrials) },

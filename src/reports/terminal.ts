@@ -178,12 +178,40 @@ export function formatTerminal(model: ReportModel): string {
   }
 
   if (model.signals.length > 0) {
-    out.push("SIGNALS");
-    out.push(textTable([["strategy", "fired", "accepted", "rejected"], ...model.signals.map((s) => [s.strategy, String(s.fired), String(s.accepted), String(s.rejected)])], new Set([1, 2, 3])));
+    const books = model.signals.some((s) => s.own !== null);
+    if (books) {
+      // Each strategy's own book, then the combined one (every strategy in one account, its limits shared).
+      out.push("SIGNALS (own book = the strategy alone in its account; combined = every strategy in one)");
+      out.push(
+        textTable(
+          [
+            ["strategy", "fired", "own accepted", "own refused", "combined accepted", "combined refused"],
+            ...model.signals.map((s) => [s.strategy, String(s.fired), String(s.own?.accepted ?? 0), String(s.own?.rejected ?? 0), String(s.accepted), String(s.rejected)]),
+          ],
+          new Set([1, 2, 3, 4, 5]),
+        ),
+      );
+      const refused = model.signals.filter((s) => s.rejected > 0 || (s.own?.rejected ?? 0) > 0);
+      if (refused.length > 0) {
+        out.push("REFUSALS BY CODE (which rules refused what, in each book)");
+        out.push(
+          wrapLastColumn([
+            ["strategy", "book", "refusals"],
+            ...refused.flatMap((s) => [
+              ...((s.own?.rejected ?? 0) > 0 && s.own !== null ? [[s.strategy, "own", refusalSummary(s.own)]] : []),
+              ...(s.rejected > 0 ? [[s.strategy, "combined", refusalSummary(s)]] : []),
+            ]),
+          ]),
+        );
+      }
+    } else {
+      out.push("SIGNALS");
+      out.push(textTable([["strategy", "fired", "accepted", "rejected"], ...model.signals.map((s) => [s.strategy, String(s.fired), String(s.accepted), String(s.rejected)])], new Set([1, 2, 3])));
+    }
     const never = firedNeverTraded(model.signals);
     if (never.length > 0) {
-      out.push("FIRED BUT NEVER TRADED (refusals by code)");
-      for (const s of never) out.push(`  ${s.strategy}: ${refusalSummary(s) || "no decision recorded"}`);
+      out.push(`FIRED BUT NEVER TRADED${books ? " IN ITS OWN BOOK" : ""} (refusals by code)`);
+      for (const s of never) out.push(`  ${s.strategy}: ${refusalSummary(s.own ?? s) || "no decision recorded"}`);
     }
     out.push("");
   }

@@ -71,9 +71,9 @@ export function fixtureInput(overrides: Partial<ReportInput> = {}): ReportInput 
     variantCounts: { "flow-toxicity": 3, "vwap-reversion": 1 },
     lifecycle: [{ strategy: "flow-toxicity", state: "candidate", sinceMs: DAY0 }],
     signals: [
-      { strategy: "flow-toxicity", fired: 5, accepted: 3, rejected: 2, refusedByCode: { cooldown: 2 } },
-      { strategy: "liquidity", fired: 4, accepted: 0, rejected: 4, refusedByCode: { cooldown: 1, stop_too_tight: 3 } },
-      { strategy: "vwap-reversion", fired: 2, accepted: 2, rejected: 0, refusedByCode: {} },
+      { strategy: "flow-toxicity", fired: 5, accepted: 3, rejected: 2, refusedByCode: { cooldown: 2 }, own: null },
+      { strategy: "liquidity", fired: 4, accepted: 0, rejected: 4, refusedByCode: { cooldown: 1, stop_too_tight: 3 }, own: null },
+      { strategy: "vwap-reversion", fired: 2, accepted: 2, rejected: 0, refusedByCode: {}, own: null },
     ],
     openPositions: 0,
     config: parseGateConfig({ resamples: 200 }),

@@ -374,7 +374,7 @@ describe("strategy-monitor run", () => {
     const entryFills = (file: string): unknown[] => {
       const sqlite = new DatabaseSync(file, { readOnly: true });
       try {
-        return sqlite.prepare("SELECT * FROM fills WHERE order_id LIKE '%:entry:%' ORDER BY ts_ms, order_id").all().map((f) => [f["order_id"], f["px"], f["sz"], f["ts_ms"], f["model"]]);
+        return sqlite.prepare("SELECT * FROM fills WHERE order_id LIKE '%:entry:%' AND book = 'combined' ORDER BY ts_ms, order_id").all().map((f) => [f["order_id"], f["px"], f["sz"], f["ts_ms"], f["model"]]);
       } finally {
         sqlite.close();
       }

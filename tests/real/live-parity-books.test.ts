@@ -17,7 +17,7 @@ import { dumpJournal } from "../integration/fixtures/journal-dump.ts";
  * frames with the venue `time`, `trades` frames with tid/side/time, received at the recorder's
  * local time). Measured with this code: 5 220 events from each route (1 784 books, 3 436 trades
  * after 53 re-sent trades dropped on both sides), identical in kind, market, tsEvent, tsInit and
- * values; the pipeline gives 43 signals from each, all from `liquidity` (the only strategy that
+ * values; the pipeline gives 38 signals from each, all from `liquidity` (the only strategy that
  * can fire on 9 minutes of books and trades: the others need hours of candles or funding).
  * Asset contexts: the data holds no recorded `activeAssetCtx` stream and the history reader has
  * no asset-context layout (asset_ctx/ is an unknown layout), so there is no history route to
@@ -66,7 +66,7 @@ describeData("live = replay on real data: books and trades (9 minutes, BTC ETH S
     const hs = (dumpJournal(join(dir, "history.db"))["signals"] as Row[]).map(signalKey).sort();
     const cs = (dumpJournal(join(dir, "capture.db"))["signals"] as Row[]).map(signalKey).sort();
     console.log(`real books/trades parity: ${hs.length} history signals, ${cs.length} live-style; by strategy ${JSON.stringify(h.kernel.signalsByStrategy)}`);
-    expect(h.kernel.signalsByStrategy).toEqual({ liquidity: 43 });
+    expect(h.kernel.signalsByStrategy).toEqual({ liquidity: 38 });
     expect(c.kernel.signalsByStrategy).toEqual(h.kernel.signalsByStrategy);
     expect(cs).toEqual(hs);
   });

@@ -23,12 +23,14 @@ import { dumpJournal } from "../integration/fixtures/journal-dump.ts";
  *   funding, HL spot 1 m, fills on 1 m bars — positions and outcomes, replayed twice for identical
  *   signal logs.
  *
- * Figures measured with this code (default risk, 10 000 USD; bar tolerance 1 s, two-leg trades capped):
- * A opened 7 394 positions (basis 69, contrarian 1 127, velocity 1 406, volume 3 033, regimes
- * 1 759), total −9 198.30 USD; 7 entries expired unfilled. (In file order, before one instant per
- * venue time and exact position lives: 6 689 and −9 457.28 USD.)
- * B opened 243 (basis 76, contrarian 6, velocity 17, volume 30, regimes 27, vwap 27, flow-toxicity
- * 60), total −1 085.80 USD. flow-toxicity trades since one-leg sizes are capped at the 50 % notional
+ * Figures measured with this code (default risk, 10 000 USD; bar tolerance 1 s, two-leg trades
+ * capped; percentile thresholds by default), in the combined book:
+ * A opened 7 019 positions (basis 73, contrarian 3 479, velocity 719, volume 1 120, regimes
+ * 1 628), total −9 198.00 USD; 12 entries expired unfilled. (With fixed thresholds: 7 394 and
+ * −9 198.30; in file order, before one instant per venue time and exact position lives: 6 689 and
+ * −9 457.28 USD.)
+ * B opened 232 (basis 63, contrarian 22, velocity 5, volume 11, regimes 13, vwap 11, flow-toxicity
+ * 107), total −1 836.98 USD. flow-toxicity trades since one-leg sizes are capped at the 50 % notional
  * maximum by default (before: its 0.5 % stop at 1 % risk asked for ~115 % of equity and every signal
  * was refused as above_max_notional; B then opened 166, −946 USD). B's unfilled entries are
  * signals from the hourly history before the 1 m window (no 1 m bar can fill them: `no_bar`).
