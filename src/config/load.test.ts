@@ -38,7 +38,7 @@ describe("defaults", () => {
       coins: ["BTC", "ETH", "SOL"],
       spot: { enabled: true, baseAliases: { UBTC: "BTC", UETH: "ETH", USOL: "SOL", UFART: "FARTCOIN", UPUMP: "PUMP", HYPE: "HYPE", UENA: "ENA", UXPL: "XPL", UWLD: "WLD", UDOGE: "DOGE", UMON: "MON", UUUSPX: "SPX" } },
       candleIntervals: ["1m", "1h"],
-      live: { pingIntervalMs: 30000, pongTimeoutMs: 10000, silenceTimeoutMs: 60000, reconnectBaseMs: 500, reconnectMaxMs: 30000, maxSubscriptions: 1000, barCloseGraceMs: 3000, warmUpBars: 1500, warmUpFundingHours: 72, maxVenueTimeAheadMs: 60000, clockOffsetWarnMs: 2000, priceBandFraction: 0.1, priceConfirmFrames: 5, priceConfirmMs: 2000, maxFrameChars: 1048576, bookSilenceMs: 15000, topOfBookSilenceMs: 0, tradesSilenceMs: 0, assetCtxSilenceMs: 60000, candleSilenceMs: 0, dataStallMs: 15000, subscribeAckTimeoutMs: 10000 },
+      live: { pingIntervalMs: 30000, pongTimeoutMs: 10000, silenceTimeoutMs: 60000, reconnectBaseMs: 500, reconnectMaxMs: 30000, maxSubscriptions: 1000, barCloseGraceMs: 3000, warmUpBars: 1500, warmUpFundingHours: 168, maxVenueTimeAheadMs: 60000, clockOffsetWarnMs: 2000, priceBandFraction: 0.1, priceConfirmFrames: 5, priceConfirmMs: 2000, maxFrameChars: 1048576, bookSilenceMs: 15000, topOfBookSilenceMs: 0, tradesSilenceMs: 0, assetCtxSilenceMs: 60000, candleSilenceMs: 0, dataStallMs: 15000, subscribeAckTimeoutMs: 10000 },
       rest: { timeoutMs: 10000, maxRetries: 5, baseBackoffMs: 500, maxBackoffMs: 30000, weightPerMinute: 1200 },
       record: { dir: "captures", rotateBytes: 268435456, flushIntervalMs: 1000 },
       log: { level: "info", format: "auto" },

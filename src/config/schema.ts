@@ -273,7 +273,7 @@ export interface LiveConfig {
    * venue keeps); 0 = no candle warm-up.
    */
   readonly warmUpBars: number;
-  /** Hours of funding settlements `run` fetches at start for the funding strategies. Default 72; at most 500; 0 = none. */
+  /** Hours of funding settlements `run` fetches at start for the funding strategies (168: their percentile rules need 100 settlements). Default 168; at most 500; 0 = none. */
   readonly warmUpFundingHours: number;
   /**
    * A venue time more than this ahead of its frame's receive time is refused as impossible, ms.
@@ -457,7 +457,7 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
     maxSubscriptions: 1_000,
     barCloseGraceMs: 3_000,
     warmUpBars: 1_500,
-    warmUpFundingHours: 72,
+    warmUpFundingHours: 168,
     maxVenueTimeAheadMs: 60_000,
     clockOffsetWarnMs: 2_000,
     priceBandFraction: 0.1,
