@@ -1,7 +1,7 @@
 /** The SQLite journal: numbered migrations, batched writes with checkpoints, report and resume queries. */
 export { JournalError } from "./errors.ts";
 export { Journal } from "./journal.ts";
-export type { JournalOpenOptions, JournalSynchronous } from "./journal.ts";
+export type { DashboardFill, DashboardPrice, DashboardWatermark, JournalOpenOptions, JournalSynchronous, LedgerSignal, SignalLedgerFilter } from "./journal.ts";
 export { JournalOpenInterestSeries } from "./oi-series.ts";
 export { MIGRATIONS } from "./migrations/index.ts";
 export { DEFAULT_TRIAL_REGISTRY, TrialRegistry, registerJournalTrials, trialRegistryPath } from "./trial-registry.ts";

@@ -692,6 +692,218 @@ export class Journal {
   private get(sql: string, ...params: SQLInputValue[]): Row | undefined {
     return this.stmt(sql).get(...params);
   }
+
+  // ─── dashboard reads (src/server): read-only, cheap enough to poll ─────────────────────────
+
+  /**
+   * SQLite's `PRAGMA data_version`: changes whenever another connection commits to the file, so a
+   * reader (the dashboard) can tell that nothing changed without reading any table.
+   */
+  dataVersion(): number {
+    return num(this.get("PRAGMA data_version")!, "data_version");
+  }
+
+  /** A book's latest equity snapshot (default the combined book); undefined when it has none. */
+  latestEquity(filter: BookFilter = {}): EquitySnapshot | undefined {
+    const r = this.get("SELECT * FROM equity_snapshots WHERE book = ? ORDER BY ts_ms DESC LIMIT 1", filter.book ?? COMBINED_BOOK);
+    return r === undefined ? undefined : this.dashEquityFrom(r);
+  }
+
+  /**
+   * The last price the journal knows per market: the later of its last fill (`fill`) and its last
+   * funding settlement's oracle price (`funding`). The journal keeps no candles, so this is the
+   * only mark it has; `tsMs` says how old it is.
+   */
+  lastPrices(): DashboardPrice[] {
+    const byMarket = new Map<string, DashboardPrice>();
+    const rows = [
+      ...this.all("SELECT market, px, max(ts_ms) AS ts_ms FROM fills GROUP BY market").map((r) => ({ r, source: "fill" as const, px: num(r, "px") })),
+      ...this.all("SELECT market, oracle_px, max(ts_ms) AS ts_ms FROM funding_payments GROUP BY market").map((r) => ({ r, source: "funding" as const, px: num(r, "oracle_px") })),
+    ];
+    for (const { r, source, px } of rows) {
+      const market = str(r, "market");
+      const tsMs = num(r, "ts_ms");
+      const known = byMarket.get(market);
+      if (known === undefined || tsMs > known.tsMs) byMarket.set(market, { market, px, tsMs, source });
+    }
+    return [...byMarket.values()].sort((a, b) => a.market.localeCompare(b.market));
+  }
+
+  /**
+   * One page of the signal ledger, newest first: each signal with the decision of `book` (default
+   * the combined book) and of its strategy's own book, and the code of an accepted entry that never
+   * filled in `book`. A strategy book (`book` not `combined`) holds only that strategy's signals.
+   * `fromMs` inclusive, `toMs` exclusive on the creation time; `limit` default 100.
+   */
+  signalLedger(filter: SignalLedgerFilter = {}): { total: number; rows: LedgerSignal[] } {
+    const book = filter.book ?? COMBINED_BOOK;
+    const strategy = filter.strategy ?? (book === COMBINED_BOOK ? undefined : book);
+    const conditions: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (strategy !== undefined) {
+      conditions.push("s.strategy = ?");
+      params.push(strategy);
+    }
+    if (filter.fromMs !== undefined) {
+      conditions.push("s.created_ms >= ?");
+      params.push(filter.fromMs);
+    }
+    if (filter.toMs !== undefined) {
+      conditions.push("s.created_ms < ?");
+      params.push(filter.toMs);
+    }
+    const where = conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`;
+    const total = num(this.get(`SELECT count(*) AS n FROM signals s${where}`, ...params)!, "n");
+    const rows = this.all(
+      "SELECT s.*, s.rowid AS s_rowid, " +
+        "d.ts_ms AS d_ts_ms, d.accepted AS d_accepted, d.code AS d_code, d.reason AS d_reason, d.sz AS d_sz, d.notional_usd AS d_notional_usd, " +
+        "o.ts_ms AS o_ts_ms, o.accepted AS o_accepted, o.code AS o_code, o.reason AS o_reason, o.sz AS o_sz, o.notional_usd AS o_notional_usd, " +
+        "(SELECT u.code FROM unfilled_orders u WHERE u.signal_id = s.id AND u.leg_index = 0 AND u.book = ?) AS u_code " +
+        "FROM signals s LEFT JOIN risk_decisions d ON d.signal_id = s.id AND d.book = ? LEFT JOIN risk_decisions o ON o.signal_id = s.id AND o.book = s.strategy" +
+        `${where} ORDER BY s.created_ms DESC, s.id DESC LIMIT ? OFFSET ?`,
+      book,
+      book,
+      ...params,
+      filter.limit ?? 100,
+      filter.offset ?? 0,
+    );
+    return { total, rows: rows.map((r) => this.dashLedgerFrom(r)) };
+  }
+
+  /** Where the journal's rows end now: the watermark {@link Journal.changesSince} reads after. */
+  watermark(): DashboardWatermark {
+    const max = (table: string) => num(this.get(`SELECT coalesce(max(rowid), 0) AS n FROM ${table}`)!, "n");
+    return { signalRowid: max("signals"), fillRowid: max("fills"), outcomeRowid: max("outcomes") };
+  }
+
+  /**
+   * Signals (with the combined and own-book decisions), fills and outcomes written after
+   * `after`, in write order, at most `limit` of each, and the watermark to read after next time.
+   */
+  changesSince(after: DashboardWatermark, limit = 500): { signals: LedgerSignal[]; fills: DashboardFill[]; outcomes: (Outcome & { readonly book: BookId })[]; watermark: DashboardWatermark } {
+    const signals = this.all(
+      "SELECT s.*, s.rowid AS s_rowid, " +
+        "d.ts_ms AS d_ts_ms, d.accepted AS d_accepted, d.code AS d_code, d.reason AS d_reason, d.sz AS d_sz, d.notional_usd AS d_notional_usd, " +
+        "o.ts_ms AS o_ts_ms, o.accepted AS o_accepted, o.code AS o_code, o.reason AS o_reason, o.sz AS o_sz, o.notional_usd AS o_notional_usd, " +
+        "(SELECT u.code FROM unfilled_orders u WHERE u.signal_id = s.id AND u.leg_index = 0 AND u.book = 'combined') AS u_code " +
+        "FROM signals s LEFT JOIN risk_decisions d ON d.signal_id = s.id AND d.book = 'combined' LEFT JOIN risk_decisions o ON o.signal_id = s.id AND o.book = s.strategy " +
+        "WHERE s.rowid > ? ORDER BY s.rowid LIMIT ?",
+      after.signalRowid,
+      limit,
+    ).map((r) => this.dashLedgerFrom(r));
+    const fillRows = this.all("SELECT f.rowid AS f_rowid, f.*, o.book AS book, o.signal_id AS signal_id, o.purpose AS purpose FROM fills f JOIN orders o ON o.id = f.order_id WHERE f.rowid > ? ORDER BY f.rowid LIMIT ?", after.fillRowid, limit);
+    const outcomeRows = this.all("SELECT rowid AS r_rowid, * FROM outcomes WHERE rowid > ? ORDER BY rowid LIMIT ?", after.outcomeRowid, limit);
+    const last = (rows: readonly Row[], column: string, before: number) => (rows.length === 0 ? before : num(rows[rows.length - 1]!, column));
+    return {
+      signals,
+      fills: fillRows.map((r) => this.dashFillFrom(r)),
+      outcomes: outcomeRows.map((r) => ({ ...this.outcomeFrom(r), book: str(r, "book") })),
+      watermark: {
+        signalRowid: signals.length === 0 ? after.signalRowid : signals[signals.length - 1]!.rowid,
+        fillRowid: last(fillRows, "f_rowid", after.fillRowid),
+        outcomeRowid: last(outcomeRows, "r_rowid", after.outcomeRowid),
+      },
+    };
+  }
+
+  /** The fills of a signal's position in `book` (default combined), entry and exit, by time. */
+  signalFills(signalId: string, filter: BookFilter = {}): DashboardFill[] {
+    return this.all(
+      "SELECT f.rowid AS f_rowid, f.*, o.book AS book, o.signal_id AS signal_id, o.purpose AS purpose FROM orders o JOIN fills f ON f.order_id = o.id WHERE o.signal_id = ? AND o.book = ? ORDER BY f.ts_ms, f.id",
+      signalId,
+      filter.book ?? COMBINED_BOOK,
+    ).map((r) => this.dashFillFrom(r));
+  }
+
+  /** One signal with its decisions (as in {@link Journal.signalLedger}); undefined when unknown. */
+  signalById(signalId: string, filter: BookFilter = {}): LedgerSignal | undefined {
+    const book = filter.book ?? COMBINED_BOOK;
+    const r = this.get(
+      "SELECT s.*, s.rowid AS s_rowid, " +
+        "d.ts_ms AS d_ts_ms, d.accepted AS d_accepted, d.code AS d_code, d.reason AS d_reason, d.sz AS d_sz, d.notional_usd AS d_notional_usd, " +
+        "o.ts_ms AS o_ts_ms, o.accepted AS o_accepted, o.code AS o_code, o.reason AS o_reason, o.sz AS o_sz, o.notional_usd AS o_notional_usd, " +
+        "(SELECT u.code FROM unfilled_orders u WHERE u.signal_id = s.id AND u.leg_index = 0 AND u.book = ?) AS u_code " +
+        "FROM signals s LEFT JOIN risk_decisions d ON d.signal_id = s.id AND d.book = ? LEFT JOIN risk_decisions o ON o.signal_id = s.id AND o.book = s.strategy WHERE s.id = ?",
+      book,
+      book,
+      signalId,
+    );
+    return r === undefined ? undefined : this.dashLedgerFrom(r);
+  }
+
+  /** Every consumer's latest checkpoint without its state (which can be large): when, how far. */
+  checkpointTimes(): Omit<Checkpoint, "state">[] {
+    return this.all("SELECT name, ts_ms, events_consumed, last_event_ms FROM checkpoints ORDER BY name").map((r) => ({
+      name: str(r, "name"),
+      tsMs: num(r, "ts_ms"),
+      eventsConsumed: num(r, "events_consumed"),
+      lastEventMs: num(r, "last_event_ms"),
+    }));
+  }
+
+  /** The runs that wrote the journal, oldest first (wall-clock times; `finishedMs` undefined while running or after a crash). */
+  runs(): (Omit<RunInfo, "config"> & { readonly finishedMs: number | undefined })[] {
+    return this.all("SELECT run_id, command, input_paths_json, started_ms, finished_ms FROM runs ORDER BY started_ms, run_id").map((r) => ({
+      runId: str(r, "run_id"),
+      command: str(r, "command"),
+      inputPaths: JSON.parse(str(r, "input_paths_json")) as string[],
+      startedMs: num(r, "started_ms"),
+      finishedMs: optNum(r, "finished_ms"),
+    }));
+  }
+
+  private dashEquityFrom(r: Row): EquitySnapshot {
+    return {
+      tsMs: num(r, "ts_ms"),
+      equityUsd: num(r, "equity_usd"),
+      cashUsd: num(r, "cash_usd"),
+      unrealizedUsd: num(r, "unrealized_usd"),
+      openPositions: num(r, "open_positions"),
+      grossExposureUsd: num(r, "gross_exposure_usd"),
+    };
+  }
+
+  private dashDecisionFrom(r: Row, prefix: "d" | "o"): RiskDecision | undefined {
+    if (r[`${prefix}_code`] === null || r[`${prefix}_code`] === undefined) return undefined;
+    return {
+      signalId: str(r, "id"),
+      tsMs: num(r, `${prefix}_ts_ms`),
+      accepted: num(r, `${prefix}_accepted`) === 1,
+      code: str(r, `${prefix}_code`),
+      reason: str(r, `${prefix}_reason`),
+      sz: optNum(r, `${prefix}_sz`),
+      notionalUsd: optNum(r, `${prefix}_notional_usd`),
+    };
+  }
+
+  private dashLedgerFrom(r: Row): LedgerSignal {
+    const unfilled = r["u_code"];
+    return {
+      rowid: num(r, "s_rowid"),
+      signal: this.signalFrom(r),
+      decision: this.dashDecisionFrom(r, "d"),
+      ownDecision: this.dashDecisionFrom(r, "o"),
+      entryUnfilledCode: typeof unfilled === "string" ? unfilled : undefined,
+    };
+  }
+
+  private dashFillFrom(r: Row): DashboardFill {
+    return {
+      rowid: num(r, "f_rowid"),
+      id: str(r, "id"),
+      book: str(r, "book"),
+      signalId: str(r, "signal_id"),
+      positionId: str(r, "position_id"),
+      purpose: str(r, "purpose") as "entry" | "exit",
+      legIndex: num(r, "leg_index"),
+      market: str(r, "market"),
+      side: str(r, "side") as OrderSide,
+      px: num(r, "px"),
+      sz: num(r, "sz"),
+      feeUsd: num(r, "fee_usd"),
+      tsMs: num(r, "ts_ms"),
+    };
+  }
 }
 
 function whereClause(timeColumn: string, range: TimeRange, equals: readonly (readonly [string, string])[]): { where: string; params: SQLInputValue[] } {
@@ -763,4 +975,61 @@ function str(r: Row, column: string): string {
   const v = r[column];
   if (typeof v !== "string") throw new Error(`bug: column ${column} is ${typeof v}, expected a string`);
   return v;
+}
+
+/** The last price the journal knows for a market (docs/DASHBOARD.md). */
+export interface DashboardPrice {
+  /** Market key (`hyperliquid:perp:BTC`). */
+  readonly market: string;
+  readonly px: number;
+  /** When it was seen (event time), ms. */
+  readonly tsMs: number;
+  /** A fill's price, or a funding settlement's oracle price. */
+  readonly source: "fill" | "funding";
+}
+
+/** Filter of {@link Journal.signalLedger}: `fromMs` inclusive, `toMs` exclusive on the creation time. */
+export interface SignalLedgerFilter extends TimeRange {
+  readonly strategy?: string;
+  /** Whose decision `decision` is: a strategy book or `combined` (default). */
+  readonly book?: BookId;
+  /** Rows per page (default 100). */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** A signal of the ledger with the decision of the book asked for and of its strategy's own book. */
+export interface LedgerSignal {
+  /** Write order (SQLite rowid): the stream's watermark. */
+  readonly rowid: number;
+  readonly signal: Signal;
+  readonly decision: RiskDecision | undefined;
+  readonly ownDecision: RiskDecision | undefined;
+  /** The primary leg's `unfilled_orders.code` when the accepted entry never filled. */
+  readonly entryUnfilledCode: string | undefined;
+}
+
+/** A fill with the book, signal and purpose of its order. */
+export interface DashboardFill {
+  readonly rowid: number;
+  readonly id: string;
+  readonly book: BookId;
+  readonly signalId: string;
+  readonly positionId: string;
+  readonly purpose: "entry" | "exit";
+  readonly legIndex: number;
+  /** Market key. */
+  readonly market: string;
+  readonly side: OrderSide;
+  readonly px: number;
+  readonly sz: number;
+  readonly feeUsd: number;
+  readonly tsMs: number;
+}
+
+/** Where the dashboard's stream has read up to, by table (SQLite rowids). */
+export interface DashboardWatermark {
+  readonly signalRowid: number;
+  readonly fillRowid: number;
+  readonly outcomeRowid: number;
 }
