@@ -12,6 +12,7 @@ import { COMBINED_BOOK, DAY_MS, DataFileError } from "../core/index.ts";
 import { Journal, OWN_BOOK, TrialRegistry, trialRegistryPath } from "../journal/index.ts";
 import type { RegisteredTrial } from "../journal/index.ts";
 import type { RiskDecision } from "../paper/index.ts";
+import { thresholdSourceOf } from "../strategies/index.ts";
 import { DEFAULT_STARTING_EQUITY_USD, buildReport, formatTerminal, outcomesCsv, renderHtml, reportJson, startingEquityFromJournal } from "../reports/index.ts";
 import type { Completeness, LifecycleStep, ReportModel, SignalCounts, StartingEquitySource, TrialsSource } from "../reports/index.ts";
 import { CliUsageError } from "./errors.ts";
@@ -212,6 +213,7 @@ export function reportFromJournal(
     periodBasis: { basis: resolved.basis, why: resolved.why },
     lifecycle: journal.lifecycle(),
     signals: signalCounts(journal, books !== undefined),
+    thresholdSources: new Map(journal.signals().map(({ signal }) => [signal.id, thresholdSourceOf(signal.thresholds)])),
     books,
     openPositions: journal.openPositions().length,
     window: resolved.window,

@@ -4,7 +4,7 @@
  * text from the journal is escaped. Pure (returns the page).
  */
 import type { StrategyReport } from "../analytics/index.ts";
-import { criterionCells, figureRows, num, pct, startingEquityText } from "./figure-rows.ts";
+import { criterionCells, figureRows, num, pct, startingEquityText, usd } from "./figure-rows.ts";
 import { firedNeverTraded, refusalSummary } from "./report-model.ts";
 import type { DecisionCounts, ReportModel } from "./report-model.ts";
 import { PALETTE, escapeHtml, histogram, lineChart } from "./svg-charts.ts";
@@ -106,6 +106,11 @@ export function renderHtml(model: ReportModel): string {
       : `<h3>Fired but never traded${books ? " in its own book" : ""}</h3><ul>${firedNeverTraded(model.signals)
           .map((s) => `<li>${e(s.strategy)}: ${e(refusalSummary(s.own ?? s) || "no decision recorded")}</li>`)
           .join("")}</ul>`;
+  const sources = model.thresholdSources.some((r) => r.source !== "fixed")
+    ? `<h2>Results by threshold source</h2><p>percentile: the rule met its percentile; fallback: fewer values than it needs yet; fixed: a number</p><table><tr><th>strategy</th><th>thresholds</th><th>trades</th><th>win rate</th><th>net P&amp;L</th></tr>${model.thresholdSources
+        .map((r) => `<tr><td>${e(r.strategy)}</td><td>${e(r.source)}</td><td class="num">${r.trades}</td><td class="num">${pct(r.winRate)}</td><td class="num">${e(usd(r.pnlUsd))}</td></tr>`)
+        .join("")}</table>`
+    : "";
   const conventions = Object.entries(p.conventions)
     .map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`)
     .join("");
@@ -138,7 +143,7 @@ ${reports.map((r) => gateTable(r, model.completeness.complete)).join("\n")}
 ${lifecycleTable(model)}
 <h2>Daily P&amp;L correlation</h2>
 ${correlationTable(model)}
-${signals}${never}
+${signals}${never}${sources}
 <h2>Conventions</h2>
 <dl>${conventions}</dl>
 </body>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildReport, drawdownSeries, planLifecycle, pnlHistogram, startingEquityFromJournal, thinPoints } from "./report-model.ts";
-import { DAY, DAY0, HOUR, OUTCOMES, SNAPSHOTS, fixtureInput } from "./test-report.ts";
+import { buildReport, drawdownSeries, groupByThresholdSource, planLifecycle, pnlHistogram, startingEquityFromJournal, thinPoints } from "./report-model.ts";
+import { DAY, DAY0, HOUR, OUTCOMES, SNAPSHOTS, fixtureInput, trade } from "./test-report.ts";
 
 /** True when a value tree holds no NaN or ±Infinity. */
 function finiteEverywhere(value: unknown): boolean {
@@ -231,5 +231,42 @@ describe("chart helpers", () => {
   it("thins long series keeping the first and last point", () => {
     const thin = thinPoints([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 3);
     expect(thin).toEqual([0, 5, 10]);
+  });
+});
+
+describe("per-strategy books and threshold sources", () => {
+  it("judges a strategy on its own book when the journal has one (account snapshots), else on its combined-book trades (realised)", () => {
+    const own = [trade("flow-toxicity", 300, DAY0 + 12 * HOUR, "own-1")];
+    const ownEquity = [{ tsMs: DAY0 + 12 * HOUR, equityUsd: 10_300, cashUsd: 10_300, unrealizedUsd: 0, openPositions: 0, grossExposureUsd: 0 }];
+    const report = buildReport(fixtureInput({ books: { "flow-toxicity": { outcomes: own, equity: ownEquity } } }));
+    const [flow, vwap] = report.performance.strategies;
+    // Its own book: one trade of +300, not the combined book's three (+150 in all).
+    expect(flow?.figures.name).toBe("flow-toxicity");
+    expect(flow?.figures.equitySource).toBe("account");
+    expect(flow?.figures.trades.trades).toBe(1);
+    expect(flow?.figures.trades.totalPnlUsd).toBe(300);
+    // No book for vwap-reversion: its two combined-book trades, realised (−40 + 80).
+    expect(vwap?.figures.equitySource).toBe("realised");
+    expect(vwap?.figures.trades.totalPnlUsd).toBe(40);
+    // The combined book is the combined book's: five trades, +190.
+    expect(report.performance.combined.figures.trades.totalPnlUsd).toBe(190);
+    expect(report.equitySourceNote).toContain("per strategy: its own book");
+  });
+
+  it("groups each strategy's trades by where its signals' thresholds came from", () => {
+    // flow-toxicity: p2 (+200) and p4 (+50) met percentile rules, p3 (−100) a fallback; vwap-reversion's signals are not in the map: fixed.
+    const sources = new Map([
+      ["sig-p2", "percentile" as const],
+      ["sig-p3", "fallback" as const],
+      ["sig-p4", "percentile" as const],
+    ]);
+    const rows = groupByThresholdSource([OUTCOMES.filter((o) => o.strategy === "flow-toxicity"), OUTCOMES.filter((o) => o.strategy === "vwap-reversion")], sources);
+    expect(rows).toEqual([
+      { strategy: "flow-toxicity", source: "fallback", trades: 1, wins: 0, winRate: 0, pnlUsd: -100 },
+      { strategy: "flow-toxicity", source: "percentile", trades: 2, wins: 2, winRate: 1, pnlUsd: 250 },
+      { strategy: "vwap-reversion", source: "fixed", trades: 2, wins: 1, winRate: 0.5, pnlUsd: 40 },
+    ]);
+    expect(buildReport(fixtureInput({ thresholdSources: sources })).thresholdSources).toEqual(rows);
+    expect(buildReport(fixtureInput()).thresholdSources).toEqual([]);
   });
 });

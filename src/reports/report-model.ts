@@ -61,6 +61,20 @@ export function refusalSummary(counts: DecisionCounts): string {
     .join(", ");
 }
 
+/** Where a signal's thresholds came from (see `thresholdSourceOf` in src/strategies/threshold.ts). */
+export type ThresholdSource = "fixed" | "percentile" | "fallback" | "mixed";
+
+/** A strategy's closed trades (in its own book) grouped by where the thresholds of their signals came from. */
+export interface ThresholdSourceRow {
+  readonly strategy: string;
+  readonly source: ThresholdSource;
+  readonly trades: number;
+  readonly wins: number;
+  /** wins / trades. */
+  readonly winRate: number;
+  readonly pnlUsd: number;
+}
+
 /** Where the starting equity came from (stated in every output). */
 export type StartingEquitySource = "flag" | "journal" | "default";
 
@@ -117,6 +131,8 @@ export interface ReportInput {
    * books): from its trades in the combined book, realised only.
    */
   readonly books?: Readonly<Record<string, { readonly outcomes: readonly Outcome[]; readonly equity: readonly EquitySnapshot[] }>> | undefined;
+  /** Signal id → where its thresholds came from; the report groups each strategy's trades by it. Default none (no grouping). */
+  readonly thresholdSources?: ReadonlyMap<string, ThresholdSource> | undefined;
 }
 
 /** The period the figures cover, stated first in every output. */
@@ -199,6 +215,12 @@ export interface ReportModel {
   readonly completeness: Completeness;
   readonly lifecycle: readonly LifecyclePlan[];
   readonly signals: readonly SignalCounts[];
+  /**
+   * Each strategy's trades (its own book's; the combined book's in a journal without books) by
+   * where the thresholds of their signals came from: a percentile rule met (`percentile`), a rule
+   * still on its fallback (`fallback`), fixed numbers (`fixed`), or some of each (`mixed`).
+   */
+  readonly thresholdSources: readonly ThresholdSourceRow[];
   readonly openPositions: number;
   readonly charts: {
     /** Account curve (or realised when the journal has no snapshots), then one realised curve per strategy. */
@@ -223,6 +245,32 @@ export function startingEquityFromJournal(equity: readonly EquitySnapshot[], out
   for (const o of outcomes) if (o.closedMs <= flat.tsMs) realised += o.pnlUsd;
   const start = flat.cashUsd - realised;
   return Number.isFinite(start) && start > 0 ? start : undefined;
+}
+
+const SOURCE_ORDER: readonly ThresholdSource[] = ["fixed", "fallback", "percentile", "mixed"];
+
+/** Trades per strategy and threshold source (strategies in the given order, sources fixed → fallback → percentile → mixed). */
+export function groupByThresholdSource(byStrategy: readonly (readonly Outcome[])[], sources: ReadonlyMap<string, ThresholdSource> | undefined): ThresholdSourceRow[] {
+  if (sources === undefined) return [];
+  const rows: ThresholdSourceRow[] = [];
+  for (const outcomes of byStrategy) {
+    const groups = new Map<ThresholdSource, { trades: number; wins: number; pnlUsd: number }>();
+    for (const o of outcomes) {
+      const source = sources.get(o.signalId) ?? "fixed";
+      const g = groups.get(source) ?? { trades: 0, wins: 0, pnlUsd: 0 };
+      g.trades += 1;
+      if (o.pnlUsd > 0) g.wins += 1;
+      g.pnlUsd += o.pnlUsd;
+      groups.set(source, g);
+    }
+    const strategy = outcomes[0]?.strategy;
+    if (strategy === undefined) continue;
+    for (const source of SOURCE_ORDER) {
+      const g = groups.get(source);
+      if (g !== undefined) rows.push({ strategy, source, trades: g.trades, wins: g.wins, winRate: g.wins / g.trades, pnlUsd: g.pnlUsd });
+    }
+  }
+  return rows;
 }
 
 /** Keeps at most `max` points, evenly strided, always the first and the last. */
@@ -433,6 +481,7 @@ export function buildReport(input: ReportInput): ReportModel {
     completeness,
     lifecycle,
     signals: input.signals,
+    thresholdSources: groupByThresholdSource(strategyIds.map((id) => books[id]?.outcomes ?? outcomes.filter((o) => o.strategy === id)), input.thresholdSources),
     openPositions: input.openPositions,
     charts: { equity, drawdown, pnlHistogram: pnlHistogram(outcomes.map((o) => o.pnlUsd)) },
     notes,

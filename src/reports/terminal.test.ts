@@ -115,3 +115,20 @@ describe("the 100-column terminal", () => {
     for (const name of names) expect(figures).toMatch(new RegExp(`^figure .*${name}`, "m"));
   });
 });
+
+describe("formatTerminal: books and threshold sources", () => {
+  it("shows each book's acceptances and refusals, and the trades by threshold source", () => {
+    const text = formatTerminal(
+      buildReport(
+        fixtureInput({
+          signals: [{ strategy: "flow-toxicity", fired: 5, accepted: 3, rejected: 2, refusedByCode: { max_positions: 2 }, own: { accepted: 5, rejected: 0, refusedByCode: {} } }],
+          thresholdSources: new Map([["sig-p3", "fallback" as const]]),
+        }),
+      ),
+    );
+    expect(text).toContain("strategy       fired  own accepted  own refused  combined accepted  combined refused\nflow-toxicity      5             5            0                  3                 2");
+    expect(text).toContain("flow-toxicity  combined  max_positions ×2");
+    // p3 (−100) on a fallback, p2 and p4 (+200, +50) on fixed numbers.
+    expect(text).toContain("flow-toxicity   fixed            2  100.00 %   250.00 USD\nflow-toxicity   fallback         1    0.00 %  -100.00 USD\nvwap-reversion  fixed            2   50.00 %    40.00 USD");
+  });
+});

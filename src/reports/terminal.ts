@@ -1,6 +1,6 @@
 /** The terminal report: plain-text tables, then the conventions, once. Pure (returns a string). */
 import type { CorrelationMatrix } from "../analytics/index.ts";
-import { criterionCells, figureRows, num, startingEquityText } from "./figure-rows.ts";
+import { criterionCells, figureRows, num, pct, startingEquityText, usd } from "./figure-rows.ts";
 import { firedNeverTraded, refusalSummary } from "./report-model.ts";
 import type { ReportModel } from "./report-model.ts";
 
@@ -213,6 +213,18 @@ export function formatTerminal(model: ReportModel): string {
       out.push(`FIRED BUT NEVER TRADED${books ? " IN ITS OWN BOOK" : ""} (refusals by code)`);
       for (const s of never) out.push(`  ${s.strategy}: ${refusalSummary(s.own ?? s) || "no decision recorded"}`);
     }
+    out.push("");
+  }
+
+  const sources = model.thresholdSources;
+  if (sources.some((r) => r.source !== "fixed")) {
+    out.push("RESULTS BY THRESHOLD SOURCE (percentile: the rule met its percentile; fallback: fewer values than it needs yet; fixed: a number)");
+    out.push(
+      textTable(
+        [["strategy", "thresholds", "trades", "win rate", "net P&L"], ...sources.map((r) => [r.strategy, r.source, String(r.trades), pct(r.winRate), usd(r.pnlUsd)])],
+        new Set([2, 3, 4]),
+      ),
+    );
     out.push("");
   }
 
