@@ -163,9 +163,16 @@ async function parent(): Promise<void> {
   const childUp = (): boolean => current !== undefined && current.exitCode === null && current.signalCode === null;
   let crashes = 0;
   let kills = 0;
-  const logs: { wallMs: number; msg: string; fields: Record<string, unknown> }[] = [];
+  const logs: { wallMs: number; msg: string; fields: Record<string, unknown>; session: number }[] = [];
+  let session = 0;
   const latencies: number[] = [];
   const rss: number[] = [];
+  /** RSS samples with the session's age, s. */
+  const rssAged: { ageS: number; mb: number }[] = [];
+  const rssPhases = (): string => {
+    const mean = (xs: number[]): string => (xs.length === 0 ? "n/a" : (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(0));
+    return `mean ${mean(rssAged.filter((x) => x.ageS <= 60).map((x) => x.mb))} MB vs ${mean(rssAged.filter((x) => x.ageS > 60).map((x) => x.mb))} MB`;
+  };
   let cpuTicks = 0;
   /** Per session: from its warm-up done (wall) to its exit. */
   const upIntervals: [number, number][] = [];
@@ -190,6 +197,8 @@ async function parent(): Promise<void> {
   };
 
   const startChild = (): ChildProcess => {
+    session += 1;
+    const mine = session;
     const offset = venue.simNow() - Date.now();
     const proc = spawn(process.execPath, [self, "--child"], {
       env: { ...process.env, SOAK_CLOCK_OFFSET_MS: String(offset), SOAK_REST: venue.restUrl, SOAK_WS: venue.wsUrl, SOAK_DB: db, SOAK_COINS: coins.join(","), SOAK_SPEED: String(speed) },
@@ -207,7 +216,7 @@ async function parent(): Promise<void> {
           const parsed = JSON.parse(line) as Record<string, unknown>;
           if (parsed["soak"] === "latency") latencies.push(...(parsed["ms"] as number[]));
           else if (typeof parsed["msg"] === "string") {
-            logs.push({ wallMs: Date.now(), msg: parsed["msg"], fields: parsed });
+            logs.push({ wallMs: Date.now(), msg: parsed["msg"], fields: parsed, session: mine });
             if (parsed["msg"].startsWith("warm-up done")) warmSince = Date.now();
           }
         } catch {
@@ -219,9 +228,13 @@ async function parent(): Promise<void> {
     proc.stderr.setEncoding("utf8");
     proc.stderr.on("data", (c: string) => (stderr = (stderr + c).slice(-4000)));
     let lastCpu = 0;
+    const bornMs = Date.now();
     const sampler = setInterval(() => {
       const r = procRssMb(proc.pid!);
-      if (r !== undefined) rss.push(r);
+      if (r !== undefined) {
+        rss.push(r);
+        rssAged.push({ ageS: (Date.now() - bornMs) / 1000, mb: r });
+      }
       lastCpu = procCpu(proc.pid!) || lastCpu;
     }, 1_000);
     proc.on("exit", (code, signal) => {
@@ -278,6 +291,7 @@ async function parent(): Promise<void> {
     combinedOutcomes: count("SELECT count(*) AS n FROM outcomes WHERE position_id LIKE 'pos:%'"),
     fills: count("SELECT count(*) AS n FROM fills"),
     equitySnapshots: count("SELECT count(*) AS n FROM equity_snapshots"),
+    phantomMarkets: count("SELECT count(*) AS n FROM markets WHERE key LIKE '%PHANTOM%'"),
     fillsWithoutOrder: count("SELECT count(*) AS n FROM fills WHERE order_id NOT IN (SELECT id FROM orders)"),
     outcomesWithoutPosition: count("SELECT count(*) AS n FROM outcomes WHERE position_id NOT IN (SELECT id FROM positions)"),
     positionsWithoutSignal: count("SELECT count(*) AS n FROM positions WHERE signal_id NOT IN (SELECT id FROM signals)"),
@@ -287,7 +301,7 @@ async function parent(): Promise<void> {
   // --- faults vs what the monitor logged -------------------------------------------------------------
   // A fault counts as monitored when it fired after the session's warm-up and at least 5 s before its end.
   const monitored = (wall: number): boolean => upIntervals.some(([a, b]) => wall >= a && wall <= b - 5_000);
-  const seenAfter = (wall: number, test: (msg: string) => boolean): boolean => logs.some((l) => l.wallMs >= wall && l.wallMs <= wall + 15_000 && test(l.msg));
+  const seenAfter = (wall: number, test: (msg: string) => boolean, withinMs: number): boolean => logs.some((l) => l.wallMs >= wall && l.wallMs <= wall + withinMs && test(l.msg));
   const detectors: Record<string, (msg: string) => boolean> = {
     gap: (m) => m === "connection gap" || m === "connection disconnected" || m.includes("silent for"),
     reject: (m) => m.startsWith("rejected"),
@@ -295,13 +309,24 @@ async function parent(): Promise<void> {
     retry: (m) => /retry|retrying|429|500/i.test(m),
     drop: (m) => m.includes("not a subscribed market"),
   };
+  // The reject logger writes the first 20 rejects of a session in full, then one line per 100, and an
+  // unsubscribed market once per session: after those, a refusal shows as the status line's reject
+  // count going up (status every 5 s) — any reject in the window counts, so this one is approximate.
+  const rejectsRose = (wall: number): boolean => {
+    const status = logs.filter((l) => l.msg === "monitor status");
+    const before = status.filter((l) => l.wallMs <= wall).at(-1);
+    const after = status.find((l) => l.wallMs > wall + 500 && l.wallMs <= wall + 20_000 && before !== undefined && l.session === before.session);
+    return before !== undefined && after !== undefined && Number(after.fields["rejects"]) > Number(before.fields["rejects"]);
+  };
   const byKind: Record<string, { injected: number; whileMonitored: number; detected: number }> = {};
   for (const f of venue.faultLog) {
     const e = (byKind[f.kind] ??= { injected: 0, whileMonitored: 0, detected: 0 });
     e.injected += 1;
     if (!monitored(f.atWallMs)) continue;
     e.whileMonitored += 1;
-    if (seenAfter(f.atWallMs, detectors[FAULT_EXPECTATIONS[f.kind]]!)) e.detected += 1;
+    const expectation = FAULT_EXPECTATIONS[f.kind];
+    const logged = seenAfter(f.atWallMs, detectors[expectation]!, expectation === "retry" ? 30_000 : 15_000);
+    if (logged || ((expectation === "reject" || expectation === "quarantine" || expectation === "drop") && rejectsRose(f.atWallMs))) e.detected += 1;
   }
   const gapFaults = venue.faultLog.filter((f) => FAULT_EXPECTATIONS[f.kind] === "gap" && monitored(f.atWallMs));
   const gapsMarked = logs.filter((l) => l.msg === "connection gap").length;
@@ -318,19 +343,23 @@ async function parent(): Promise<void> {
   out(`gaps                    ${gapsMarked} marked; ${gapFaults.length} gap-making faults injected while the monitor was up`);
   out(`rejects                 ${totals?.rejects ?? 0} (committed totals); ${rejectLines} reject log lines`);
   out(`crashes                 ${crashes} (exits we did not cause); kill -9: ${kills}`);
-  out(`faults (injected / while monitored / detected within 15 s):`);
+  out(`faults (injected / while monitored / detected: a log line within 15 s, 30 s for REST retries, or the session's reject count rising within 20 s):`);
   for (const [kind, e] of Object.entries(byKind).sort()) out(`  ${kind.padEnd(20)} ${e.injected} / ${e.whileMonitored} / ${e.detected}   (${FAULT_EXPECTATIONS[kind as keyof typeof FAULT_EXPECTATIONS]})`);
   const lost = (totals?.signals ?? -1) - rows.signals;
   out(`journal rows vs the checkpoint's totals:`);
   out(`  signals               ${rows.signals} rows vs ${totals?.signals} counted → ${lost === 0 ? "0 lost, 0 duplicated" : `MISMATCH ${lost}`}`);
   out(`  positions             ${rows.combinedPositions} rows (combined book; ${rows.positions} with the per-strategy books) vs ${totals?.positionsOpened} counted`);
   out(`  outcomes              ${rows.combinedOutcomes} rows (combined book; ${rows.outcomes} in all) vs ${totals?.outcomes} counted`);
+  out(`  phantom markets       ${rows.phantomMarkets} (books for ${"PHANTOM"} never became a market)`);
   out(`  orphans               fills without order ${rows.fillsWithoutOrder}, outcomes without position ${rows.outcomesWithoutPosition}, positions without signal ${rows.positionsWithoutSignal}; fills ${rows.fills}, equity snapshots ${rows.equitySnapshots}`);
-  out(`RSS (MB)                start ${rss[0]?.toFixed(0)}, end ${rss.at(-1)?.toFixed(0)}, peak ${Math.max(...rss).toFixed(0)} (sampled every second, ${rss.length} samples)`);
+  const rssSorted = [...rss].sort((a, b) => a - b);
+  const rssAt = (p: number): string => (rssSorted[Math.min(rssSorted.length - 1, Math.floor((p / 100) * rssSorted.length))] ?? Number.NaN).toFixed(0);
+  out(`RSS (MB)                start ${rss[0]?.toFixed(0)}, end ${rss.at(-1)?.toFixed(0)}, peak ${Math.max(...rss).toFixed(0)}; p50 ${rssAt(50)}, p90 ${rssAt(90)}, p99 ${rssAt(99)} (sampled every second over ${rss.length} s of monitor processes)`);
+  out(`                        per session, first 60 s vs the rest: ${rssPhases()}`);
   out(`CPU per 1 000 events    ${events > 0 ? ((cpuMs / events) * 1000).toFixed(1) : "n/a"} ms (${(cpuMs / 1000).toFixed(1)} s of monitor CPU)`);
   out(`tick → signal           p50 ${pct(50)} ms, p99 ${pct(99)} ms over ${sorted.length} signals (the instant's first event handed to the kernel → its batch committed)`);
   out(`status lines            ${statusLines.length}`);
-  const ok = crashes === 0 && lost === 0 && rows.fillsWithoutOrder === 0 && rows.outcomesWithoutPosition === 0 && rows.positionsWithoutSignal === 0;
+  const ok = crashes === 0 && lost === 0 && rows.phantomMarkets === 0 && rows.fillsWithoutOrder === 0 && rows.outcomesWithoutPosition === 0 && rows.positionsWithoutSignal === 0;
   out(ok ? "soak: OK" : "soak: FAILED");
   rmSync(tmp, { recursive: true, force: true });
   process.exit(ok ? 0 : 1);
