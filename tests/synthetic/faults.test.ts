@@ -133,6 +133,8 @@ describe("the monitor against the synthetic venue's faults", () => {
     try {
       const after = journal.signals().filter(({ signal }) => signal.createdMs > at["hourAheadFrame"]!.simMs);
       expect(after.length).toBeGreaterThan(0);
+      // Nor does the checkpoint carry the future clock: its time stays with the venue's.
+      expect(journal.latestCheckpoint("live")!.tsMs).toBeLessThan(ahead);
     } finally {
       journal.close();
     }
