@@ -30,7 +30,7 @@ const boundary = (from, denyDirs, extra = []) => ({
 
 export default tseslint.config(
   // scripts/node24/check.cjs is plain CommonJS on purpose: any old node must be able to run it.
-  { ignores: ["dist/**", "coverage/**", "node_modules/**", ".cache/**", "web/vendor/**", "scripts/node24/**"] },
+  { ignores: ["dist/**", "coverage/**", "node_modules/**", ".cache/**", "web/vendor/**", "src/server/public/**", "scripts/node24/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

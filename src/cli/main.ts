@@ -28,6 +28,7 @@ Examples:
   strategy-monitor backfill --coins BTC,ETH --intervals 1m,1h --days 3 --out data/backfill
   strategy-monitor replay ../shared/data/hyperliquid/candles/perp ../shared/data/hyperliquid/funding --db out.db
   strategy-monitor report --db out.db --html report.html
+  strategy-monitor serve --db out.db                 the dashboard on http://127.0.0.1:8787/
   strategy-monitor config                            effective settings and where each came from
 
 Configuration: defaults < strategy-monitor.json (or --config) < SM_* environment < flags.
@@ -185,6 +186,23 @@ withCommonOptions(
 ).action(async (options: Record<string, unknown>) => {
   const { runScan } = await import("./scan.ts");
   await runScan(options);
+});
+
+withConfigOptions(
+  program
+    .command("serve")
+    .description(
+      "The dashboard: web pages, a JSON API and a live event stream over a journal (live or replay), read-only while another process writes it. Bound to 127.0.0.1; another host needs --token (docs/DASHBOARD.md).",
+    )
+    .requiredOption("--db <file>", "the SQLite journal to serve")
+    .option("--host <host>", "address to listen on; a non-loopback one needs --token (default: 127.0.0.1)")
+    .option("--port <port>", "TCP port, 0 = any free one (default: 8787)")
+    .option("--token <secret>", "access token (at least 8 characters), wanted as Authorization: Bearer <token> or ?token=<token>; never logged")
+    .option("--duration <seconds>", "stop after this many seconds (default: until Ctrl-C)")
+    .addHelpText("after", "\nExamples:\n  strategy-monitor serve --db out.db                     then open http://127.0.0.1:8787/\n  strategy-monitor serve --db monitor.db --host 0.0.0.0 --token \"$(openssl rand -hex 16)\""),
+).action(async (options: Record<string, unknown>) => {
+  const { runServe } = await import("./serve.ts");
+  await runServe(options);
 });
 
 program.command("demo").description("The monitor with no network: a seeded synthetic Hyperliquid on 127.0.0.1, sped up, with planted effects and optional faults; says which effects were found (docs/DEMO.md).").option("--speed <n>", "simulated seconds per wall second (default: 180)").option("--duration <seconds>", "wall time to run (default: 60)").option("--db <file>", "keep the journal here (default: a temporary file)").option("--seed <n>", "the market model's seed (default: 1)").option("--faults <n>", "inject this many seeded faults (default: 0)").action(async (options: Record<string, unknown>) => (await import("./demo.ts")).runDemoCommand(options));
