@@ -70,7 +70,8 @@ withCommonOptions(
     .option("--batch-events <n>", "events per journal transaction at most (default: 2000)")
     .option("--batch-ms <ms>", "event time per journal transaction at most, ms (default: 1000)")
     .option("--funding-delay <ms>", "poll fundingHistory this many ms after each UTC hour (default: 15000)")
-    .option("--duration <seconds>", "stop after this many seconds (default: run until Ctrl-C)"),
+    .option("--duration <seconds>", "stop after this many seconds (default: run until Ctrl-C)")
+    .option("--metrics-port <port>", "serve Prometheus metrics at http://127.0.0.1:<port>/metrics (docs/LIVE.md, \"Metrics\")"),
 ).action(async (options: Record<string, unknown>) => {
   const { runMonitor } = await import("./run.ts");
   await runMonitor(options);

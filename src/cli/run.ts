@@ -33,6 +33,8 @@ import type { LiveSourceStats, LiveSubscriptionPlan } from "../venues/hyperliqui
 import { HyperliquidParser } from "../venues/hyperliquid/parse.ts";
 import { edgeHeader, edgeParserOptions } from "../venues/hyperliquid/edge.ts";
 import { HyperliquidRest } from "../venues/hyperliquid/rest.ts";
+import { LiveMetrics, SessionObserver, renderMetrics, setActiveLiveMetrics, startMetricsServer } from "../observability/index.ts";
+import type { AlertTransport } from "../alerts/index.ts";
 import { CliUsageError } from "./errors.ts";
 import { FundingPoller, fundingResumePoints } from "./funding-poller.ts";
 import { resolveMarkets } from "./markets.ts";
@@ -147,6 +149,14 @@ export interface MonitorSessionOptions {
    * `periodMs` boundary (defaults 15 s after every UTC hour), or `false` for none.
    */
   readonly fundingPoll?: { readonly delayMs?: number; readonly periodMs?: number } | false;
+  /**
+   * The session's Prometheus metrics (docs/LIVE.md, "Metrics"); default a new one. It becomes the
+   * process's active one, which `renderMetrics()` renders, while the session runs.
+   */
+  readonly metrics?: LiveMetrics;
+  /** Tests: the alerts' HTTP transport (default `fetch`) and staleness check cadence, ms. */
+  readonly alertTransport?: AlertTransport;
+  readonly alertCheckEveryMs?: number;
 }
 
 /** What {@link monitorSession} did. */
@@ -219,6 +229,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
 
   const journal = Journal.open(dbPath);
   let writer: CaptureWriter | undefined;
+  let observerRef: SessionObserver | undefined;
   try {
     const prior = liveCheckpointState(journal, dbPath);
     const priorCheckpoint = prior === undefined ? undefined : journal.latestCheckpoint(LIVE_CHECKPOINT);
@@ -274,6 +285,18 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     }
     const capture = writer;
 
+    // Metrics and alerts: hooks that return at once and never throw into the pipeline.
+    const observer = new SessionObserver({
+      logger,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+      alerts: config.alerts,
+      readLifecycle: () => journal.lifecycle(),
+      ...(options.alertTransport === undefined ? {} : { alertTransport: options.alertTransport }),
+      ...(options.alertCheckEveryMs === undefined ? {} : { alertCheckEveryMs: options.alertCheckEveryMs }),
+    });
+    observerRef = observer;
+    setActiveLiveMetrics(observer.metrics);
+
     // --- batching --------------------------------------------------------------------------
     const priorTotals = prior?.totals;
     const counts: Partial<Record<MarketEventKind, number>> = {};
@@ -325,7 +348,9 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       const checkpoint: Checkpoint = { name: LIVE_CHECKPOINT, tsMs: kernel.clock.now(), eventsConsumed: state.totals.events, lastEventMs, state };
       const records = pending;
       try {
+        const writeStartMs = performance.now();
         journal.writeBatch(records, checkpoint);
+        observer.onJournalWrite(performance.now() - writeStartMs);
       } catch (error) {
         batches -= 1;
         fatal = error instanceof Error ? error : new Error(String(error));
@@ -353,6 +378,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       if (fatal !== undefined) return;
       counts[event.kind] = (counts[event.kind] ?? 0) + 1;
       options.onEvent?.(event);
+      observer.onEvent(event);
       if (event.kind === "status") {
         capture?.write(event.tsInit, SOURCE_STATUS, statusLine(event));
         logStatus(log, event);
@@ -361,6 +387,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       // The kernel processes an instant once the next begins: its clock may lag this event by one.
       lastEventMs = Math.max(lastEventMs, kernel.clock.now(), event.tsEvent);
       for (const r of records) pending.push(r);
+      observer.onRecords(records);
       sessionEvents += 1;
       if (batchEventsSeen === 0) batchStartMs = lastEventMs;
       batchEventsSeen += 1;
@@ -378,6 +405,7 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
       onEvent: (event: MarketEvent) => inOrder(() => onEvent(event)),
       onReject: (error: ParseError) => {
         rejects += 1;
+        observer.onReject();
         logReject(log, error, rejects);
       },
     });
@@ -493,12 +521,22 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
           venueTimeWentBack: parser.stats.timeWentBack,
           batches: t.batches,
           ...(poller === undefined ? {} : { funding: { polls: poller.polls, settlements: poller.delivered, failures: poller.failures } }),
+          ...observer.statusFields(),
           warm: warmth.warm,
           waiting: warmth.waiting,
         },
         "monitor status",
       );
     };
+    observer.start(() => {
+      const books = kernel.summary().books;
+      const snapshots = kernel.bookSnapshots();
+      const openPositionsByBook: Record<string, number> = { [COMBINED_BOOK]: openPositionsOf(kernel) };
+      for (const [book, state] of Object.entries(snapshots)) openPositionsByBook[book] = (state as BrokerState).positions.length;
+      const equityUsdByBook: Record<string, number> = {};
+      for (const [book, b] of Object.entries(books)) if (b.equityUsd !== undefined) equityUsdByBook[book] = b.equityUsd;
+      return { openPositionsByBook, equityUsdByBook, reconnects: source.stats.reconnects, gaps: source.stats.gaps };
+    });
     const statusTimer = setInterval(statusLineLog, options.statusEveryMs ?? STATUS_EVERY_MS);
     statusTimer.unref();
     const idleTimer = setInterval(() => {
@@ -509,6 +547,8 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     await Promise.race([options.stopped, failed]);
     clearInterval(statusTimer);
     clearInterval(idleTimer);
+    // Alerts still queued get a few seconds to go out; the journal stays open for the lifecycle read until then.
+    await observer.close();
     await poller?.stop();
     await source.stop();
     // The last batch and its checkpoint: what a restart resumes from. Nothing arrives after stop(),
@@ -539,6 +579,8 @@ export async function monitorSession(options: MonitorSessionOptions): Promise<Mo
     log.info({ batches, recordsWritten, openPositions: summary.openPositions, files: summary.files }, "monitor stopped; open positions stay in the journal for the next start");
     return summary;
   } finally {
+    // Stops the alert timers (they read the journal) on every path; a no-op after the normal close.
+    await observerRef?.close(0);
     if (writer !== undefined) await writer.close();
     journal.close();
   }
@@ -604,6 +646,8 @@ export interface RunOptions extends CommonOptions {
   readonly duration?: string;
   /** `--funding-delay`: poll fundingHistory this many ms after each UTC hour. Default 15 000. */
   readonly fundingDelay?: string | number;
+  /** `--metrics-port`: serve the Prometheus text at http://127.0.0.1:<port>/metrics (0 = a free port). */
+  readonly metricsPort?: string | number;
 }
 
 /** The CLI entry: `run [--db monitor.db] [--record [--out dir]] [--coins …] [--intervals …] [--batch-events n] [--batch-ms ms] [--equity usd] [--funding-delay ms] [--duration s]`. */
@@ -630,9 +674,17 @@ export async function runMonitor(options: RunOptions): Promise<void> {
     paperTradeWhenKilled: parsed.paperTradeWhenKilled,
     ...(startingEquityUsd === undefined ? {} : { startingEquityUsd }),
   };
+  const metricsPort = options.metricsPort === undefined ? undefined : Number(options.metricsPort);
+  if (metricsPort !== undefined && !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort <= 65_535)) {
+    throw new CliUsageError(`--metrics-port must be a TCP port from 0 to 65535 (got ${JSON.stringify(options.metricsPort)})`);
+  }
   const dbPath = options.db ?? DEFAULT_DB;
   const created = !existsSync(dbPath);
   const stopped = untilStopped(durationS);
+  const metrics = new LiveMetrics();
+  setActiveLiveMetrics(metrics);
+  const metricsServer = metricsPort === undefined ? undefined : await startMetricsServer({ port: metricsPort, render: renderMetrics });
+  if (metricsServer !== undefined) logger.info({ url: `http://${metricsServer.host}:${metricsServer.port}/metrics` }, "Prometheus metrics served");
   try {
     await monitorSession({
       config,
@@ -645,12 +697,15 @@ export async function runMonitor(options: RunOptions): Promise<void> {
       trading,
       variants: parsed.variants,
       ...(fundingDelayMs === undefined ? {} : { fundingPoll: { delayMs: fundingDelayMs } }),
+      metrics,
     });
   } catch (error) {
     // A start that failed before its run began (offline, an unknown coin) leaves no journal it created.
     if (created) Journal.removeIfNeverRun(dbPath);
     if (error instanceof StoppedBeforeStartError) return endStoppedBeforeStart(error, stopped, logger);
     throw error;
+  } finally {
+    await metricsServer?.close();
   }
 }
 

@@ -63,6 +63,14 @@ describe("settings derived from the schema", () => {
       "scan.extremeAccelerationPerHour",
       "scan.rows",
       "scan.watchIntervalMs",
+      "alerts.enabled",
+      "alerts.signalTaken",
+      "alerts.positionClosed",
+      "alerts.lifecycleChange",
+      "alerts.dailyLossHalt",
+      "alerts.staleAfterMs",
+      "alerts.lifecyclePollMs",
+      "alerts.destinations",
     ]);
   });
 
@@ -81,7 +89,7 @@ describe("settings derived from the schema", () => {
   });
 
   it("know the sections", () => {
-    expect([...SECTIONS]).toEqual(["spot", "live", "rest", "record", "log", "server", "data", "journal", "scan"]);
+    expect([...SECTIONS]).toEqual(["spot", "live", "rest", "record", "log", "server", "data", "journal", "scan", "alerts"]);
   });
 });
 

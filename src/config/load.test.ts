@@ -63,6 +63,7 @@ describe("defaults", () => {
         rows: 10,
         watchIntervalMs: 60_000,
       },
+      alerts: { enabled: false, signalTaken: true, positionClosed: true, lifecycleChange: true, dailyLossHalt: true, staleAfterMs: 120_000, lifecyclePollMs: 60_000, destinations: [] },
     });
   });
 
@@ -427,7 +428,7 @@ describe("sources", () => {
     expect(byKey.get("record.dir")).toEqual({ key: "record.dir", value: "out", source: "flag", origin: "record.dir" });
     expect(byKey.get("log.level")).toEqual({ key: "log.level", value: "info", source: "default", origin: "built-in" });
     expect(byKey.get("restUrl")).toEqual({ key: "restUrl", value: "https://api.hyperliquid.xyz", source: "network", origin: "mainnet" });
-    expect(rows).toHaveLength(59); // 47 + the 4 edge-sanity keys of live (priceBandFraction, priceConfirmFrames, priceConfirmMs, maxFrameChars) + the 7 liveness keys (5 channel silences, dataStallMs, subscribeAckTimeoutMs) + live.clockOffsetWarnMs
+    expect(rows).toHaveLength(67); // + the 8 alerts keys; 47 + the 4 edge-sanity keys of live (priceBandFraction, priceConfirmFrames, priceConfirmMs, maxFrameChars) + the 7 liveness keys (5 channel silences, dataStallMs, subscribeAckTimeoutMs) + live.clockOffsetWarnMs
   });
 
   it("give custom URLs the source that set them", () => {

@@ -256,7 +256,8 @@ export function loadConfigWithSources(options: LoadConfigOptions): LoadedConfig 
     const isUrl = setting.key === "restUrl" || setting.key === "wsUrl";
     const entry = entries.get(setting.key);
     const provenance: Provenance = isUrl && urlSource !== undefined ? urlSource : (entry ?? { source: "default", origin: "built-in" });
-    sources.push({ key: setting.key, value: getPath(config, setting.key), ...provenance });
+    // The validated value (an entry's provenance also holds the raw one, which must not win: a SecretUrl shows only its host).
+    sources.push({ key: setting.key, value: getPath(config, setting.key), source: provenance.source, origin: provenance.origin });
   }
   return { config, sources: Object.freeze(sources), file: file?.path };
 }

@@ -137,6 +137,101 @@ function numberIn(min: number, max: number, allowed: string) {
 const SCAN_COINS_ALLOWED = "a list of Hyperliquid perp coin names such as [\"BTC\",\"ETH\"] (empty: every listed perp; at most 500)";
 const scanCoinName = v.pipe(v.string(SCAN_COINS_ALLOWED), v.regex(COIN_PATTERN, SCAN_COINS_ALLOWED));
 
+
+// ---------------------------------------------------------------------------------------------
+// Alerts (docs/ALERTS.md). A webhook URL is a secret (Telegram's bot token and Discord's webhook
+// token sit in its path): it is kept in a SecretUrl, whose text, JSON and inspection show only
+// the scheme and host, so neither a log line, `strategy-monitor config` nor a ConfigError prints it.
+
+/** A URL that must never be logged: `String()`, `JSON.stringify` and `util.inspect` show `https://host/***`. */
+export class SecretUrl {
+  readonly #url: string;
+  constructor(url: string) {
+    this.#url = url;
+  }
+  /** The URL itself, for the request only. */
+  reveal(): string {
+    return this.#url;
+  }
+  /** Scheme and host; `/***` in place of user info, path and query. */
+  toString(): string {
+    return redactUrlToHost(this.#url);
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `SecretUrl(${this.toString()})`;
+  }
+}
+
+/**
+ * `https://api.telegram.org/bot123:abc/sendMessage` → `https://api.telegram.org/***`: scheme, host
+ * and port only (a webhook's path and query are its credentials); `***` for text that is no URL.
+ */
+export function redactUrlToHost(text: string): string {
+  const url = URL.parse(text);
+  if (url === null || url.host === "") return "***";
+  const hidden = url.username !== "" || url.password !== "" || (url.pathname !== "" && url.pathname !== "/") || url.search !== "" || url.hash !== "";
+  return `${url.protocol}//${url.host}${hidden ? "/***" : ""}`;
+}
+
+/** Alert formats: the request body each destination gets. */
+export const ALERT_FORMATS = ["generic", "telegram", "discord"] as const;
+export type AlertFormat = (typeof ALERT_FORMATS)[number];
+
+/** Alert event kinds (a destination's `events` filter). */
+export const ALERT_EVENTS = ["signal_taken", "position_closed", "lifecycle_change", "data_stale", "daily_loss_halt"] as const;
+export type AlertEventKind = (typeof ALERT_EVENTS)[number];
+
+const ALERT_URL_ALLOWED = "an http or https URL (Telegram: https://api.telegram.org/bot<token>/sendMessage; Discord: the webhook URL)";
+const alertUrl = v.pipe(
+  v.string(ALERT_URL_ALLOWED),
+  v.transform((text: string) => new SecretUrl(text)),
+  // Checked after wrapping, so a refused URL is reported as https://host/*** (the issue's input).
+  v.check((u: SecretUrl) => {
+    const url = URL.parse(u.reveal());
+    return url !== null && (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  }, ALERT_URL_ALLOWED),
+);
+
+const DESTINATIONS_ALLOWED =
+  'a list of alert destinations, such as [{"name":"ops","format":"discord","url":"https://discord.com/api/webhooks/<id>/<token>"}] (at most 20, distinct names)';
+const ALERT_EVENTS_ALLOWED = `a list of alert events, each one of ${ALERT_EVENTS.map((e) => JSON.stringify(e)).join(", ")} (empty or absent: all)`;
+
+const alertDestination = v.pipe(
+  v.strictObject(
+    {
+      name: v.pipe(v.string("a destination name of letters, digits, '_', '-' (1 to 40)"), v.regex(/^[A-Za-z0-9_-]{1,40}$/, "a destination name of letters, digits, '_', '-' (1 to 40)")),
+      format: oneOf(ALERT_FORMATS),
+      url: alertUrl,
+      chatId: v.optional(v.union([v.pipe(v.string("a Telegram chat id"), v.minLength(1, "a Telegram chat id")), v.pipe(v.number("a Telegram chat id"), v.integer("a Telegram chat id"))], "a Telegram chat id: a number such as -1001234567890 or a string such as \"@channel\"")),
+      events: v.optional(stringList(v.picklist(ALERT_EVENTS, ALERT_EVENTS_ALLOWED), ALERT_EVENTS_ALLOWED, ALERT_EVENTS.length), []),
+      ratePerMinute: v.optional(integerIn(1, 600, "messages per minute"), 20),
+      burst: v.optional(integerIn(1, 100, "messages"), 5),
+      maxAttempts: v.optional(integerIn(1, 20, "attempts"), 5),
+      baseBackoffMs: v.optional(integerIn(10, 600_000, "ms"), 1_000),
+      maxBackoffMs: v.optional(integerIn(10, 3_600_000, "ms"), 60_000),
+      timeoutMs: v.optional(integerIn(100, 120_000, "ms"), 10_000),
+      maxQueue: v.optional(integerIn(1, 10_000, "alerts"), 100),
+    },
+    DESTINATIONS_ALLOWED,
+  ),
+  v.check((d) => d.format !== "telegram" || d.chatId !== undefined, "a telegram destination needs chatId (the chat the bot posts to)"),
+  v.check((d) => d.maxBackoffMs >= d.baseBackoffMs, "maxBackoffMs at least baseBackoffMs"),
+);
+
+/** One alert destination, defaults filled in (docs/ALERTS.md). */
+export type AlertDestinationConfig = v.InferOutput<typeof alertDestination>;
+
+const alertDestinations = v.pipe(
+  v.custom<unknown[]>((x) => Array.isArray(x), DESTINATIONS_ALLOWED),
+  v.array(alertDestination, DESTINATIONS_ALLOWED),
+  v.maxLength(20, DESTINATIONS_ALLOWED),
+  v.check((list) => new Set(list.map((d) => d.name)).size === list.length, `${DESTINATIONS_ALLOWED}: names must differ`),
+  v.metadata(OBJECT_SETTING),
+  v.description(DESTINATIONS_ALLOWED),
+);
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -228,6 +323,16 @@ export const rawConfigSchema = v.strictObject({
     extremeAccelerationPerHour: numberIn(0, 1, "a change of the hourly funding rate per hour between 0 and 1 (1e-6 is notable)"),
     rows: integerIn(0, 10_000, "rows", " (0: every row)"),
     watchIntervalMs: integerIn(5_000, 86_400_000, "ms"),
+  }),
+  alerts: v.strictObject({
+    enabled: bool(),
+    signalTaken: bool(),
+    positionClosed: bool(),
+    lifecycleChange: bool(),
+    dailyLossHalt: bool(),
+    staleAfterMs: integerIn(0, 86_400_000, "ms", " (0 = no stale or disconnect alerts)"),
+    lifecyclePollMs: integerIn(1_000, 3_600_000, "ms"),
+    destinations: alertDestinations,
   }),
 });
 
@@ -404,6 +509,27 @@ export interface Config {
   /** Strategy ids that keep paper trading while killed. Default `[]` (killed = shadow mode: signals recorded, no positions). */
   readonly paperTradeWhenKilled: readonly string[];
   readonly scan: ScanConfig;
+  readonly alerts: AlertsConfig;
+}
+
+/** Alerts over webhooks: generic JSON, Telegram, Discord (docs/ALERTS.md). Only `run` sends them. */
+export interface AlertsConfig {
+  /** Send alerts at all. Default `false`. */
+  readonly enabled: boolean;
+  /** Alert when a signal is taken (accepted by a book). Default `true`. */
+  readonly signalTaken: boolean;
+  /** Alert when a paper position closes. Default `true`. */
+  readonly positionClosed: boolean;
+  /** Alert when a strategy's lifecycle state in the journal changes (`report --apply-lifecycle`). Default `true`. */
+  readonly lifecycleChange: boolean;
+  /** Alert when a book refuses a signal with `daily_loss_halt` (once per book and UTC day). Default `true`. */
+  readonly dailyLossHalt: boolean;
+  /** Alert when no data has arrived, or the socket has been disconnected, this long, ms. Default 120000; 0 = off. */
+  readonly staleAfterMs: number;
+  /** How often the journal's lifecycle is read for changes, ms. Default 60000. */
+  readonly lifecyclePollMs: number;
+  /** Where alerts go. Default `[]`. File only (URLs are secrets: never logged). */
+  readonly destinations: readonly AlertDestinationConfig[];
 }
 
 /** `strategy-monitor scan`: the funding and basis scanner (docs/SCANNER.md). Fees are `risk.feeTier` / `risk.fees`. */
@@ -505,5 +631,15 @@ export const DEFAULT_CONFIG: Omit<RawConfig, "restUrl" | "wsUrl"> = {
     extremeAccelerationPerHour: 1e-6,
     rows: 10,
     watchIntervalMs: 60_000,
+  },
+  alerts: {
+    enabled: false,
+    signalTaken: true,
+    positionClosed: true,
+    lifecycleChange: true,
+    dailyLossHalt: true,
+    staleAfterMs: 120_000,
+    lifecyclePollMs: 60_000,
+    destinations: [],
   },
 };
