@@ -11,9 +11,11 @@ describe("the Prometheus text exposition format (0.0.4)", () => {
     expect(r.render()).toBe(['# HELP sm_events_total Events by kind.', "# TYPE sm_events_total counter", 'sm_events_total{kind="book"} 3', 'sm_events_total{kind="trade"} 1', ""].join("\n"));
   });
 
-  it("writes a label-less series without braces and a family with no series as HELP and TYPE only", () => {
+  it("writes a label-less series without braces (a counter from 0), and a family with no series as HELP and TYPE only", () => {
     const r = new MetricsRegistry();
-    r.counter("a_total", "A.").inc();
+    const a = r.counter("a_total", "A.");
+    expect(r.render()).toBe("# HELP a_total A.\n# TYPE a_total counter\na_total 0\n");
+    a.inc();
     r.gauge("b", "B.", ["book"]);
     expect(r.render()).toBe("# HELP a_total A.\n# TYPE a_total counter\na_total 1\n# HELP b B.\n# TYPE b gauge\n");
   });

@@ -216,8 +216,11 @@ function nearestRankSorted(sorted: readonly number[], q: number): number {
 export class MetricsRegistry {
   readonly #families = new Map<string, Family>();
 
+  /** A counter; one without labels starts at 0 (shown from the first scrape, so `rate()` sees its first increase). */
   counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
-    return this.#add(new Counter(name, help, labelNames));
+    const counter = this.#add(new Counter(name, help, labelNames));
+    if (labelNames.length === 0) counter.inc({}, 0);
+    return counter;
   }
 
   gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
