@@ -133,4 +133,40 @@ describe("run's metrics and alerts", () => {
     expect(status?.fields["alerts"]).toEqual({ hook: { sent: 2, failed: 0, dropped: 0, attempts: 2 } });
     expect(JSON.stringify(logger.entries)).not.toContain("SECRET-PATH");
   });
+
+  it("alerts a signal taken and the position's close from the kernel's records, and counts them in /metrics", async () => {
+    const alertsOff = { ...config.alerts, staleAfterMs: 0 };
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const metrics = new LiveMetrics();
+    const done = monitorSession({ config: { ...config, alerts: alertsOff }, logger: createMemoryLogger(), stopped, dbPath: join(dir, "monitor.db"), idleFlushMs: 60_000, metrics });
+    await waitFor(() => ws.subscriptions().length === 8, "eight subscriptions");
+    // As in run-monitor.test.ts: perp mid 119 000, spot mid 117 800 (basis +1.02 %) → basis-arbitrage
+    // shorts the perp and buys spot; both legs fill on the books after the 200 ms latency.
+    ws.send("l2Book", book("BTC", H + 100, 118_999, 119_001));
+    ws.send("l2Book", book("@142", H + 150, 117_799, 117_801));
+    ws.send("l2Book", book("BTC", H + 400, 118_999, 119_001));
+    ws.send("l2Book", book("@142", H + 700, 117_799, 117_801));
+    ws.send("l2Book", book("BTC", H + 800, 118_999, 119_001));
+    await waitFor(() => received.some((r) => r.body.kind === "signal_taken"), "the signal_taken alert");
+    const taken = received.find((r) => r.body.kind === "signal_taken")?.body as { title: string; data: { books: string[]; strategy: string } } | undefined;
+    expect(taken?.title).toBe("signal taken: basis-arbitrage short BTC");
+    expect(taken?.data.books.sort()).toEqual(["basis-arbitrage", "combined"]);
+    // The basis closes (both mids 118 000): the positions exit on convergence.
+    ws.send("l2Book", book("@142", H + 3_000, 117_999, 118_001));
+    ws.send("l2Book", book("BTC", H + 3_050, 117_999, 118_001));
+    ws.send("l2Book", book("@142", H + 3_400, 117_999, 118_001));
+    ws.send("l2Book", book("BTC", H + 3_450, 117_999, 118_001));
+    ws.send("l2Book", book("BTC", H + 4_000, 117_999, 118_001));
+    await waitFor(() => received.filter((r) => r.body.kind === "position_closed").length === 2, "two position_closed alerts (own book and combined)");
+    const closed = received.filter((r) => r.body.kind === "position_closed").map((r) => r.body.title);
+    expect(closed.every((t) => t.startsWith("position closed: basis-arbitrage short BTC"))).toBe(true);
+    const text = renderMetrics();
+    expect(sample(text, 'sm_signals_total{strategy="basis-arbitrage"}')).toBe(1);
+    expect(sample(text, 'sm_decisions_total{book="combined",code="ok"}')).toBe(1);
+    expect(sample(text, 'sm_outcomes_total{book="basis-arbitrage",strategy="basis-arbitrage"}')).toBe(1);
+    expect(sample(text, 'sm_alerts_total{destination="hook",result="sent"}')).toBe(3);
+    stop();
+    await done;
+  });
 });
