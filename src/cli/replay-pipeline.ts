@@ -15,7 +15,7 @@ import type { CandleInterval, MarketEvent } from "../core/index.ts";
 import { DEFAULT_SPOT_LEG_FILTER, paperBrokerFactory, TradingKernel } from "../engine/index.ts";
 import type { KernelRecord, KernelSummary, SpotLegFilterConfig } from "../engine/index.ts";
 import { Journal, registerJournalTrials, trialRegistryPath } from "../journal/index.ts";
-import type { Checkpoint } from "../journal/index.ts";
+import type { Checkpoint, JournalOpenOptions } from "../journal/index.ts";
 import { InMemoryOpenInterestSeries } from "../metrics/index.ts";
 import type { OpenInterestSample, OpenInterestSeriesPort } from "../metrics/index.ts";
 import { DEFAULT_BROKER_CONFIG } from "../paper/index.ts";
@@ -32,6 +32,8 @@ import { effectiveRiskConfig, gatesFromConfig, parseStrategySubset, parseTrading
 
 /** The checkpoint name of replays in the journal. */
 export const REPLAY_CHECKPOINT = "replay";
+/** How a replay opens its journal (see docs/JOURNAL.md, "Durability"). */
+export const REPLAY_JOURNAL_OPTIONS: JournalOpenOptions = { synchronous: "normal", walAutocheckpointPages: 16_384 };
 /** Default events per journal batch (one transaction each). Part of a run's identity. */
 export const DEFAULT_BATCH_EVENTS = 4096;
 
@@ -222,7 +224,7 @@ export async function replayIntoJournal(
       `--fill-model book: no input holds order books (layouts: ${[...new Set(files.map((f) => f.layout))].join(", ")}), so no entry can fill; use --fill-model bar (or auto) for candle histories`,
     );
   }
-  const journal = Journal.open(dbPath);
+  const journal = Journal.open(dbPath, REPLAY_JOURNAL_OPTIONS);
   try {
     const lifecycle: Record<string, LifecycleState> = Object.fromEntries(journal.lifecycle().map((l) => [l.strategy, l.state]));
     // Effective values (defaults filled in), so a run configured to the defaults matches one that

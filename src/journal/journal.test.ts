@@ -38,7 +38,7 @@ describe("Journal", () => {
   });
 
   describe("opening", () => {
-    it("creates the schema at version 3 in WAL mode with foreign keys on", () => {
+    it("creates the schema at version 4 in WAL mode with foreign keys on", () => {
       open().close();
       const db = new DatabaseSync(path);
       expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
@@ -46,6 +46,7 @@ describe("Journal", () => {
         { version: 1, name: "initial" },
         { version: 2, name: "unfilled-orders" },
         { version: 3, name: "books" },
+        { version: 4, name: "unused-indexes" },
       ]);
       const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((r) => r["name"]);
       expect(tables).toEqual([
@@ -73,17 +74,17 @@ describe("Journal", () => {
       open().close();
       open().close();
       const db = new DatabaseSync(path);
-      expect(db.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 3 });
+      expect(db.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 4 });
       db.close();
     });
 
     it("refuses a journal whose schema is newer than the code, and says so", () => {
       open().close();
       const db = new DatabaseSync(path);
-      db.prepare("INSERT INTO schema_migrations (version, name, applied_ms) VALUES (4, 'from-the-future', 0)").run();
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_ms) VALUES (5, 'from-the-future', 0)").run();
       db.close();
       expect(() => Journal.open(path)).toThrow(JournalError);
-      expect(() => Journal.open(path)).toThrow(/schema version 4, newer than this code knows \(3\)/);
+      expect(() => Journal.open(path)).toThrow(/schema version 5, newer than this code knows \(4\)/);
       expect(() => Journal.open(path, { readonly: true })).toThrow(/newer than this code/);
     });
 
@@ -97,7 +98,7 @@ describe("Journal", () => {
       const j = open();
       expect(j.signals().map((r) => [r.signal.id, r.decision?.code])).toEqual([["s1", "above_max_notional"]]);
       const check = new DatabaseSync(path);
-      expect(check.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: 3 });
+      expect(check.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: 4 });
       expect(check.prepare("SELECT id, decision_code, entry_unfilled_code FROM signal_decisions").all()).toEqual([{ id: "s1", decision_code: "above_max_notional", entry_unfilled_code: null }]);
       check.close();
     });
