@@ -21,6 +21,8 @@
   const usd = (x) => (x === null || x === undefined ? "–" : x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
   const pct = (x, d = 2) => (x === null || x === undefined ? "–" : (x * 100).toFixed(d) + " %");
   const fix = (x, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(d));
+  /** Integers as they are, other numbers with `d` decimals. */
+  const num = (x, d = 3) => (x === null || x === undefined ? "–" : Number.isInteger(x) ? String(x) : fix(x, d));
   const cls = (x) => (x === null || x === undefined ? "" : x > 0 ? "pos" : x < 0 ? "neg" : "");
   const utc = (ms) => (ms === null || ms === undefined ? "–" : new Date(ms).toISOString().slice(0, 16).replace("T", " "));
   const dur = (ms) => {
@@ -51,7 +53,8 @@
       height,
       layout: { background: { color: "#ffffff" }, textColor: "#1d232a", fontSize: 11 },
       grid: { vertLines: { color: "#f0f2f5" }, horzLines: { color: "#f0f2f5" } },
-      timeScale: { timeVisible: true, secondsVisible: false },
+      // A year of hourly snapshots must fit the width.
+      timeScale: { timeVisible: true, secondsVisible: false, minBarSpacing: 0.001 },
       rightPriceScale: { borderVisible: false },
       localization: { timeFormatter: (t) => utc(t * 1000) + " UTC" },
     });
@@ -103,7 +106,7 @@
       <p class="note" id="marknote"></p>`;
     const eqChart = newChart(document.getElementById("equity"), 300);
     const ddChart = newChart(document.getElementById("drawdown"), 160);
-    const ddSeries = ddChart.addSeries(LWC.AreaSeries, { lineColor: "#b3261e", topColor: "rgba(179,38,30,0.05)", bottomColor: "rgba(179,38,30,0.35)", lineWidth: 1, invertFilledArea: true, priceFormat: { type: "percent" } });
+    const ddSeries = ddChart.addSeries(LWC.AreaSeries, { lineColor: "#b3261e", topColor: "rgba(179,38,30,0.05)", bottomColor: "rgba(179,38,30,0.35)", lineWidth: 1, priceFormat: { type: "custom", minMove: 0.01, formatter: (v) => v.toFixed(2) + " %" } });
     const eqSeries = new Map();
 
     function renderBooks() {
@@ -182,14 +185,31 @@
       renderBooks();
       await Promise.all([loadEquity(), loadPositions()]);
     }, 300);
-    onChange.push(() => refresh());
+    onChange.push((kind, data) => {
+      // An equity snapshot shows at once; the derived figures follow with the refresh.
+      if (kind === "equity") {
+        const b = booksData.books.find((x) => x.book === data.book);
+        if (b !== undefined) b.latest = data;
+        const cell = document.querySelector(`[data-figure="equity:${CSS.escape(data.book)}"]`);
+        if (cell !== null) cell.textContent = usd(data.equityUsd);
+        const s = eqSeries.get(data.book);
+        if (s !== undefined) {
+          try {
+            s.update({ time: chartSeconds(data.tsMs), value: data.equityUsd });
+          } catch {
+            // an update older than the series' last point: the refresh redraws it
+          }
+        }
+      }
+      refresh();
+    });
   }
 
   // ─── strategies ───────────────────────────────────────────────────────────────────────
   async function strategies() {
     async function load() {
       const [report, trades] = await Promise.all([api("/api/report"), api("/api/strategies")]);
-      setAsOf(report.period.endMs);
+      document.getElementById("asof").textContent = "report period: " + report.period.text;
       const byStrategy = new Map(trades.strategies.map((s) => [s.strategy, s]));
       const signals = new Map(report.signals.map((s) => [s.strategy, s]));
       const lifecycle = new Map(report.lifecycle.map((l) => [l.strategy, l]));
@@ -208,7 +228,7 @@
         const ciFor = { winRate: "winRate", profitFactor: "profitFactor", sharpe: "sharpe" };
         const crit = v.criteria
           .map(
-            (c) => `<tr><td>${esc(c.criterion)}</td><td class="num">${c.measured === null ? "–" : fix(c.measured, 3)}</td><td>${esc(c.comparison)} ${fix(c.threshold, 3)}</td>
+            (c) => `<tr><td>${esc(c.criterion)}</td><td class="num">${num(c.measured)}</td><td>${esc(c.comparison)} ${num(c.threshold)}</td>
             <td>${ciFor[c.criterion] ? interval(ciFor[c.criterion]) : ""}</td>
             <td><span class="badge ${c.pass ? "pass" : "fail"}">${c.pass ? "pass" : "fail"}</span></td><td><span class="badge ${c.confident ? "pass" : "fail"}">${c.confident ? "confident" : "not confident"}</span></td></tr>`,
           )
@@ -228,7 +248,7 @@
         return `<div class="card" data-strategy="${esc(name)}">
           <h3>${esc(name)} <span class="badge ${v.confidentPass ? "pass" : v.pass ? "" : "fail"}">${v.confidentPass ? "passes with confidence" : v.pass ? "passes (not confident)" : "fails its gate"}</span></h3>
           <div class="note">${esc(v.reason)}</div>
-          <div>lifecycle: <b>${esc((life && life.current) || "(none)")}</b> → recommended <b>${esc(perf.lifecycle.recommendation)}</b> <span class="muted">(${esc(perf.lifecycle.reason)})</span>${report.completeness.complete ? "" : ' <span class="badge fail">provisional</span>'}</div>
+          ${perf.lifecycle ? `<div>lifecycle: <b>${esc((life && life.current) || "(none)")}</b> → recommended <b>${esc(perf.lifecycle.recommendation)}</b> <span class="muted">(${esc(perf.lifecycle.reason)})</span>${report.completeness.complete ? "" : ' <span class="badge fail">provisional</span>'}</div>` : ""}
           <div>progress: trades <b data-figure="trades:${esc(name)}">${f.trades.trades}</b>/${need} <span class="progress"><span style="width:${Math.min(100, (100 * f.trades.trades) / need).toFixed(0)}%"></span></span>
             · effective N ${fix(f.effectiveTrades.effective, 1)} · ${report.period.days} days · min track record ${v.minTrackRecordDays === null ? "–" : fix(v.minTrackRecordDays, 0) + " d"}</div>
           <div>total P&amp;L <span class="${cls(f.trades.totalPnlUsd)}">${usd(f.trades.totalPnlUsd)} USD</span> · max drawdown ${pct(f.maxDrawdown.fraction)} · Sharpe ${fix(f.sharpe.annualised)} ${interval("sharpe")}</div>
@@ -326,7 +346,18 @@
       const points = uniqueTimes(
         [{ time: chartSeconds(s.createdMs), value: s.entryPx }, ...primary.map((f) => ({ time: chartSeconds(f.tsMs), value: f.px }))].sort((a, b) => a.time - b.time),
       );
-      const series = chart.addSeries(LWC.LineSeries, { color: "#90a4ae", lineWidth: 1, pointMarkersVisible: true, title: coin(s.market.key) });
+      // The scale must hold the stop and the target, not only the prices seen.
+      const levels = [s.entryPx, s.stopPx, s.targetPx, ...primary.map((f) => f.px)];
+      const lo = Math.min(...levels);
+      const hi = Math.max(...levels);
+      const pad = (hi - lo) * 0.08 || hi * 0.001;
+      const series = chart.addSeries(LWC.LineSeries, {
+        color: "#90a4ae",
+        lineWidth: 1,
+        pointMarkersVisible: true,
+        title: coin(s.market.key),
+        autoscaleInfoProvider: () => ({ priceRange: { minValue: lo - pad, maxValue: hi + pad } }),
+      });
       series.setData(points);
       series.createPriceLine({ price: s.entryPx, color: "#2962ff", title: "entry ref", lineStyle: 2 });
       series.createPriceLine({ price: s.stopPx, color: "#b3261e", title: "stop", lineStyle: 2 });
