@@ -42,7 +42,11 @@ const dir = mkdtempSync(join(tmpdir(), "sm-browser-"));
 const db = join(dir, "journal.db");
 const source = process.env["SM_DASHBOARD_DB"];
 if (source === undefined) writeDashboardJournal(db);
-else copyFileSync(source, db);
+else {
+  copyFileSync(source, db);
+  // A journal of an older schema: the copy is migrated (a read-only open refuses it).
+  Journal.open(db).close();
+}
 mkdirSync(OUT, { recursive: true });
 
 const journal = Journal.open(db, { readonly: true });
