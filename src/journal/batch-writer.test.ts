@@ -10,7 +10,7 @@ import type { JournalRecord } from "./records.ts";
 import { T0, closeTrade, equityAt, fundingOn, openTrade, signalAt } from "./test-records.ts";
 
 const HOUR = 3_600_000;
-/** More trades than one multi-row INSERT holds (32 rows), so that every table's rows span statements. */
+/** Trades in one batch: every table gets many rows, written table by table. */
 const TRADES = 40;
 
 /** Every data table's rows in insertion order (rowid, or the key of a WITHOUT ROWID table). */
@@ -45,7 +45,7 @@ function trade(i: number): JournalRecord[][] {
   ];
 }
 
-describe("Journal.writeBatch, multi-row", () => {
+describe("Journal.writeBatch, table by table", () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "sm-batch-writer-"));
@@ -70,7 +70,7 @@ describe("Journal.writeBatch, multi-row", () => {
     expect(a).toEqual(dump(join(dir, "pieces.db")));
   });
 
-  it("names the record at fault in a multi-row INSERT (the 40th signal, a duplicate) and writes nothing of the batch", () => {
+  it("names the record at fault (the 40th signal, a duplicate) and writes nothing of the batch", () => {
     const j = Journal.open(join(dir, "j.db"));
     const signals: JournalRecord[] = Array.from({ length: 39 }, (_, i) => ({ kind: "signal", signal: signalAt(i, T0 + i) }));
     const batch = [...signals, signals[5]!];

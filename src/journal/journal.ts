@@ -60,37 +60,24 @@ export interface JournalOpenOptions {
  */
 const CACHE_KIB = 65_536;
 
-/** Rows per multi-row INSERT of the batch writer. */
-const ROWS_PER_INSERT = 32;
-
 /**
- * The rows of one table in the current batch, in the order they came, written as multi-row
- * INSERTs: one statement (and one call into SQLite) per {@link ROWS_PER_INSERT} rows instead of
- * one per row. `values` holds the rows' parameters, `width` per row.
+ * The rows of one table in the current batch, in the order they came, written when the batch's
+ * tables are written in order (parents first, see {@link Journal.writeBatch}). `values` holds the
+ * rows' parameters, `width` per row. One prepared single-row INSERT per row: multi-row INSERTs
+ * (4 or 32 rows a statement) measured slower here (bench/journal-cost.ts: 6.4–7.4 s of CPU for the
+ * README's first session against 3.7 s), so the buffer only orders the writes.
  */
 class RowBuffer {
   readonly values: SQLInputValue[] = [];
-  private readonly db: DatabaseSync;
-  private readonly head: string;
-  private readonly tail: string;
+  private readonly statement: StatementSync;
   private readonly width: number;
-  private readonly row: string;
-  private readonly statements = new Map<number, StatementSync>();
   /** Rows of `values` already written. */
   private written = 0;
 
-  /** Rows of the buffer already written. */
-  get writtenRows(): number {
-    return this.written;
-  }
-
-  /** `head`: `INSERT INTO t (a, b) VALUES `; `tail`: what follows the rows (an ON CONFLICT clause), or "". */
+  /** `head`: `INSERT INTO t (a, b) VALUES `; `tail`: what follows the row (an ON CONFLICT clause), or "". */
   constructor(db: DatabaseSync, head: string, width: number, tail = "") {
-    this.db = db;
-    this.head = head;
-    this.tail = tail;
     this.width = width;
-    this.row = `(${new Array<string>(width).fill("?").join(", ")})`;
+    this.statement = db.prepare(`${head}(${new Array<string>(width).fill("?").join(", ")})${tail}`);
   }
 
   /** Rows in the buffer, written or not. */
@@ -98,18 +85,17 @@ class RowBuffer {
     return this.values.length / this.width;
   }
 
+  /** Rows of the buffer already written. */
+  get writtenRows(): number {
+    return this.written;
+  }
+
   /** Writes the rows not yet written, up to row `end` (default: all). @returns SQLite's count of rows inserted or updated. */
   flush(end = this.rows): number {
     let changes = 0;
-    while (this.written < end) {
-      const rows = Math.min(ROWS_PER_INSERT, end - this.written);
-      let statement = this.statements.get(rows);
-      if (statement === undefined) {
-        statement = this.db.prepare(`${this.head}${new Array<string>(rows).fill(this.row).join(", ")}${this.tail}`);
-        this.statements.set(rows, statement);
-      }
-      changes += Number(statement.run(...this.values.slice(this.written * this.width, (this.written + rows) * this.width)).changes);
-      this.written += rows;
+    const width = this.width;
+    for (; this.written < end; this.written += 1) {
+      changes += Number(this.statement.run(...this.values.slice(this.written * width, (this.written + 1) * width)).changes);
     }
     return changes;
   }
@@ -262,10 +248,12 @@ export class Journal {
    * last batch, and `checkpoint`, in ONE transaction: after a crash the journal holds all of it
    * or none of it.
    *
-   * Each table's rows go in multi-row INSERTs, in the order they came (positions and outcomes,
-   * whose rows check each other, in their own order). Should that fail, the transaction is rolled
-   * back and the batch written again one record at a time in the order given, which names the
-   * record at fault (or commits, if the failure was passing): the fast path never decides what is
+   * The records are gathered per table and written table by table, parents first (signals,
+   * decisions, positions, orders, fills, outcomes, ...), each table's rows in the order they came
+   * (positions and the outcomes that close them in their own order), so that no deferred foreign
+   * key ever waits for a row later in the batch. Should that fail, the transaction is rolled back
+   * and the batch written again one record at a time in the order given, which names the record
+   * at fault (or commits, if the failure was passing): the fast path never decides what is
    * accepted, only how fast.
    * @throws JournalError when a record breaks an invariant (duplicate key, reference to a row
    *   never written, non-finite number); the whole batch is rolled back. That is a producer bug.
@@ -300,7 +288,7 @@ export class Journal {
     }
   }
 
-  /** The fast path of {@link writeBatch}: multi-row INSERTs; reports no record (the caller writes the batch again one by one when it throws). */
+  /** The fast path of {@link writeBatch}: table by table, parents first; reports no record (the caller writes the batch again one by one when it throws). */
   private writeBuffered(records: readonly JournalRecord[], pending: ReturnType<JournalOpenInterestSeries["pendingSamples"]>, pendingCount: number, checkpoint: Checkpoint | undefined): void {
     const b = (this.batchBuffers ??= this.createBuffers());
     this.clearBuffers(b);
