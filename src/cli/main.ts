@@ -113,11 +113,11 @@ withConfigOptions(
   program
     .command("replay")
     .description(
-      "Replay capture files and history files (candles, funding, l2/trades recordings; CSV or JSON, optionally gzip; directories are read recursively) through the same parser as live: --dry to inspect, --metrics-out to export every metric, --db to paper-trade every strategy into a journal.",
+      "Replay capture files and history files (candles, funding, l2/trades recordings; CSV or JSON, optionally gzip; freqtrade .feather data directories; directories are read recursively) through the same parser as live: --dry to inspect, --metrics-out to export every metric, --db to paper-trade every strategy into a journal.",
     )
     .argument("<paths...>", "files or directories")
     .option("--dry", "only count events by kind and market, time ranges, gaps and rejects")
-    .option("--metrics-out <file>", "run every metric and write one CSV row per market per closed bar (see docs/METRICS.md)")
+    .option("--metrics-out <file>", "run every metric and write one row per market per closed bar: CSV, or Arrow IPC (.arrow/.feather) / Parquet (.parquet) by extension (see docs/METRICS.md)")
     .option("--intervals <list>", "with --metrics-out: candle intervals that get rows, comma-separated (default: every interval in the data)")
     .option("--db <file>", "run the whole pipeline (metrics → strategies → risk → paper broker) into this SQLite journal; rerun with the same --db to resume")
     .option("--equity <usd>", "with --db: starting equity of the paper account, USD (default: 10000)")
@@ -159,7 +159,7 @@ withConfigOptions(
     .requiredOption("--db <file>", "the SQLite journal to read")
     .option("--json", "every statistic and the daily equity-return series as JSON on stdout")
     .option("--html <file>", "write one self-contained HTML page (equity, drawdown, P&L distribution, gates)")
-    .option("--csv <file>", "write the closed positions (outcomes) as CSV")
+    .option("--csv <file>", "write the combined book's closed positions (outcomes) as CSV, or Arrow IPC (.arrow/.feather) / Parquet (.parquet) by extension")
     .option("--starting-equity <usd>", "starting balance, USD (default: derived from the journal)")
     .option("--from <date>", "first UTC day of the report window, YYYY-MM-DD (included)")
     .option("--to <date>", "last UTC day of the report window, YYYY-MM-DD (included)")

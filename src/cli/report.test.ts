@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DataFileError } from "../core/index.ts";
-import { Journal, registerJournalTrials, trialRegistryPath } from "../journal/index.ts";
+import { DatabaseSync } from "node:sqlite";
+import { tableFromIPC } from "apache-arrow";
+import { Journal, MIGRATIONS, registerJournalTrials, trialRegistryPath } from "../journal/index.ts";
+import { migrate } from "../journal/migrate.ts";
 import { T0, closeTrade, equityAt, openTrade } from "../journal/test-records.ts";
 import { figureRow } from "../reports/test-report.ts";
 import { CliUsageError } from "./errors.ts";
@@ -69,6 +72,27 @@ describe("runReport", () => {
     ]);
     // flow-toxicity's realised day 1 return on 20 000 USD
     expect(parsed.performance.strategies[0]!.figures.daily.returns[0]).toBeCloseTo(NET / 20_000, 12);
+  });
+
+  it("writes the outcomes as Arrow IPC or Parquet when the file name asks for it", async () => {
+    const arrow = join(dir, "o.arrow");
+    await runReport({ db, csv: arrow });
+    const table = tableFromIPC(readFileSync(arrow));
+    // The two closed trades, in close order, each with the test records' net P&L.
+    expect(table.numRows).toBe(2);
+    expect(table.getChild("strategy")?.toArray()).toEqual(["flow-toxicity", "vwap-reversion"]);
+    expect(Number(table.getChild("pnl_usd")?.get(0))).toBeCloseTo(NET, 9);
+    expect(stdout).toContain(`wrote ${arrow} (2 outcomes;`);
+  });
+
+  it("migrates a journal of an older schema before reading it, and says so", async () => {
+    const old = join(dir, "old.db");
+    const sqlite = new DatabaseSync(old);
+    migrate(sqlite, old, MIGRATIONS.slice(0, 2), 0);
+    sqlite.close();
+    await runReport({ db: old });
+    expect(stderr).toContain(`migrated ${old} to this version's journal schema`);
+    expect(stdout).toContain("no closed trades in this journal");
   });
 
   it("writes the HTML page and the outcomes CSV", async () => {

@@ -9,12 +9,14 @@ import { writeFile } from "node:fs/promises";
 import { countTrials, inWindow, resolveReportWindow } from "../analytics/index.ts";
 import type { GateConfig, MarketCoverage, ReportWindow } from "../analytics/index.ts";
 import { COMBINED_BOOK, DAY_MS, DataFileError } from "../core/index.ts";
-import { Journal, OWN_BOOK, TrialRegistry, trialRegistryPath } from "../journal/index.ts";
+import { Journal, JournalError, OWN_BOOK, TrialRegistry, trialRegistryPath } from "../journal/index.ts";
 import type { RegisteredTrial } from "../journal/index.ts";
 import type { RiskDecision } from "../paper/index.ts";
 import { thresholdSourceOf } from "../strategies/index.ts";
 import { DEFAULT_STARTING_EQUITY_USD, buildReport, formatTerminal, outcomesCsv, renderHtml, reportJson, startingEquityFromJournal } from "../reports/index.ts";
 import type { Completeness, LifecycleStep, ReportModel, SignalCounts, StartingEquitySource, TrialsSource } from "../reports/index.ts";
+import { exportFormatOf } from "../exports/columnar.ts";
+import { writeOutcomesColumnar } from "../exports/outcomes-columnar.ts";
 import { CliUsageError } from "./errors.ts";
 import { commandContext } from "./shared.ts";
 import { gatesFromConfig } from "./trading-config.ts";
@@ -242,6 +244,22 @@ export function formatApplied(applied: readonly AppliedStep[]): string {
     .join("");
 }
 
+/**
+ * Opens a journal read-only; one written by an older version is first migrated (opened once
+ * read-write, which takes the writer lock: a journal another process is writing is refused with
+ * "in use by pid N" rather than changed under it), saying so on stderr.
+ */
+function openReadOnly(path: string): Journal {
+  try {
+    return Journal.open(path, { readonly: true });
+  } catch (error) {
+    if (!(error instanceof JournalError) || !/this code needs \d+; open it once read-write/.test(error.message)) throw error;
+    Journal.open(path).close();
+    process.stderr.write(`migrated ${path} to this version's journal schema\n`);
+    return Journal.open(path, { readonly: true });
+  }
+}
+
 /** Runs the command. @throws DataFileError when the journal does not exist; CliUsageError on a bad flag (`--starting-equity`, `--from`, `--to`); JournalError when it is not a journal. */
 export async function runReport(options: ReportCliOptions): Promise<void> {
   if (typeof options.db !== "string" || options.db === "") throw new CliUsageError("report needs --db <journal file>");
@@ -253,7 +271,7 @@ export async function runReport(options: ReportCliOptions): Promise<void> {
   // The gates come from the config's `analytics` section (defaults: the memo's gates).
   const gates = gatesFromConfig(config);
   const apply = options.applyLifecycle === true;
-  const journal = Journal.open(options.db, { readonly: !apply });
+  const journal = apply ? Journal.open(options.db) : openReadOnly(options.db);
   try {
     const model = reportFromJournal(journal, startingEquity, window, gates, config.journal.trialRegistry);
     // With --json, stdout carries only the JSON; everything else goes to stderr.
@@ -267,7 +285,11 @@ export async function runReport(options: ReportCliOptions): Promise<void> {
     }
     if (options.csv !== undefined) {
       // The same outcomes the figures use: those closed in the window.
-      await writeFile(options.csv, outcomesCsv(journal.outcomes().filter((o) => inWindow(o.closedMs, { fromMs: model.period.fromMs ?? undefined, toMs: model.period.toMs ?? undefined }))));
+      const outcomes = journal.outcomes().filter((o) => inWindow(o.closedMs, { fromMs: model.period.fromMs ?? undefined, toMs: model.period.toMs ?? undefined }));
+      // The extension picks the format: .arrow/.feather/.ipc (Arrow IPC) or .parquet; anything else CSV.
+      const format = exportFormatOf(options.csv);
+      if (format === "csv") await writeFile(options.csv, outcomesCsv(outcomes));
+      else await writeOutcomesColumnar(options.csv, format, outcomes);
       info.write(`wrote ${options.csv} (${model.performance.combined.figures.trades.trades} outcomes; period ${model.period.text})\n`);
     }
     logger.debug({ db: options.db, trades: model.performance.combined.figures.trades.trades, strategies: model.performance.strategies.length }, "report built");
