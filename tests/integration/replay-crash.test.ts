@@ -74,5 +74,5 @@ describe("replay crash safety", () => {
     const got = dumpJournal(db);
     for (const table of Object.keys(want)) expect(got[table], table).toEqual(want[table]);
     expect(Object.keys(got)).toEqual(Object.keys(want));
-  }, 60_000);
+  }, 180_000);
 });
