@@ -9,7 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { countTrials, inWindow, resolveReportWindow } from "../analytics/index.ts";
 import type { GateConfig, MarketCoverage, ReportWindow } from "../analytics/index.ts";
 import { COMBINED_BOOK, DAY_MS, DataFileError } from "../core/index.ts";
-import { Journal, JournalError, OWN_BOOK, TrialRegistry, trialRegistryPath } from "../journal/index.ts";
+import { Journal, OWN_BOOK, TrialRegistry, trialRegistryPath } from "../journal/index.ts";
 import type { RegisteredTrial } from "../journal/index.ts";
 import type { RiskDecision } from "../paper/index.ts";
 import { thresholdSourceOf } from "../strategies/index.ts";
@@ -244,21 +244,6 @@ export function formatApplied(applied: readonly AppliedStep[]): string {
     .join("");
 }
 
-/**
- * Opens a journal read-only; one written by an older version is first migrated (opened once
- * read-write, which takes the writer lock: a journal another process is writing is refused with
- * "in use by pid N" rather than changed under it), saying so on stderr.
- */
-function openReadOnly(path: string): Journal {
-  try {
-    return Journal.open(path, { readonly: true });
-  } catch (error) {
-    if (!(error instanceof JournalError) || !/this code needs \d+; open it once read-write/.test(error.message)) throw error;
-    Journal.open(path).close();
-    process.stderr.write(`migrated ${path} to this version's journal schema\n`);
-    return Journal.open(path, { readonly: true });
-  }
-}
 
 /** Runs the command. @throws DataFileError when the journal does not exist; CliUsageError on a bad flag (`--starting-equity`, `--from`, `--to`); JournalError when it is not a journal. */
 export async function runReport(options: ReportCliOptions): Promise<void> {
@@ -271,7 +256,7 @@ export async function runReport(options: ReportCliOptions): Promise<void> {
   // The gates come from the config's `analytics` section (defaults: the memo's gates).
   const gates = gatesFromConfig(config);
   const apply = options.applyLifecycle === true;
-  const journal = apply ? Journal.open(options.db) : openReadOnly(options.db);
+  const journal = apply ? Journal.open(options.db) : Journal.openForReading(options.db, (path) => process.stderr.write(`migrated ${path} to this version's journal schema\n`));
   try {
     const model = reportFromJournal(journal, startingEquity, window, gates, config.journal.trialRegistry);
     // With --json, stdout carries only the JSON; everything else goes to stderr.

@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { DataFileError } from "../core/index.ts";
-import { Journal, JournalError } from "../journal/index.ts";
+import { Journal } from "../journal/index.ts";
 import { createDashboardApp, isLoopbackHost, startDashboard } from "../server/index.ts";
 import type { RunningDashboard } from "../server/index.ts";
 import { CliUsageError } from "./errors.ts";
@@ -41,21 +41,6 @@ export function dashboardAddress(options: { host?: string | undefined; port?: st
   return { host, port, token: options.token };
 }
 
-/**
- * Opens the journal read-only; one written by an older version is first migrated, as `report`
- * does (opened once read-write under the writer lock: a journal another process is writing is
- * refused with "in use by pid N" rather than changed under it), saying so on stderr.
- */
-function openReadOnly(path: string): Journal {
-  try {
-    return Journal.open(path, { readonly: true });
-  } catch (error) {
-    if (!(error instanceof JournalError) || !/this code needs \d+; open it once read-write/.test(error.message)) throw error;
-    Journal.open(path).close();
-    process.stderr.write(`migrated ${path} to this version's journal schema\n`);
-    return Journal.open(path, { readonly: true });
-  }
-}
 
 /** Runs the command until Ctrl-C (or `--duration`). @throws CliUsageError on bad flags; DataFileError when the journal does not exist; JournalError when it is not a journal. */
 export async function runServe(options: ServeCliOptions): Promise<void> {
@@ -67,7 +52,7 @@ export async function runServe(options: ServeCliOptions): Promise<void> {
   if (!existsSync(options.db)) throw new DataFileError(options.db, "no such journal (run `strategy-monitor replay … --db` or `run` first)");
   const stopped = untilStopped(durationS);
   const { config, logger } = commandContext(options);
-  const journal = openReadOnly(options.db);
+  const journal = Journal.openForReading(options.db, (path) => process.stderr.write(`migrated ${path} to this version's journal schema\n`));
   let running: RunningDashboard | undefined;
   try {
     const dashboard = createDashboardApp({ journal, token, gates: gatesFromConfig(config), trialRegistry: config.journal.trialRegistry });

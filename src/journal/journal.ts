@@ -11,7 +11,7 @@ import type { LifecycleState, TransitionResult } from "../strategies/lifecycle.t
 import type { Confidence, Signal, SignalLeg, SpreadPlan } from "../strategies/signal.ts";
 import { JournalError } from "./errors.ts";
 import { canonicalJson, toJson } from "./json.ts";
-import { migrate, requireVersion } from "./migrate.ts";
+import { migrate, requireVersion, schemaVersion } from "./migrate.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { JournalOpenInterestSeries } from "./oi-series.ts";
 import { acquireWriterLock, releaseWriterLock } from "./writer-lock.ts";
@@ -171,6 +171,30 @@ export class Journal {
    *   code, or (read-only) is older than this code; or (writable) when another live process has
    *   it open for writing ("in use by pid N", see writer-lock.ts).
    */
+  /**
+   * Opens a journal to read it (`report`, `serve`). One written by an older version is first
+   * migrated: opened once read-write, which takes the writer lock, so a journal another process
+   * is writing is refused ("in use by pid N") rather than changed under it; `onMigrated` is told.
+   * @throws JournalError as {@link open}.
+   */
+  static openForReading(path: string, onMigrated?: (path: string) => void): Journal {
+    const db = new DatabaseSync(path, { readOnly: true });
+    let older: boolean;
+    try {
+      older = schemaVersion(db, path) < (MIGRATIONS.at(-1)?.version ?? 0);
+    } catch (error) {
+      if (error instanceof JournalError) throw error;
+      throw new JournalError(path, `cannot be opened read-only: ${(error as Error).message}`, { cause: error });
+    } finally {
+      db.close();
+    }
+    if (older) {
+      Journal.open(path).close();
+      onMigrated?.(path);
+    }
+    return Journal.open(path, { readonly: true });
+  }
+
   static open(path: string, options: JournalOpenOptions = {}): Journal {
     const readonly = options.readonly ?? false;
     // Before SQLite creates the file: a journal in use by another process is not touched.
