@@ -107,6 +107,9 @@ class RowBuffer {
   }
 }
 
+/** Columns of a `positions` row as the batch writer inserts it (its `id` first). */
+const POSITION_COLUMNS = 13;
+
 /** An outcome's closing of its position, after the position rows before it in the batch. */
 interface PositionClose {
   /** Position rows of the batch that came before the outcome. */
@@ -321,14 +324,26 @@ export class Journal {
       const p = pending[i]!;
       b.oi.values.push(p.coin, p.sample.tsMs, p.sample.openInterest);
     }
-    // Parents before children, so that the deferred foreign keys never wait on a row: SQLite then
-    // never looks for a new parent's children (some, such as orders by signal, have no index).
+    this.flushBuffers(b);
+    if (checkpoint !== undefined) this.writeCheckpoint(checkpoint);
+    this.clearBuffers(b);
+  }
+
+  /**
+   * Writes the buffered rows, parents before children, so that the deferred foreign keys never
+   * wait on a row: SQLite then never looks for a new parent's children (some, such as orders by
+   * signal, have no index). An outcome's closing of its position runs after the position rows
+   * that came before it. `outcomesFirst`: the outcome rows before the positions (one record on its
+   * own, where a duplicate outcome must fail as one).
+   */
+  private flushBuffers(b: BatchBuffers, outcomesFirst = false): void {
     b.signals.flush();
     b.decisions.flush();
+    if (outcomesFirst) b.outcomes.flush();
     const close = this.stmt("UPDATE positions SET closed_ms = ?, exit_reason = ? WHERE id = ? AND closed_ms IS NULL AND book = ?");
     for (const c of b.closes) {
       this.flushPositions(b, c.positionRowsBefore);
-      if (close.run(...c.params).changes !== 1) throw new Error("an outcome for a position that is not open");
+      if (close.run(...c.params).changes !== 1) throw new Error(`outcome for position ${c.params[2] as string}, which is not an open position of book ${c.params[3] as string} in the journal`);
     }
     this.flushPositions(b, b.positions.rows);
     b.orders.flush();
@@ -338,8 +353,6 @@ export class Journal {
     b.unfilled.flush();
     b.equity.flush();
     b.oi.flush();
-    if (checkpoint !== undefined) this.writeCheckpoint(checkpoint);
-    this.clearBuffers(b);
   }
 
   private clearBuffers(b: BatchBuffers): void {
@@ -582,7 +595,7 @@ export class Journal {
       positions: new RowBuffer(
         db,
         "INSERT INTO positions (id, book, signal_id, strategy, legs_json, opened_ms, stop_px, target_px, max_hold_ms, entry_notional_usd, fees_usd, funding_usd, slippage_usd) VALUES ",
-        13,
+        POSITION_COLUMNS,
         " ON CONFLICT (id) DO UPDATE SET " +
           "legs_json = excluded.legs_json, stop_px = excluded.stop_px, target_px = excluded.target_px, max_hold_ms = excluded.max_hold_ms, " +
           "entry_notional_usd = excluded.entry_notional_usd, fees_usd = excluded.fees_usd, funding_usd = excluded.funding_usd, slippage_usd = excluded.slippage_usd " +
@@ -716,172 +729,21 @@ export class Journal {
 
   /** Writes the batch's position rows up to row `end`; each must insert or rewrite one position (a rewrite may not change signal, strategy, opening time or book). */
   private flushPositions(b: BatchBuffers, end: number): void {
-    const rows = end - b.positions.writtenRows;
-    if (rows > 0 && b.positions.flush(end) !== rows) throw new Error("a position rewritten with a different signal, strategy, opening time or book");
+    for (let row = b.positions.writtenRows; row < end; row += 1) {
+      if (b.positions.flush(row + 1) !== 1) throw new Error(`position ${b.positions.values[row * POSITION_COLUMNS] as string} was rewritten with a different signal, strategy, opening time or book`);
+    }
   }
 
+  /** One record on its own, through the same buffers as a batch (so both write the same rows). */
   private writeRecord(record: JournalRecord): void {
-    const book = record.kind === "signal" ? COMBINED_BOOK : (record.book ?? COMBINED_BOOK);
-    switch (record.kind) {
-      case "signal": {
-        const s = record.signal;
-        this.ensureMarket(s.market);
-        for (const leg of s.legs) this.ensureMarket(leg.market);
-        this.stmt(
-          "INSERT INTO signals (id, strategy, market, side, confidence, entry_px, stop_px, target_px, max_hold_ms, created_ms, expiry_ms, reason, inputs_json, legs_json, spread_json, executable) " +
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ).run(
-          s.id,
-          s.strategy,
-          s.market.key,
-          s.side,
-          s.confidence,
-          s.entryPx,
-          s.stopPx,
-          s.targetPx,
-          s.maxHoldMs,
-          s.createdMs,
-          s.expiryMs,
-          s.reason,
-          toJson({ metrics: s.metrics, thresholds: s.thresholds }),
-          toJson(s.legs.map((l) => ({ market: l.market.key, side: l.side, entryPx: l.entryPx }))),
-          s.spread === undefined ? null : toJson(s.spread),
-          s.executable ? 1 : 0,
-        );
-        return;
-      }
-      case "decision": {
-        const d = record.decision;
-        this.stmt("INSERT INTO risk_decisions (signal_id, book, ts_ms, accepted, code, reason, sz, notional_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
-          d.signalId,
-          book,
-          d.tsMs,
-          d.accepted ? 1 : 0,
-          d.code,
-          d.reason,
-          d.sz ?? null,
-          d.notionalUsd ?? null,
-        );
-        return;
-      }
-      case "order": {
-        const o = record.order;
-        this.ensureMarket(o.market);
-        this.stmt("INSERT INTO orders (id, book, signal_id, position_id, leg_index, market, side, sz, ts_ms, purpose) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
-          o.id,
-          book,
-          o.signalId,
-          o.positionId,
-          o.legIndex,
-          o.market.key,
-          o.side,
-          o.sz,
-          o.tsMs,
-          o.purpose,
-        );
-        return;
-      }
-      case "fill": {
-        const f = record.fill;
-        this.ensureMarket(f.market);
-        this.stmt(
-          "INSERT INTO fills (id, book, order_id, position_id, leg_index, market, side, px, sz, fee_usd, liquidity, slippage_usd, ts_ms, model, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ).run(f.id, book, f.orderId, f.positionId, f.legIndex, f.market.key, f.side, f.px, f.sz, f.feeUsd, f.liquidity, f.slippageUsd, f.tsMs, f.model, f.partial ? 1 : 0);
-        return;
-      }
-      case "position": {
-        // The one rewrite: a position row is its latest state (legs, fees, funding change while open).
-        const p = record.position;
-        for (const leg of p.legs) this.ensureMarket(leg.market);
-        const written = this.stmt(
-          "INSERT INTO positions (id, book, signal_id, strategy, legs_json, opened_ms, stop_px, target_px, max_hold_ms, entry_notional_usd, fees_usd, funding_usd, slippage_usd) " +
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET " +
-            "legs_json = excluded.legs_json, stop_px = excluded.stop_px, target_px = excluded.target_px, max_hold_ms = excluded.max_hold_ms, " +
-            "entry_notional_usd = excluded.entry_notional_usd, fees_usd = excluded.fees_usd, funding_usd = excluded.funding_usd, slippage_usd = excluded.slippage_usd " +
-            "WHERE positions.signal_id = excluded.signal_id AND positions.strategy = excluded.strategy AND positions.opened_ms = excluded.opened_ms AND positions.book = excluded.book",
-        ).run(
-          p.id,
-          book,
-          p.signalId,
-          p.strategy,
-          toJson(p.legs.map((l) => ({ market: l.market.key, side: l.side, sz: l.sz, entryPx: l.entryPx }))),
-          p.openedMs,
-          p.stopPx,
-          p.targetPx,
-          p.maxHoldMs,
-          p.entryNotionalUsd,
-          p.feesUsd,
-          p.fundingUsd,
-          p.slippageUsd,
-        );
-        if (written.changes !== 1) throw new Error(`position ${p.id} was rewritten with a different signal, strategy, opening time or book`);
-        return;
-      }
-      case "outcome": {
-        const o = record.outcome;
-        this.ensureMarket(o.market);
-        this.stmt(
-          "INSERT INTO outcomes (position_id, book, signal_id, strategy, market, side, opened_ms, closed_ms, hold_ms, entry_notional_usd, pnl_usd, pnl_pct, gross_pnl_usd, fees_usd, funding_usd, slippage_usd, exit_reason) " +
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ).run(
-          o.positionId,
-          book,
-          o.signalId,
-          o.strategy,
-          o.market.key,
-          o.side,
-          o.openedMs,
-          o.closedMs,
-          o.holdMs,
-          o.entryNotionalUsd,
-          o.pnlUsd,
-          o.pnlPct,
-          o.grossPnlUsd,
-          o.feesUsd,
-          o.fundingUsd,
-          o.slippageUsd,
-          o.exitReason,
-        );
-        const closed = this.stmt("UPDATE positions SET closed_ms = ?, exit_reason = ? WHERE id = ? AND closed_ms IS NULL AND book = ?").run(o.closedMs, o.exitReason, o.positionId, book);
-        if (closed.changes !== 1) throw new Error(`outcome for position ${o.positionId}, which is not an open position of book ${book} in the journal`);
-        return;
-      }
-      case "funding": {
-        const f = record.payment;
-        this.ensureMarket(f.market);
-        this.stmt("INSERT INTO funding_payments (position_id, book, ts_ms, market, rate, oracle_px, sz, amount_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
-          f.positionId,
-          book,
-          f.tsMs,
-          f.market.key,
-          f.rate,
-          f.oraclePx,
-          f.sz,
-          f.amountUsd,
-        );
-        return;
-      }
-      case "unfilledOrder": {
-        const { order: o, tsMs, code, reason } = record.unfilled;
-        this.ensureMarket(o.market);
-        this.stmt(
-          "INSERT INTO unfilled_orders (order_id, book, signal_id, position_id, leg_index, market, side, sz, placed_ms, ts_ms, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ).run(o.id, book, o.signalId, o.positionId, o.legIndex, o.market.key, o.side, o.sz, o.tsMs, tsMs, code, reason);
-        return;
-      }
-      case "equity": {
-        const e = record.snapshot;
-        this.stmt("INSERT INTO equity_snapshots (book, ts_ms, equity_usd, cash_usd, unrealized_usd, open_positions, gross_exposure_usd) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
-          book,
-          e.tsMs,
-          e.equityUsd,
-          e.cashUsd,
-          e.unrealizedUsd,
-          e.openPositions,
-          e.grossExposureUsd,
-        );
-        return;
-      }
+    const b = (this.batchBuffers ??= this.createBuffers());
+    this.clearBuffers(b);
+    try {
+      this.bufferRecord(record, b);
+      // An outcome's own row first: a second outcome for a position is named as such (UNIQUE), not as a close of a closed position.
+      this.flushBuffers(b, true);
+    } finally {
+      this.clearBuffers(b);
     }
   }
 
