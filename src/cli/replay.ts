@@ -14,6 +14,7 @@ import type { CandleInterval } from "../core/index.ts";
 import { MetricSet } from "../engine/index.ts";
 import { exportFormatOf } from "../exports/columnar.ts";
 import { writeMetricsColumnar } from "../exports/metrics-columnar.ts";
+import type { MetricsColumnarSummary } from "../exports/metrics-columnar.ts";
 import type { MetricRow } from "../engine/index.ts";
 import { ReplayDiagnostics } from "../replay/diagnostics.ts";
 import { replayDry } from "../replay/dry-run.ts";
@@ -21,7 +22,6 @@ import type { DryRunReport } from "../replay/dry-run.ts";
 import { mergeSources } from "../replay/merge.ts";
 import { nothingToReplay, openReplaySources } from "../replay/sources.ts";
 import { fileBytesRead } from "../replay/text-lines.ts";
-import type { SourceFile } from "../replay/sources.ts";
 import { existsSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { Journal, trialRegistryPath } from "../journal/index.ts";
@@ -122,20 +122,8 @@ export function formatDryRun(report: DryRunReport): string {
   return `${out.join("\n")}\n`;
 }
 
-/** What a metrics run wrote. */
-export interface MetricsOutSummary {
-  readonly rows: number;
-  /** Market keys that got at least one row, first-seen order. */
-  readonly markets: readonly string[];
-  readonly columns: number;
-  /** Bar close times of the first and last row, ms; undefined without rows. */
-  readonly firstMs: number | undefined;
-  readonly lastMs: number | undefined;
-  readonly events: number;
-  readonly rejects: number;
-  readonly files: readonly SourceFile[];
-  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
-}
+/** What a metrics run wrote: the same summary whichever format (CSV, Arrow, Parquet). */
+export type MetricsOutSummary = MetricsColumnarSummary;
 
 /** The fixed leading columns of the metrics CSV; the metric columns follow in `MetricSet.columns()` order. */
 export const METRICS_CSV_KEY_COLUMNS = ["time_utc", "ts_ms", "market", "symbol", "interval"] as const;

@@ -140,11 +140,13 @@ export async function writeMetricChunks(path: string, format: "arrow" | "parquet
   await sink.close();
 }
 
-/** What a columnar metrics run wrote: the same summary as the CSV run's. */
+/** What a metrics run wrote (columnar here; the CSV run reports the same, `MetricsOutSummary`). */
 export interface MetricsColumnarSummary {
   readonly rows: number;
+  /** Market keys that got at least one row, first-seen order. */
   readonly markets: readonly string[];
   readonly columns: number;
+  /** Bar close times of the first and last row, ms; undefined without rows. */
   readonly firstMs: number | undefined;
   readonly lastMs: number | undefined;
   readonly events: number;

@@ -485,14 +485,7 @@ export class Journal {
   /** A book's equity snapshots by time (`fromMs` inclusive, `toMs` exclusive), oldest first (default the combined book). */
   equitySnapshots(range: TimeRange & BookFilter = {}): EquitySnapshot[] {
     const { where, params } = whereClause("ts_ms", range, [["book", range.book ?? COMBINED_BOOK]]);
-    return this.all(`SELECT * FROM equity_snapshots${where} ORDER BY ts_ms`, ...params).map((r) => ({
-      tsMs: num(r, "ts_ms"),
-      equityUsd: num(r, "equity_usd"),
-      cashUsd: num(r, "cash_usd"),
-      unrealizedUsd: num(r, "unrealized_usd"),
-      openPositions: num(r, "open_positions"),
-      grossExposureUsd: num(r, "gross_exposure_usd"),
-    }));
+    return this.all(`SELECT * FROM equity_snapshots${where} ORDER BY ts_ms`, ...params).map((r) => this.equityFrom(r));
   }
 
   /**
@@ -892,7 +885,7 @@ export class Journal {
   /** A book's latest equity snapshot (default the combined book); undefined when it has none. */
   latestEquity(filter: BookFilter = {}): EquitySnapshot | undefined {
     const r = this.get("SELECT * FROM equity_snapshots WHERE book = ? ORDER BY ts_ms DESC LIMIT 1", filter.book ?? COMBINED_BOOK);
-    return r === undefined ? undefined : this.dashEquityFrom(r);
+    return r === undefined ? undefined : this.equityFrom(r);
   }
 
   /**
@@ -1038,7 +1031,7 @@ export class Journal {
     }));
   }
 
-  private dashEquityFrom(r: Row): EquitySnapshot {
+  private equityFrom(r: Row): EquitySnapshot {
     return {
       tsMs: num(r, "ts_ms"),
       equityUsd: num(r, "equity_usd"),
